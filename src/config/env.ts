@@ -1,0 +1,81 @@
+/**
+ * Configuration from the environment: read once, in a composition root, from an injected
+ * object (never `process.env` elsewhere), validated, defaulted and frozen. Variables carry
+ * the `HOLDFAST_` prefix except the conventional `PORT`, `KAFKA_BROKERS` and `REDIS_URL`.
+ */
+import { z } from 'zod';
+import { ERROR_CODES, HoldfastError } from '../errors.ts';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** An integer read from a string variable, with bounds. */
+export function intVar(min: number, max: number) {
+  return z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+}
+
+export const brokersVar = z
+  .string()
+  .trim()
+  .min(1)
+  .transform((value) => value.split(',').map((b) => b.trim()))
+  .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port')).min(1));
+
+export const redisUrlVar = z
+  .string()
+  .trim()
+  .regex(/^rediss?:\/\//, 'must start with redis://');
+
+export const logLevelVar = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/** Shared by every process that talks to Kafka and Redis. */
+export const connectionShape = {
+  KAFKA_BROKERS: brokersVar,
+  REDIS_URL: redisUrlVar,
+  /** Prefix of every topic and consumer-group name: isolates deployments and tests. */
+  HOLDFAST_KAFKA_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{0,100}$/)
+    .default(''),
+  /** Prefix of every Redis key. */
+  HOLDFAST_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,100}$/)
+    .default('holdfast'),
+  /** Partitions of `seat-commands` / `seat-events`: the scaling ceiling, fixed at creation. */
+  HOLDFAST_PARTITIONS: intVar(1, 1024).default(12),
+  HOLDFAST_LOG_LEVEL: logLevelVar.default('info'),
+} as const;
+
+/**
+ * Parses `env` against a shape of variables. Every problem is reported at once, each with
+ * the variable's name, so an operator fixes them in one go.
+ */
+export function parseEnv<S extends z.ZodRawShape>(
+  shape: S,
+  env: Env,
+): Readonly<z.output<z.ZodObject<S>>> {
+  const picked: Record<string, string> = {};
+  for (const key of Object.keys(shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  const result = z.object(shape).safeParse(picked);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      const given = picked[name];
+      return `${name}: ${issue.message}${given === undefined ? ' (not set)' : ` (got ${JSON.stringify(given)})`}`;
+    });
+    throw new HoldfastError(
+      ERROR_CODES.CONFIG_INVALID,
+      `Invalid configuration:\n  ${problems.join('\n  ')}`,
+      { context: { variables: result.error.issues.map((i) => i.path.join('.')) } },
+    );
+  }
+  return Object.freeze(result.data);
+}

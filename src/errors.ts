@@ -1,0 +1,47 @@
+/**
+ * The one error module. Business refusals are values (see `actors/messages.ts`), never
+ * exceptions: only infrastructure and usage faults are thrown, always as a `HoldfastError`
+ * with a code from this closed list.
+ */
+export const ERROR_CODES = {
+  CONFIG_INVALID: 'HF_CONFIG_INVALID',
+  INFRA_MISSING_TOOL: 'HF_INFRA_MISSING_TOOL',
+  INFRA_START_FAILED: 'HF_INFRA_START_FAILED',
+  INFRA_NOT_READY: 'HF_INFRA_NOT_READY',
+  TOPIC_MISMATCH: 'HF_TOPIC_MISMATCH',
+  RECORD_INVALID: 'HF_RECORD_INVALID',
+  SNAPSHOT_FENCED: 'HF_SNAPSHOT_FENCED',
+  SHOW_EXISTS: 'HF_SHOW_EXISTS',
+  SHOW_INVALID: 'HF_SHOW_INVALID',
+  USAGE: 'HF_USAGE',
+  TIMEOUT: 'HF_TIMEOUT',
+  SHUTTING_DOWN: 'HF_SHUTTING_DOWN',
+} as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+export interface HoldfastErrorOptions {
+  cause?: unknown;
+  /** True when the same call may succeed later without any change by the caller. */
+  retriable?: boolean;
+  /** Machine-readable context: names and numbers, never secrets. */
+  context?: Record<string, unknown>;
+}
+
+export class HoldfastError extends Error {
+  readonly code: ErrorCode;
+  readonly retriable: boolean;
+  readonly context: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, options: HoldfastErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'HoldfastError';
+    this.code = code;
+    this.retriable = options.retriable ?? false;
+    this.context = Object.freeze({ ...(options.context ?? {}) });
+  }
+}
+
+export function isHoldfastError(value: unknown, code?: ErrorCode): value is HoldfastError {
+  return value instanceof HoldfastError && (code === undefined || value.code === code);
+}

@@ -1,0 +1,44 @@
+/**
+ * The one place a kafkajs client is built: brokers from configuration, kafkajs's own logs
+ * routed into pino, and retries bounded so that no call waits forever.
+ */
+import { Kafka, type KafkaConfig, type logCreator, logLevel } from 'kafkajs';
+import type { Logger } from '../observability/logger.ts';
+
+const PINO_LEVEL: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.NOTHING]: 'debug',
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+function pinoLogCreator(logger: Logger): logCreator {
+  const kafkaLogger = logger.child({ component: 'kafkajs' });
+  return () =>
+    ({ level, log }) => {
+      const { message, ...extra } = log;
+      kafkaLogger[PINO_LEVEL[level] ?? 'info'](extra, message);
+    };
+}
+
+export interface KafkaClientOptions {
+  brokers: readonly string[];
+  clientId: string;
+  logger: Logger;
+  /** kafkajs logs at `warn` and above unless asked for more. */
+  verbose?: boolean;
+  retry?: KafkaConfig['retry'];
+}
+
+export function createKafka(options: KafkaClientOptions): Kafka {
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: [...options.brokers],
+    logLevel: options.verbose ? logLevel.INFO : logLevel.WARN,
+    logCreator: pinoLogCreator(options.logger),
+    connectionTimeout: 3000,
+    requestTimeout: 30000,
+    retry: options.retry ?? { retries: 8, initialRetryTime: 100, maxRetryTime: 3000 },
+  });
+}
