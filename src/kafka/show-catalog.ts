@@ -3,15 +3,19 @@
  * process decides or answers anything (DESIGN §3.4), then followed so a show created while
  * it runs becomes known within moments. Shows are immutable: the first record of a showId
  * wins and later ones are ignored (and logged).
+ *
+ * The topic stamps log time, so a worker can ask whether a show existed at a command's log
+ * time (`getAt`): a decision then depends on the log alone, never on how far this process
+ * happened to have read `shows` when the command arrived.
  */
 import { randomUUID } from 'node:crypto';
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { ShowDefinition } from '../actors/messages.ts';
 import { ERROR_CODES, HoldfastError } from '../errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import { decodeShow } from './codec.ts';
 
-/** What deciding and answering code needs of the catalog. */
+/** What answering code needs of the catalog. */
 export interface ShowLookup {
   get(showId: string): ShowDefinition | undefined;
 }
@@ -22,93 +26,99 @@ export interface ShowCatalogOptions {
   /** Prefix of the throw-away consumer group each catalog reads with. */
   groupPrefix: string;
   logger: Logger;
-  /** How long `start` may take to read the topic to its end. @defaultValue 30000 */
+  /** How long reading the topic to its end may take. @defaultValue 30000 */
   readTimeoutMs?: number;
 }
 
+interface KnownShow {
+  show: ShowDefinition;
+  /** Log time of the record that created the show. */
+  loggedAt: number;
+}
+
 export class ShowCatalog implements ShowLookup {
-  readonly #shows = new Map<string, ShowDefinition>();
+  readonly #shows = new Map<string, KnownShow>();
   readonly #listeners = new Set<(show: ShowDefinition) => void>();
+  /** Next offset to consume, per partition. */
+  readonly #position = new Map<number, bigint>();
+  readonly #waiters = new Set<() => void>();
   readonly #consumer: Consumer;
+  readonly #admin: Admin;
+  readonly #topic: string;
+  readonly #readTimeoutMs: number;
   readonly #logger: Logger;
 
-  private constructor(consumer: Consumer, logger: Logger) {
-    this.#consumer = consumer;
-    this.#logger = logger;
-  }
-
-  /** Starts following the topic and resolves once it has been read to its end. */
-  static async start(options: ShowCatalogOptions): Promise<ShowCatalog> {
-    const logger = options.logger.child({ component: 'show-catalog' });
-    const consumer = options.kafka.consumer({
+  private constructor(options: ShowCatalogOptions) {
+    this.#logger = options.logger.child({ component: 'show-catalog' });
+    this.#topic = options.topic;
+    this.#readTimeoutMs = options.readTimeoutMs ?? 30_000;
+    this.#admin = options.kafka.admin();
+    this.#consumer = options.kafka.consumer({
       // A fresh group each time: every process reads every show, from the beginning.
       groupId: `${options.groupPrefix}holdfast-shows-${randomUUID()}`,
       allowAutoTopicCreation: false,
       sessionTimeout: 10_000,
       heartbeatInterval: 1000,
     });
-    const catalog = new ShowCatalog(consumer, logger);
-    const admin = options.kafka.admin();
-    await admin.connect();
-    let endOffsets: Map<number, bigint>;
-    try {
-      const offsets = await admin.fetchTopicOffsets(options.topic);
-      endOffsets = new Map(offsets.map((p) => [p.partition, BigInt(p.high)]));
-    } finally {
-      await admin.disconnect();
-    }
-    const pending = new Set([...endOffsets].filter(([, high]) => high > 0n).map(([p]) => p));
-    const caughtUp = new Promise<void>((resolve) => {
-      if (pending.size === 0) resolve();
-      catalog.#onConsumed = (partition, offset) => {
-        const high = endOffsets.get(partition) ?? 0n;
-        if (offset + 1n >= high && pending.delete(partition) && pending.size === 0) resolve();
-      };
-    });
+  }
 
-    await consumer.connect();
-    await consumer.subscribe({ topic: options.topic, fromBeginning: true });
-    await consumer.run({
+  /** Starts following the topic and resolves once it has been read to its end. */
+  static async start(options: ShowCatalogOptions): Promise<ShowCatalog> {
+    const catalog = new ShowCatalog(options);
+    await catalog.#admin.connect();
+    await catalog.#consumer.connect();
+    await catalog.#consumer.subscribe({ topic: options.topic, fromBeginning: true });
+    await catalog.#consumer.run({
       autoCommit: false,
       eachMessage: async ({ partition, message }) => {
         catalog.#accept(message);
-        catalog.#onConsumed(partition, BigInt(message.offset));
+        catalog.#position.set(partition, BigInt(message.offset) + 1n);
+        for (const wake of catalog.#waiters) wake();
       },
     });
-    const timeoutMs = options.readTimeoutMs ?? 30_000;
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new HoldfastError(
-              ERROR_CODES.TIMEOUT,
-              `could not read topic ${options.topic} to its end within ${timeoutMs} ms`,
-              { retriable: true, context: { topic: options.topic } },
-            ),
-          ),
-        timeoutMs,
-      );
-    });
     try {
-      await Promise.race([caughtUp, timedOut]);
+      await catalog.catchUp();
     } catch (error) {
-      await consumer.disconnect();
+      await catalog.stop();
       throw error;
-    } finally {
-      clearTimeout(timer);
     }
-    logger.info({ shows: catalog.#shows.size }, 'shows read to the end of the topic');
+    catalog.#logger.info({ shows: catalog.#shows.size }, 'shows read to the end of the topic');
     return catalog;
   }
 
-  #onConsumed: (partition: number, offset: bigint) => void = () => {};
+  /** Resolves once every show logged before this call is known. */
+  async catchUp(): Promise<void> {
+    const offsets = await this.#admin.fetchTopicOffsets(this.#topic);
+    const ends = offsets.map((p) => ({ partition: p.partition, end: BigInt(p.high) }));
+    const reached = () =>
+      ends.every(({ partition, end }) => (this.#position.get(partition) ?? 0n) >= end);
+    if (reached()) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiters.delete(check);
+        reject(
+          new HoldfastError(
+            ERROR_CODES.TIMEOUT,
+            `could not read topic ${this.#topic} to its end within ${this.#readTimeoutMs} ms`,
+            { retriable: true, context: { topic: this.#topic } },
+          ),
+        );
+      }, this.#readTimeoutMs);
+      const check = () => {
+        if (!reached()) return;
+        clearTimeout(timer);
+        this.#waiters.delete(check);
+        resolve();
+      };
+      this.#waiters.add(check);
+    });
+  }
 
-  #accept(message: Parameters<typeof decodeShow>[0]): void {
+  #accept(message: KafkaMessage): void {
     const decoded = decodeShow(message);
     if (!decoded.ok) {
       this.#logger.warn(
-        { reason: decoded.reason },
+        { reason: decoded.reason, offset: message.offset },
         'ignoring an invalid record on the shows topic',
       );
       return;
@@ -121,16 +131,22 @@ export class ShowCatalog implements ShowLookup {
       );
       return;
     }
-    this.#shows.set(show.showId, show);
+    this.#shows.set(show.showId, { show, loggedAt: Number(message.timestamp) });
     for (const listener of this.#listeners) listener(show);
   }
 
   get(showId: string): ShowDefinition | undefined {
-    return this.#shows.get(showId);
+    return this.#shows.get(showId)?.show;
+  }
+
+  /** The show as the log knew it at `logTime`: undefined if it was created later. */
+  getAt(showId: string, logTime: number): ShowDefinition | undefined {
+    const known = this.#shows.get(showId);
+    return known && known.loggedAt <= logTime ? known.show : undefined;
   }
 
   list(): ShowDefinition[] {
-    return [...this.#shows.values()];
+    return [...this.#shows.values()].map((known) => known.show);
   }
 
   /** Calls `listener` for each show that becomes known from now on. */
@@ -141,5 +157,6 @@ export class ShowCatalog implements ShowLookup {
 
   async stop(): Promise<void> {
     await this.#consumer.disconnect();
+    await this.#admin.disconnect();
   }
 }

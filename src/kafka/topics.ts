@@ -50,6 +50,11 @@ export function topicSpecs(names: TopicNames, partitions: number): TopicSpec[] {
     },
     { topic: names.events, numPartitions: partitions, configs: { ...forever } },
     { topic: names.deadLetters, numPartitions: 1, configs: {} },
-    { topic: names.shows, numPartitions: 1, configs: { 'cleanup.policy': 'compact' } },
+    {
+      topic: names.shows,
+      numPartitions: 1,
+      // Log time lets a worker tell whether a show existed when a command was logged.
+      configs: { 'cleanup.policy': 'compact', 'message.timestamp.type': 'LogAppendTime' },
+    },
   ];
 }
