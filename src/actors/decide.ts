@@ -1,0 +1,256 @@
+/**
+ * `decide(state, command) → events`: the decision rules of DESIGN §3.5–3.6 and §3.10–3.11.
+ * Pure and synchronous; business refusals are `seat.rejected` events, never exceptions.
+ */
+
+import {
+  type ConfirmationRequest,
+  type Decision,
+  type HoldExpiry,
+  type HoldRequest,
+  type RejectionReason,
+  type ReleaseRequest,
+  type SeatCommand,
+  type SeatEvent,
+  type ShowDefinition,
+  showHasSeat,
+} from './messages.ts';
+import { holdEnding, rememberedDecision } from './seat-memory.ts';
+import type { HeldSeat, SeatMemoryLimits, SeatState } from './seat-state.ts';
+
+/** What a decision needs besides the seat and the command. */
+export interface DecideContext {
+  /** The command's broker record time (LogAppendTime): the only "now" of a decision. */
+  readonly logTime: number;
+  /** The command's show, or `undefined` when the worker does not know it. */
+  readonly show: ShowDefinition | undefined;
+  /** `${partition}-${offset}` of the command; its events are `${eventIdBase}-${index}`. */
+  readonly eventIdBase: string;
+  /** The same limits `evolve` is given. */
+  readonly limits: SeatMemoryLimits;
+}
+
+/** A hold whose `seat.holdExpiry` came before its expiry by log time, so must be armed again. */
+export interface EarlyExpiry {
+  readonly holdId: string;
+  readonly userId: string;
+  readonly expiresAt: number;
+  /** `expiresAt - logTime` of the early command: how far the broker's clock was behind. */
+  readonly earlyByMs: number;
+}
+
+export interface Decided {
+  /** The events to produce and apply, in order; empty when the command is a no-op. */
+  readonly events: SeatEvent[];
+  /** Set when an expiry came early: the hold stays and its host must arm its deadline again. */
+  readonly earlyExpiry?: EarlyExpiry;
+}
+
+/** Decides one command against one seat's state. */
+export function decide(state: SeatState, command: SeatCommand, context: DecideContext): Decided {
+  if (command.type === 'seat.holdExpiry') return decideExpiry(state, command, context);
+  if (context.show === undefined) return refuse(state, command, context, 'UNKNOWN_SHOW');
+  if (!showHasSeat(context.show, command.seatId)) {
+    return refuse(state, command, context, 'UNKNOWN_SEAT');
+  }
+  const original = rememberedDecision(
+    state.memory,
+    command.userId,
+    command.commandId,
+    context.logTime,
+    context.limits.dedupeWindowMs,
+  );
+  if (original !== undefined) return repeat(state, command, context, original);
+  switch (command.type) {
+    case 'seat.holdRequest':
+      return decideHold(state, command, context, context.show);
+    case 'seat.confirmationRequest':
+      return decideConfirmation(state, command, context);
+    case 'seat.releaseRequest':
+      return decideRelease(state, command, context);
+  }
+}
+
+function decideHold(
+  state: SeatState,
+  command: HoldRequest,
+  context: DecideContext,
+  show: ShowDefinition,
+): Decided {
+  if (state.status === 'reserved') return refuse(state, command, context, 'SEAT_TAKEN');
+  if (state.status === 'held') {
+    if (context.logTime >= state.expiresAt) {
+      // The old hold is over by log time; its expiry command is still on its way.
+      const released = releasedEvent(state, command, context, 0, 'expired');
+      const held = heldEvent(state.version + 2, command, context, 1, show);
+      return { events: [released, held] };
+    }
+    if (state.userId === command.userId) {
+      return repeat(state, command, context, {
+        outcome: 'held',
+        eventId: state.holdId,
+        version: state.version,
+        holdId: state.holdId,
+        expiresAt: state.expiresAt,
+      });
+    }
+    return refuse(state, command, context, 'SEAT_TAKEN');
+  }
+  return { events: [heldEvent(state.version + 1, command, context, 0, show)] };
+}
+
+function decideConfirmation(
+  state: SeatState,
+  command: ConfirmationRequest,
+  context: DecideContext,
+): Decided {
+  if (state.status === 'reserved' && state.holdId === command.holdId) {
+    if (state.userId !== command.userId) return refuse(state, command, context, 'NOT_HOLDER');
+    return repeat(state, command, context, {
+      outcome: 'reserved',
+      eventId: state.reservedEventId,
+      version: state.version,
+      holdId: state.holdId,
+    });
+  }
+  if (state.status !== 'held' || state.holdId !== command.holdId) {
+    return refuse(state, command, context, endedHoldReason(state, command.holdId, context));
+  }
+  const refusal = holderRefusal(state, command, context);
+  if (refusal !== undefined) return refuse(state, command, context, refusal);
+  const reserved: SeatEvent = {
+    type: 'seat.reserved',
+    ...envelope(state.version + 1, command, context, 0),
+    holdId: state.holdId,
+  };
+  return { events: [reserved] };
+}
+
+function decideRelease(state: SeatState, command: ReleaseRequest, context: DecideContext): Decided {
+  if (state.status === 'reserved') return refuse(state, command, context, 'SEAT_TAKEN');
+  if (state.status !== 'held' || state.holdId !== command.holdId) {
+    return refuse(state, command, context, endedHoldReason(state, command.holdId, context));
+  }
+  const refusal = holderRefusal(state, command, context);
+  if (refusal !== undefined) return refuse(state, command, context, refusal);
+  return { events: [releasedEvent(state, command, context, 0, 'released')] };
+}
+
+function decideExpiry(state: SeatState, command: HoldExpiry, context: DecideContext): Decided {
+  if (state.status !== 'held' || state.holdId !== command.holdId) return { events: [] };
+  if (context.logTime < state.expiresAt) {
+    return {
+      events: [],
+      earlyExpiry: {
+        holdId: state.holdId,
+        userId: state.userId,
+        expiresAt: state.expiresAt,
+        earlyByMs: state.expiresAt - context.logTime,
+      },
+    };
+  }
+  return { events: [releasedEvent(state, command, context, 0, 'expired')] };
+}
+
+/** Why the current hold's holder (or someone else) may not confirm or release it now. */
+function holderRefusal(
+  state: HeldSeat,
+  command: ConfirmationRequest | ReleaseRequest,
+  context: DecideContext,
+): RejectionReason | undefined {
+  if (state.userId !== command.userId) return 'NOT_HOLDER';
+  if (context.logTime >= state.expiresAt) return 'HOLD_EXPIRED';
+  return undefined;
+}
+
+/** The refusal for a `holdId` that is not the seat's current one. */
+function endedHoldReason(
+  state: SeatState,
+  holdId: string,
+  context: DecideContext,
+): RejectionReason {
+  const ending = holdEnding(
+    state.memory,
+    holdId,
+    context.logTime,
+    context.limits.endedHoldsWindowMs,
+  );
+  return ending === 'expired' ? 'HOLD_EXPIRED' : 'NOT_HOLDER';
+}
+
+function envelope(version: number, command: SeatCommand, context: DecideContext, index: number) {
+  return {
+    eventId: `${context.eventIdBase}-${index}`,
+    showId: command.showId,
+    seatId: command.seatId,
+    version,
+    userId: command.userId,
+    causationId: command.commandId,
+    commandId: command.commandId,
+    correlationId: command.correlationId,
+    replyTo: command.replyTo,
+    occurredAt: context.logTime,
+  };
+}
+
+function heldEvent(
+  version: number,
+  command: HoldRequest,
+  context: DecideContext,
+  index: number,
+  show: ShowDefinition,
+): SeatEvent {
+  const head = envelope(version, command, context, index);
+  return {
+    type: 'seat.held',
+    ...head,
+    holdId: head.eventId,
+    expiresAt: context.logTime + show.holdTtlMs,
+  };
+}
+
+function releasedEvent(
+  state: HeldSeat,
+  command: SeatCommand,
+  context: DecideContext,
+  index: number,
+  cause: 'released' | 'expired',
+): SeatEvent {
+  return {
+    type: 'seat.released',
+    ...envelope(state.version + 1, command, context, index),
+    holdId: state.holdId,
+    cause,
+  };
+}
+
+function refuse(
+  state: SeatState,
+  command: Exclude<SeatCommand, HoldExpiry>,
+  context: DecideContext,
+  reason: RejectionReason,
+): Decided {
+  const head = envelope(state.version, command, context, 0);
+  const rejected: SeatEvent =
+    command.type === 'seat.holdRequest'
+      ? { type: 'seat.rejected', ...head, reason }
+      : { type: 'seat.rejected', ...head, reason, holdId: command.holdId };
+  return { events: [rejected] };
+}
+
+function repeat(
+  state: SeatState,
+  command: SeatCommand,
+  context: DecideContext,
+  decision: Decision,
+): Decided {
+  return {
+    events: [
+      {
+        type: 'seat.decisionRepeated',
+        ...envelope(state.version, command, context, 0),
+        decision,
+      },
+    ],
+  };
+}

@@ -1,0 +1,268 @@
+/**
+ * A seat's snapshot record: its state as a compact JSON string with short keys. The idle
+ * store of a partition keeps seats in exactly this form, so a passivated seat costs one
+ * string. `f` is the format version: a decoder meeting an older one migrates it.
+ *
+ * ```
+ * { f: 1, v: version, s: 'a' | 'h' | 'r',
+ *   h: holdId, u: userId, t: heldAt | reservedAt, x: expiresAt (held), i: reservedEventId,
+ *   e: [[holdId, 'x' (expired) | 'r' (released), endedAt], …],
+ *   d: [[userId, commandId, decidedAt, decision], …] }
+ * decision: ['h', eventId, version, holdId, expiresAt] | ['r', eventId, version, holdId]
+ *         | ['l', eventId, version, holdId, 'r' | 'x'] | ['j', eventId, version, reason]
+ * ```
+ */
+import { ERROR_CODES, HoldfastError } from '../errors.ts';
+import { type Decision, REJECTION_REASONS, type RejectionReason } from './messages.ts';
+import type {
+  EndedHold,
+  HoldEnding,
+  RememberedDecision,
+  SeatMemory,
+  SeatState,
+} from './seat-state.ts';
+import { EMPTY_SEAT_MEMORY } from './seat-state.ts';
+
+/** The format `encodeSeat` writes. */
+export const SNAPSHOT_FORMAT = 1;
+
+type EncodedEnding = 'x' | 'r';
+type EncodedDecision =
+  | ['h', string, number, string, number]
+  | ['r', string, number, string]
+  | ['l', string, number, string, EncodedEnding]
+  | ['j', string, number, RejectionReason];
+
+interface SeatRecord {
+  f: number;
+  v: number;
+  s: 'a' | 'h' | 'r';
+  h?: string;
+  u?: string;
+  t?: number;
+  x?: number;
+  i?: string;
+  e?: [string, EncodedEnding, number][];
+  d?: [string, string, number, EncodedDecision][];
+}
+
+export function encodeSeat(state: SeatState): string {
+  const record: SeatRecord = { f: SNAPSHOT_FORMAT, v: state.version, s: 'a' };
+  switch (state.status) {
+    case 'held':
+      record.s = 'h';
+      record.h = state.holdId;
+      record.u = state.userId;
+      record.t = state.heldAt;
+      record.x = state.expiresAt;
+      break;
+    case 'reserved':
+      record.s = 'r';
+      record.h = state.holdId;
+      record.u = state.userId;
+      record.t = state.reservedAt;
+      record.i = state.reservedEventId;
+      break;
+    case 'available':
+      break;
+  }
+  const { endedHolds, decisions } = state.memory;
+  if (endedHolds.length > 0) {
+    record.e = endedHolds.map((ended) => [ended.holdId, encodeEnding(ended.ending), ended.endedAt]);
+  }
+  if (decisions.length > 0) {
+    record.d = decisions.map((entry) => [
+      entry.userId,
+      entry.commandId,
+      entry.decidedAt,
+      encodeDecision(entry.decision),
+    ]);
+  }
+  return JSON.stringify(record);
+}
+
+/**
+ * Decodes and checks one snapshot record. Throws `HoldfastError` `HF_RECORD_INVALID` (with
+ * the seat key in its context, when given) for anything that is not a record of a known
+ * format: a snapshot that cannot be read must be discarded and the log replayed.
+ */
+export function decodeSeat(text: string, seatKeyForErrors?: string): SeatState {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (cause) {
+    throw invalid('is not JSON', seatKeyForErrors, cause);
+  }
+  if (typeof parsed !== 'object' || parsed === null)
+    throw invalid('is not an object', seatKeyForErrors);
+  const record = parsed as Record<string, unknown>;
+  if (record.f !== SNAPSHOT_FORMAT) {
+    throw invalid(`has unknown format ${String(record.f)}`, seatKeyForErrors);
+  }
+  const read = new FieldReader(record, seatKeyForErrors);
+  const version = read.count('v');
+  const memory = decodeMemory(record, read);
+  switch (record.s) {
+    case 'a':
+      return { status: 'available', version, memory };
+    case 'h':
+      return {
+        status: 'held',
+        version,
+        holdId: read.text('h'),
+        userId: read.text('u'),
+        heldAt: read.count('t'),
+        expiresAt: read.count('x'),
+        memory,
+      };
+    case 'r':
+      return {
+        status: 'reserved',
+        version,
+        holdId: read.text('h'),
+        userId: read.text('u'),
+        reservedAt: read.count('t'),
+        reservedEventId: read.text('i'),
+        memory,
+      };
+    default:
+      throw invalid(`has unknown status ${String(record.s)}`, seatKeyForErrors);
+  }
+}
+
+function decodeMemory(record: Record<string, unknown>, read: FieldReader): SeatMemory {
+  if (record.e === undefined && record.d === undefined) return EMPTY_SEAT_MEMORY;
+  const endedHolds: EndedHold[] = read.list('e').map((item) => {
+    const [holdId, ending, endedAt] = read.tuple(item, 3);
+    return {
+      holdId: read.textValue(holdId),
+      ending: decodeEnding(ending, read),
+      endedAt: read.countValue(endedAt),
+    };
+  });
+  const decisions: RememberedDecision[] = read.list('d').map((item) => {
+    const [userId, commandId, decidedAt, decision] = read.tuple(item, 4);
+    return {
+      userId: read.textValue(userId),
+      commandId: read.textValue(commandId),
+      decidedAt: read.countValue(decidedAt),
+      decision: decodeDecision(decision, read),
+    };
+  });
+  return { endedHolds, decisions };
+}
+
+function encodeEnding(ending: HoldEnding): EncodedEnding {
+  return ending === 'expired' ? 'x' : 'r';
+}
+
+function decodeEnding(value: unknown, read: FieldReader): HoldEnding {
+  if (value === 'x') return 'expired';
+  if (value === 'r') return 'released';
+  throw read.fault(`has unknown hold ending ${String(value)}`);
+}
+
+function encodeDecision(decision: Decision): EncodedDecision {
+  switch (decision.outcome) {
+    case 'held':
+      return ['h', decision.eventId, decision.version, decision.holdId, decision.expiresAt];
+    case 'reserved':
+      return ['r', decision.eventId, decision.version, decision.holdId];
+    case 'released':
+      return [
+        'l',
+        decision.eventId,
+        decision.version,
+        decision.holdId,
+        encodeEnding(decision.cause),
+      ];
+    case 'rejected':
+      return ['j', decision.eventId, decision.version, decision.reason];
+  }
+}
+
+function decodeDecision(value: unknown, read: FieldReader): Decision {
+  if (!Array.isArray(value)) throw read.fault('has a decision that is not a list');
+  const [outcome, eventId, version, fourth, fifth] = value as unknown[];
+  const common = { eventId: read.textValue(eventId), version: read.countValue(version) };
+  switch (outcome) {
+    case 'h':
+      return {
+        outcome: 'held',
+        ...common,
+        holdId: read.textValue(fourth),
+        expiresAt: read.countValue(fifth),
+      };
+    case 'r':
+      return { outcome: 'reserved', ...common, holdId: read.textValue(fourth) };
+    case 'l':
+      return {
+        outcome: 'released',
+        ...common,
+        holdId: read.textValue(fourth),
+        cause: decodeEnding(fifth, read),
+      };
+    case 'j': {
+      const reason = REJECTION_REASONS.find((known) => known === fourth);
+      if (reason === undefined) throw read.fault(`has unknown rejection reason ${String(fourth)}`);
+      return { outcome: 'rejected', ...common, reason };
+    }
+    default:
+      throw read.fault(`has unknown decision outcome ${String(outcome)}`);
+  }
+}
+
+/** Typed reads of a parsed record that fail with the seat's key in the error. */
+class FieldReader {
+  constructor(
+    private readonly record: Record<string, unknown>,
+    private readonly seatKey: string | undefined,
+  ) {}
+
+  count(field: string): number {
+    return this.countValue(this.record[field], field);
+  }
+
+  text(field: string): string {
+    return this.textValue(this.record[field], field);
+  }
+
+  list(field: string): unknown[] {
+    const value = this.record[field];
+    if (value === undefined) return [];
+    if (!Array.isArray(value)) throw this.fault(`field ${field} is not a list`);
+    return value;
+  }
+
+  tuple(value: unknown, length: number): unknown[] {
+    if (!Array.isArray(value) || value.length !== length) {
+      throw this.fault(`has an entry that is not a list of ${length}`);
+    }
+    return value;
+  }
+
+  countValue(value: unknown, field = 'value'): number {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+      throw this.fault(`field ${field} is not a non-negative integer`);
+    }
+    return value;
+  }
+
+  textValue(value: unknown, field = 'value'): string {
+    if (typeof value !== 'string' || value.length === 0) {
+      throw this.fault(`field ${field} is not a non-empty string`);
+    }
+    return value;
+  }
+
+  fault(problem: string): HoldfastError {
+    return invalid(problem, this.seatKey);
+  }
+}
+
+function invalid(problem: string, seatKey: string | undefined, cause?: unknown): HoldfastError {
+  return new HoldfastError(ERROR_CODES.RECORD_INVALID, `seat snapshot record ${problem}`, {
+    cause,
+    context: seatKey === undefined ? {} : { seatKey },
+  });
+}
