@@ -1,0 +1,302 @@
+/**
+ * A real single-node KRaft broker (broker and controller in one JVM) run with `java` from
+ * the cached Kafka jars, on loopback ports, with its data in `dataDir`. Everything needed
+ * to find, stop or restart it later lives in `dataDir` too: a later `holdfast infra down`
+ * or a chaos test in another process attaches to it from there.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { ERROR_CODES, HoldfastError } from '../errors.ts';
+import { freePort, LOOPBACK, reusablePort } from './ports.ts';
+import { isOurProcess, kill, readPidFile, spawnDetached, terminate } from './processes.ts';
+import { kafkaAnswers, waitUntilReady } from './readiness.ts';
+
+export interface LocalKafkaOptions {
+  /** Holds the broker's config, logs, pid file and log segments; created if missing. */
+  dataDir: string;
+  /** The broker's jars (see `ensureKafkaJars`). */
+  libsDir: string;
+  /** @defaultValue `'java'` (resolved on the child's PATH) */
+  javaPath?: string;
+  /** Client port. @defaultValue a free port */
+  port?: number;
+  /** Controller (KRaft quorum) port. @defaultValue a free port */
+  controllerPort?: number;
+  /** @defaultValue 768 */
+  heapMb?: number;
+  /** @defaultValue 120_000 */
+  readyTimeoutMs?: number;
+  onProgress?: (message: string) => void;
+}
+
+/** A running (or stopped) local broker. Methods resolve once the change has happened. */
+export interface LocalKafka {
+  /** `['127.0.0.1:<port>']`, as kafkajs takes it. */
+  readonly brokers: readonly string[];
+  readonly port: number;
+  readonly controllerPort: number;
+  readonly dataDir: string;
+  /** The broker's own log (log4j). */
+  readonly logFile: string;
+  /** The pid of the running JVM, if any. */
+  pid(): Promise<number | undefined>;
+  /** True when our JVM runs (it may still be starting). */
+  isRunning(): Promise<boolean>;
+  /** Controlled shutdown: SIGTERM, SIGKILL after 20 s; resolves once the JVM has exited. */
+  stop(): Promise<void>;
+  /** SIGKILL, as a crash; resolves once the JVM has exited. */
+  kill(): Promise<void>;
+  /** Stops the JVM if it runs, then starts it again on the same ports and data; waits until ready. */
+  restart(): Promise<void>;
+}
+
+/** What `dataDir/instance.json` records, so another process can attach. */
+interface KafkaInstance {
+  port: number;
+  controllerPort: number;
+  libsDir: string;
+  javaPath: string;
+  heapMb: number;
+  readyTimeoutMs: number;
+}
+
+const INSTANCE_FILE = 'instance.json';
+const execFileAsync = promisify(execFile);
+
+const files = (dataDir: string) => ({
+  instance: join(dataDir, INSTANCE_FILE),
+  serverProperties: join(dataDir, 'server.properties'),
+  log4j: join(dataDir, 'log4j2.properties'),
+  logDir: join(dataDir, 'kraft-logs'),
+  serverLog: join(dataDir, 'server.log'),
+  /** JVM output that precedes logging (a bad classpath, a JVM crash). */
+  stdoutLog: join(dataDir, 'jvm.out'),
+  pid: join(dataDir, 'kafka.pid'),
+});
+
+/** The settings a single node needs (see KAFKA-LOCAL.md): replication 1 everywhere. */
+export function serverProperties(dataDir: string, port: number, controllerPort: number): string {
+  const settings: Record<string, string | number | boolean> = {
+    'process.roles': 'broker,controller',
+    'node.id': 1,
+    'controller.quorum.voters': `1@${LOOPBACK}:${controllerPort}`,
+    listeners: `PLAINTEXT://${LOOPBACK}:${port},CONTROLLER://${LOOPBACK}:${controllerPort}`,
+    'advertised.listeners': `PLAINTEXT://${LOOPBACK}:${port},CONTROLLER://${LOOPBACK}:${controllerPort}`,
+    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'controller.listener.names': 'CONTROLLER',
+    'inter.broker.listener.name': 'PLAINTEXT',
+    'log.dirs': files(dataDir).logDir,
+    'num.partitions': 1,
+    'default.replication.factor': 1,
+    'min.insync.replicas': 1,
+    'offsets.topic.replication.factor': 1,
+    // Fewer than the default 50: the first group join on one node creates them all.
+    'offsets.topic.num.partitions': 10,
+    'transaction.state.log.replication.factor': 1,
+    'transaction.state.log.min.isr': 1,
+    'share.coordinator.state.topic.replication.factor': 1,
+    'share.coordinator.state.topic.min.isr': 1,
+    'group.initial.rebalance.delay.ms': 0,
+    // A restarted node must wait out its own previous registration (DUPLICATE_BROKER_REGISTRATION)
+    // after a crash; the default 9 s makes every "broker killed and restarted" test slow.
+    'broker.session.timeout.ms': 4000,
+    'broker.heartbeat.interval.ms': 1000,
+    // Topics are created explicitly with their partition count: never by a typo.
+    'auto.create.topics.enable': false,
+  };
+  return `${Object.entries(settings)
+    .map(([key, value]) => `${key}=${value}`)
+    .join('\n')}\n`;
+}
+
+function log4jProperties(serverLog: string): string {
+  return `# Broker logs to one rolling file in its data dir.
+status = warn
+appender.file.type = RollingFile
+appender.file.name = file
+appender.file.fileName = ${serverLog}
+appender.file.filePattern = ${serverLog}.%i
+appender.file.layout.type = PatternLayout
+appender.file.layout.pattern = [%d] %p %m (%c)%n
+appender.file.policies.type = Policies
+appender.file.policies.size.type = SizeBasedTriggeringPolicy
+appender.file.policies.size.size = 50MB
+appender.file.strategy.type = DefaultRolloverStrategy
+appender.file.strategy.max = 2
+rootLogger.level = INFO
+rootLogger.appenderRef.file.ref = file
+`;
+}
+
+/** A KRaft cluster id: 16 random bytes, base64url; Kafka avoids a leading '-' (read as a flag). */
+function clusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function formatStorageOnce(dataDir: string, instance: KafkaInstance): Promise<void> {
+  const f = files(dataDir);
+  // A formatted log dir keeps its cluster id: re-formatting on restart would lose the data.
+  if (await exists(join(f.logDir, 'meta.properties'))) return;
+  try {
+    await execFileAsync(
+      instance.javaPath,
+      [
+        `-Dlog4j2.configurationFile=${f.log4j}`,
+        '-cp',
+        join(instance.libsDir, '*'),
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        clusterId(),
+        '-c',
+        f.serverProperties,
+        '--ignore-formatted',
+      ],
+      { cwd: dataDir },
+    );
+  } catch (error) {
+    const output = error as { stdout?: string; stderr?: string };
+    throw new HoldfastError(
+      ERROR_CODES.INFRA_START_FAILED,
+      `Kafka storage format failed in ${f.logDir}:\n${`${output.stdout ?? ''}${output.stderr ?? ''}`.trim()}`,
+      { cause: error },
+    );
+  }
+}
+
+async function launch(dataDir: string, instance: KafkaInstance, onProgress?: (m: string) => void) {
+  const f = files(dataDir);
+  await formatStorageOnce(dataDir, instance);
+  onProgress?.(`starting Kafka on ${LOOPBACK}:${instance.port} (log: ${f.serverLog})`);
+  const pid = await spawnDetached({
+    command: instance.javaPath,
+    args: [
+      `-Xmx${instance.heapMb}m`,
+      `-Xms${Math.min(256, instance.heapMb)}m`,
+      // The distribution's start script passes these; without them GC pauses show in tails.
+      '-XX:+UseG1GC',
+      '-XX:MaxGCPauseMillis=20',
+      '-XX:InitiatingHeapOccupancyPercent=35',
+      '-XX:+ExplicitGCInvokesConcurrent',
+      '-Djava.awt.headless=true',
+      `-Dlog4j2.configurationFile=${f.log4j}`,
+      '-cp',
+      join(instance.libsDir, '*'),
+      'kafka.Kafka',
+      f.serverProperties,
+    ],
+    cwd: dataDir,
+    logFile: f.stdoutLog,
+    pidFile: f.pid,
+  });
+  const brokers = [`${LOOPBACK}:${instance.port}`];
+  await waitUntilReady({
+    what: `Kafka at ${brokers[0]}`,
+    check: () => kafkaAnswers(brokers),
+    timeoutMs: instance.readyTimeoutMs,
+    isProcessAlive: () => isOurProcess(pid, f.serverProperties),
+    logFiles: [f.stdoutLog, f.serverLog],
+    ...(onProgress === undefined ? {} : { onProgress }),
+  });
+}
+
+function handle(
+  dataDir: string,
+  instance: KafkaInstance,
+  onProgress?: (m: string) => void,
+): LocalKafka {
+  const f = files(dataDir);
+  const runningPid = async () => {
+    const pid = await readPidFile(f.pid);
+    return pid !== undefined && (await isOurProcess(pid, f.serverProperties)) ? pid : undefined;
+  };
+  const stop = async () => {
+    const pid = await runningPid();
+    if (pid !== undefined) await terminate(pid);
+  };
+  return {
+    brokers: Object.freeze([`${LOOPBACK}:${instance.port}`]),
+    port: instance.port,
+    controllerPort: instance.controllerPort,
+    dataDir,
+    logFile: f.serverLog,
+    pid: runningPid,
+    isRunning: async () => (await runningPid()) !== undefined,
+    stop,
+    kill: async () => {
+      const pid = await runningPid();
+      if (pid !== undefined) await kill(pid);
+    },
+    restart: async () => {
+      await stop();
+      await launch(dataDir, instance, onProgress);
+    },
+  };
+}
+
+/**
+ * Starts a broker in `dataDir` and resolves once it can create a topic with a leader. A data
+ * dir used before keeps its topics and offsets (storage is formatted only the first time);
+ * its previous ports are reused unless others are given.
+ */
+export async function startLocalKafka(options: LocalKafkaOptions): Promise<LocalKafka> {
+  const dataDir = resolve(options.dataDir);
+  const f = files(dataDir);
+  await mkdir(f.logDir, { recursive: true });
+  const previous = await readInstance(dataDir);
+  const running = previous === undefined ? undefined : await handle(dataDir, previous).pid();
+  if (running !== undefined) {
+    throw new HoldfastError(
+      ERROR_CODES.INFRA_START_FAILED,
+      `A Kafka broker already runs from ${dataDir} (pid ${running}): attach to it or stop it first.`,
+    );
+  }
+  const port = options.port ?? (await reusablePort(previous?.port));
+  let controllerPort = options.controllerPort ?? (await reusablePort(previous?.controllerPort));
+  while (controllerPort === port) controllerPort = await freePort();
+  const instance: KafkaInstance = {
+    port,
+    controllerPort,
+    libsDir: resolve(options.libsDir),
+    javaPath: options.javaPath ?? 'java',
+    heapMb: options.heapMb ?? 768,
+    readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
+  };
+  await writeFile(f.serverProperties, serverProperties(dataDir, port, controllerPort));
+  await writeFile(f.log4j, log4jProperties(f.serverLog));
+  await writeFile(f.instance, `${JSON.stringify(instance, null, 2)}\n`);
+  await launch(dataDir, instance, options.onProgress);
+  return handle(dataDir, instance, options.onProgress);
+}
+
+async function readInstance(dataDir: string): Promise<KafkaInstance | undefined> {
+  try {
+    return JSON.parse(await readFile(files(dataDir).instance, 'utf8')) as KafkaInstance;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The broker that `startLocalKafka` started in `dataDir`, running or not; undefined if none was. */
+export async function attachLocalKafka(
+  dataDir: string,
+  onProgress?: (message: string) => void,
+): Promise<LocalKafka | undefined> {
+  const instance = await readInstance(resolve(dataDir));
+  return instance === undefined ? undefined : handle(resolve(dataDir), instance, onProgress);
+}

@@ -1,0 +1,165 @@
+/**
+ * A real `redis-server` on a loopback port with its own data dir. It keeps nothing on disk:
+ * a restart comes back empty, which is what "Redis restarted empty" fault tests need and
+ * what the design assumes of any Redis (snapshots are a cache of the log).
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { ERROR_CODES, HoldfastError } from '../errors.ts';
+import { LOOPBACK, reusablePort } from './ports.ts';
+import { isOurProcess, kill, readPidFile, spawnDetached, terminate } from './processes.ts';
+import { redisAnswers, waitUntilReady } from './readiness.ts';
+
+export interface LocalRedisOptions {
+  /** Holds the pid file, the log and Redis's working dir; created if missing. */
+  dataDir: string;
+  /** @defaultValue `'redis-server'` (resolved on the child's PATH) */
+  redisServerPath?: string;
+  /** @defaultValue a free port (the previous one when `dataDir` was used before) */
+  port?: number;
+  /** @defaultValue 30_000 */
+  readyTimeoutMs?: number;
+  onProgress?: (message: string) => void;
+}
+
+/** A running (or stopped) local Redis. Methods resolve once the change has happened. */
+export interface LocalRedis {
+  /** `redis://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly logFile: string;
+  pid(): Promise<number | undefined>;
+  isRunning(): Promise<boolean>;
+  /** SIGTERM, SIGKILL after 20 s; resolves once the process has exited. */
+  stop(): Promise<void>;
+  /** SIGKILL, as a crash; resolves once the process has exited. */
+  kill(): Promise<void>;
+  /** Stops it if it runs and starts it again on the same port: it comes back EMPTY. */
+  restart(): Promise<void>;
+}
+
+interface RedisInstance {
+  port: number;
+  redisServerPath: string;
+  readyTimeoutMs: number;
+}
+
+const files = (dataDir: string) => ({
+  instance: join(dataDir, 'instance.json'),
+  log: join(dataDir, 'redis.log'),
+  pid: join(dataDir, 'redis.pid'),
+});
+
+/**
+ * How our Redis is recognised: by its `--dir` argument while it starts, then by the
+ * process title it rewrites itself to (`redis-server 127.0.0.1:<port>`).
+ */
+const processMarkers = (dataDir: string, port: number) => [dataDir, `${LOOPBACK}:${port}`];
+
+async function launch(dataDir: string, instance: RedisInstance, onProgress?: (m: string) => void) {
+  const f = files(dataDir);
+  onProgress?.(`starting Redis on ${LOOPBACK}:${instance.port} (log: ${f.log})`);
+  const pid = await spawnDetached({
+    command: instance.redisServerPath,
+    args: [
+      '--bind',
+      LOOPBACK,
+      '--port',
+      String(instance.port),
+      '--dir',
+      dataDir,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--daemonize',
+      'no',
+    ],
+    cwd: dataDir,
+    logFile: f.log,
+    pidFile: f.pid,
+  });
+  await waitUntilReady({
+    what: `Redis at ${LOOPBACK}:${instance.port}`,
+    check: () => redisAnswers(`redis://${LOOPBACK}:${instance.port}`),
+    timeoutMs: instance.readyTimeoutMs,
+    isProcessAlive: () => isOurProcess(pid, ...processMarkers(dataDir, instance.port)),
+    logFiles: [f.log],
+    ...(onProgress === undefined ? {} : { onProgress }),
+  });
+}
+
+function handle(
+  dataDir: string,
+  instance: RedisInstance,
+  onProgress?: (m: string) => void,
+): LocalRedis {
+  const f = files(dataDir);
+  const runningPid = async () => {
+    const pid = await readPidFile(f.pid);
+    return pid !== undefined && (await isOurProcess(pid, ...processMarkers(dataDir, instance.port)))
+      ? pid
+      : undefined;
+  };
+  const stop = async () => {
+    const pid = await runningPid();
+    if (pid !== undefined) await terminate(pid);
+  };
+  return {
+    url: `redis://${LOOPBACK}:${instance.port}`,
+    port: instance.port,
+    dataDir,
+    logFile: f.log,
+    pid: runningPid,
+    isRunning: async () => (await runningPid()) !== undefined,
+    stop,
+    kill: async () => {
+      const pid = await runningPid();
+      if (pid !== undefined) await kill(pid);
+    },
+    restart: async () => {
+      await stop();
+      await launch(dataDir, instance, onProgress);
+    },
+  };
+}
+
+async function readInstance(dataDir: string): Promise<RedisInstance | undefined> {
+  try {
+    return JSON.parse(await readFile(files(dataDir).instance, 'utf8')) as RedisInstance;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts Redis in `dataDir` and resolves once it answers PING. */
+export async function startLocalRedis(options: LocalRedisOptions): Promise<LocalRedis> {
+  const dataDir = resolve(options.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const previous = await readInstance(dataDir);
+  const running = previous === undefined ? undefined : await handle(dataDir, previous).pid();
+  if (running !== undefined) {
+    throw new HoldfastError(
+      ERROR_CODES.INFRA_START_FAILED,
+      `A Redis already runs from ${dataDir} (pid ${running}): attach to it or stop it first.`,
+    );
+  }
+  const instance: RedisInstance = {
+    port: options.port ?? (await reusablePort(previous?.port)),
+    redisServerPath: options.redisServerPath ?? 'redis-server',
+    readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
+  };
+  await writeFile(files(dataDir).instance, `${JSON.stringify(instance, null, 2)}\n`);
+  await launch(dataDir, instance, options.onProgress);
+  return handle(dataDir, instance, options.onProgress);
+}
+
+/** The Redis that `startLocalRedis` started in `dataDir`, running or not; undefined if none was. */
+export async function attachLocalRedis(
+  dataDir: string,
+  onProgress?: (message: string) => void,
+): Promise<LocalRedis | undefined> {
+  const instance = await readInstance(resolve(dataDir));
+  return instance === undefined ? undefined : handle(resolve(dataDir), instance, onProgress);
+}

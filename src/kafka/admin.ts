@@ -1,0 +1,113 @@
+/**
+ * Topic administration every process runs at start: the topics of DESIGN §4 exist with
+ * their partition count and configs. The partition count is the scaling ceiling and moves
+ * live keys if changed, so a topic that exists with another count is an error, never
+ * silently accepted.
+ */
+import { type Admin, ConfigResourceTypes, type Kafka } from 'kafkajs';
+import { ERROR_CODES, HoldfastError } from '../errors.ts';
+import type { TopicSpec } from './topics.ts';
+
+export interface EnsureTopicsResult {
+  /** Topics this call created; the others existed already with the right shape. */
+  created: string[];
+}
+
+/** Runs `work` with a connected admin client, disconnecting afterwards. */
+export async function withAdmin<T>(kafka: Kafka, work: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Problems of existing topics against their specs, one line each; empty when all match. */
+async function mismatches(admin: Admin, specs: readonly TopicSpec[]): Promise<string[]> {
+  if (specs.length === 0) return [];
+  const problems: string[] = [];
+  const metadata = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.topic) });
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: specs.map((s) => ({
+      type: ConfigResourceTypes.TOPIC,
+      name: s.topic,
+      configNames: Object.keys(s.configs),
+    })),
+  });
+  for (const spec of specs) {
+    const partitions = metadata.topics.find((t) => t.name === spec.topic)?.partitions.length ?? 0;
+    if (partitions !== spec.numPartitions) {
+      problems.push(
+        `topic "${spec.topic}" has ${partitions} partitions but ${spec.numPartitions} are configured (HOLDFAST_PARTITIONS); the partition count cannot change under live keys: use the existing count, or another HOLDFAST_KAFKA_PREFIX for a fresh set of topics`,
+      );
+    }
+    const entries =
+      described.resources.find((r) => r.resourceName === spec.topic)?.configEntries ?? [];
+    for (const [name, expected] of Object.entries(spec.configs)) {
+      const actual = entries.find((e) => e.configName === name)?.configValue;
+      if (actual !== expected) {
+        problems.push(
+          `topic "${spec.topic}" has ${name}=${actual ?? '(unset)'} but needs ${name}=${expected}`,
+        );
+      }
+    }
+  }
+  return problems;
+}
+
+/**
+ * Creates the missing topics of `specs` with their partition count and configs, waits for
+ * their leaders, and checks that the existing ones match. Idempotent and safe to run from
+ * several processes at once. Throws HF_TOPIC_MISMATCH, naming every difference.
+ */
+export async function ensureTopics(
+  kafka: Kafka,
+  specs: readonly TopicSpec[],
+): Promise<EnsureTopicsResult> {
+  return withAdmin(kafka, async (admin) => {
+    const existing = new Set(await admin.listTopics());
+    const missing = specs.filter((spec) => !existing.has(spec.topic));
+    const created: string[] = [];
+    if (missing.length > 0) {
+      // kafkajs answers false, not an error, when another process created one first.
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((spec) => ({
+          topic: spec.topic,
+          numPartitions: spec.numPartitions,
+          configEntries: Object.entries(spec.configs).map(([name, value]) => ({ name, value })),
+        })),
+      });
+      created.push(...missing.map((spec) => spec.topic));
+    }
+    // Checked after creating too: a concurrent creator may have used another shape.
+    const problems = await mismatches(admin, specs);
+    if (problems.length > 0) {
+      throw new HoldfastError(
+        ERROR_CODES.TOPIC_MISMATCH,
+        `Existing Kafka topics do not match their specification:\n  ${problems.join('\n  ')}`,
+        { context: { topics: specs.map((s) => s.topic) } },
+      );
+    }
+    return { created };
+  });
+}
+
+export interface PartitionOffsets {
+  partition: number;
+  /** Offset of the first record still in the log. */
+  earliest: string;
+  /** Offset the next record will get (the log end): equal to `earliest` when empty. */
+  latest: string;
+}
+
+/** Earliest and latest offsets of every partition of `topic`, ordered by partition. */
+export async function partitionOffsets(admin: Admin, topic: string): Promise<PartitionOffsets[]> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return offsets
+    .map((o) => ({ partition: o.partition, earliest: o.low, latest: o.high }))
+    .sort((a, b) => a.partition - b.partition);
+}
