@@ -1,0 +1,114 @@
+/**
+ * From a domain event to the ack of the command that caused it, pure. A command may cause
+ * more than one event (a hold over a hold already past its expiry first releases it, then
+ * grants the new one): only the event that decides the command answers it. A repeat
+ * (`seat.decisionRepeated`) answers exactly as the original decision did.
+ */
+import type { Decision, RejectionReason, SeatEvent } from '../actors/messages.ts';
+import type { CommandAck, SeatView } from './contract.ts';
+
+/** The client commands a gateway sends and waits on. */
+export type ClientCommandType =
+  | 'seat.holdRequest'
+  | 'seat.confirmationRequest'
+  | 'seat.releaseRequest';
+
+function seat(
+  event: SeatEvent,
+  status: SeatView['status'],
+  version: number,
+  expiresAt?: number,
+): SeatView {
+  const view: SeatView = { showId: event.showId, seatId: event.seatId, status, version };
+  if (expiresAt !== undefined) view.expiresAt = expiresAt;
+  return view;
+}
+
+const MESSAGES: Record<RejectionReason, string> = {
+  SEAT_TAKEN: 'the seat is held or reserved by someone else',
+  NOT_HOLDER: 'that hold is not yours or not current',
+  HOLD_EXPIRED: 'the hold expired',
+  UNKNOWN_SHOW: 'no such show',
+  UNKNOWN_SEAT: 'no such seat in this show',
+};
+
+function refusal(code: RejectionReason): CommandAck {
+  return { ok: false, error: { code, message: MESSAGES[code] } };
+}
+
+/** The ack a decision gives to a command of `type`, or undefined if it does not answer it. */
+function fromDecision(
+  type: ClientCommandType,
+  event: SeatEvent,
+  decision: Decision,
+  repeated: boolean,
+): CommandAck | undefined {
+  switch (decision.outcome) {
+    case 'held':
+      if (type !== 'seat.holdRequest') return undefined;
+      return {
+        ok: true,
+        seat: seat(event, 'held', decision.version, decision.expiresAt),
+        holdId: decision.holdId,
+        expiresAt: decision.expiresAt,
+      };
+    case 'reserved':
+      if (type !== 'seat.confirmationRequest') return undefined;
+      return { ok: true, seat: seat(event, 'reserved', decision.version) };
+    case 'released':
+      if (type !== 'seat.releaseRequest') return undefined;
+      if (decision.cause === 'released') {
+        return { ok: true, seat: seat(event, 'available', decision.version) };
+      }
+      // A live expiry is a side effect the decision's own answer follows; a repeated one
+      // means the release found its hold already expired.
+      return repeated ? refusal('HOLD_EXPIRED') : undefined;
+    case 'rejected':
+      return refusal(decision.reason);
+  }
+}
+
+export function ackFor(type: ClientCommandType, event: SeatEvent): CommandAck | undefined {
+  switch (event.type) {
+    case 'seat.held':
+      return fromDecision(type, event, { outcome: 'held', ...pick(event) }, false);
+    case 'seat.reserved':
+      return fromDecision(
+        type,
+        event,
+        {
+          outcome: 'reserved',
+          eventId: event.eventId,
+          version: event.version,
+          holdId: event.holdId,
+        },
+        false,
+      );
+    case 'seat.released':
+      return fromDecision(
+        type,
+        event,
+        {
+          outcome: 'released',
+          eventId: event.eventId,
+          version: event.version,
+          holdId: event.holdId,
+          cause: event.cause,
+        },
+        false,
+      );
+    case 'seat.rejected':
+      return refusal(event.reason);
+    case 'seat.decisionRepeated':
+      return fromDecision(type, event, event.decision, true);
+  }
+}
+
+function pick(event: Extract<SeatEvent, { type: 'seat.held' }>) {
+  return {
+    eventId: event.eventId,
+    version: event.version,
+    holdId: event.holdId,
+    expiresAt: event.expiresAt,
+  };
+}

@@ -1,0 +1,289 @@
+/**
+ * `startGateway`: the gateway's composition root. Wires Kafka (topics, show catalog,
+ * command producer, seat-events consumer), Redis (read model, Socket.IO adapter), the
+ * Socket.IO server and the HTTP routes on one port, and returns a handle to stop it.
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
+import type { Admin, Kafka } from 'kafkajs';
+import { Server } from 'socket.io';
+import type { SeatEvent } from '../actors/messages.ts';
+import type { GatewayConfig } from '../config/gateway.ts';
+import { ensureTopics } from '../kafka/admin.ts';
+import { createKafka } from '../kafka/client.ts';
+import { ShowCatalog } from '../kafka/show-catalog.ts';
+import { groupNames, topicNames, topicSpecs } from '../kafka/topics.ts';
+import { createLogger, type Logger } from '../observability/logger.ts';
+import { RedisReadModel } from '../state/read-model-redis.ts';
+import { createRedis } from '../state/redis.ts';
+import { secretKey, UnauthenticatedError, verifyToken } from './auth.ts';
+import { CommandProducer } from './command-producer.ts';
+import {
+  attachConnection,
+  type InterServerEvents,
+  type RawClientEvents,
+  type SocketData,
+  showRoom,
+} from './connection.ts';
+import { MAX_MESSAGE_BYTES, type ServerToClientEvents } from './contract.ts';
+import { EventsConsumer } from './events-consumer.ts';
+import { handleHttp } from './http-routes.ts';
+import { createGatewayMetrics } from './metrics.ts';
+import { PendingAcks } from './pending-acks.ts';
+import { StatsCoalescer } from './stats-coalescer.ts';
+
+export type GatewayState = 'STARTING' | 'RUNNING' | 'DRAINING' | 'STOPPED';
+
+export interface GatewayHandle {
+  readonly gatewayId: string;
+  /** The bound port (the real one when configured with 0). */
+  readonly port: number;
+  readonly url: string;
+  readonly state: GatewayState;
+  /** Graceful stop: readiness off, no new commands, close sockets, leave the group. */
+  stop(): Promise<void>;
+}
+
+export interface GatewayDeps {
+  logger?: Logger;
+  /** How often partitions are checked for a lost read model. @defaultValue 1000 */
+  readModelCheckMs?: number;
+  /** How long a stop waits for in-flight acks. @defaultValue min(ackTimeoutMs, 5000) */
+  drainMs?: number;
+}
+
+/** Extra bytes allowed over the 64 KiB message cap for Socket.IO's own packet framing. */
+const FRAMING_BYTES = 1024;
+
+export async function startGateway(
+  config: GatewayConfig,
+  deps: GatewayDeps = {},
+): Promise<GatewayHandle> {
+  const logger = (deps.logger ?? createLogger({ level: config.logLevel })).child({
+    component: 'gateway',
+    gatewayId: config.gatewayId,
+  });
+  const topics = topicNames(config.kafkaPrefix);
+  const groups = groupNames(config.kafkaPrefix);
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) {
+      await close().catch((error: unknown) => logger.warn({ err: error }, 'close failed'));
+    }
+  };
+  let state: GatewayState = 'STARTING';
+
+  try {
+    const kafka: Kafka = createKafka({
+      brokers: config.kafkaBrokers,
+      clientId: `holdfast-gateway-${config.gatewayId}`,
+      logger,
+    });
+    await ensureTopics(kafka, topicSpecs(topics, config.partitions));
+
+    const admin: Admin = kafka.admin();
+    await admin.connect();
+    closers.push(() => admin.disconnect());
+    const eventPartitions = (await admin.fetchTopicOffsets(topics.events))
+      .map((p) => p.partition)
+      .sort((a, b) => a - b);
+
+    const catalog = await ShowCatalog.start({
+      kafka,
+      topic: topics.shows,
+      groupPrefix: config.kafkaPrefix,
+      logger,
+    });
+    closers.push(() => catalog.stop());
+
+    const redis: Redis = createRedis({ url: config.redisUrl, name: `${config.gatewayId}-rm` });
+    closers.push(async () => void (await redis.quit()));
+    const pub = createRedis({
+      url: config.redisUrl,
+      name: `${config.gatewayId}-pub`,
+      offlineQueue: true,
+    });
+    closers.push(async () => void (await pub.quit()));
+    const sub = pub.duplicate({ connectionName: `${config.gatewayId}-sub` });
+    closers.push(async () => void (await sub.quit()));
+    const readModel = new RedisReadModel({
+      redis,
+      prefix: config.redisPrefix,
+      eventsTopic: topics.events,
+    });
+
+    const pending = new PendingAcks(config.ackTimeoutMs);
+    closers.push(async () =>
+      pending.settleAll({
+        ok: false,
+        error: { code: 'UNAVAILABLE', message: 'the gateway stopped before the decision came' },
+      }),
+    );
+    const metrics = createGatewayMetrics(config.gatewayId, () => pending.size);
+
+    const producer = new CommandProducer(kafka, topics.commands, logger);
+    await producer.connect();
+    closers.push(() => producer.stop());
+
+    const http: HttpServer = createServer();
+    const io = new Server<RawClientEvents, ServerToClientEvents, InterServerEvents, SocketData>(
+      http,
+      {
+        maxHttpBufferSize: MAX_MESSAGE_BYTES + FRAMING_BYTES,
+        serveClient: false,
+        adapter: createAdapter(pub, sub, { key: `${config.redisPrefix}:socket.io` }),
+      },
+    );
+
+    const resolveDecision = (event: SeatEvent) => {
+      if (event.replyTo === config.gatewayId) pending.resolve(event);
+    };
+    io.on('seat:decision', resolveDecision);
+
+    const stats = new StatsCoalescer({
+      logger,
+      tryLock: async (showId, periodMs) =>
+        (await redis.set(
+          readModel.statsLockKey(showId),
+          config.gatewayId,
+          'PX',
+          periodMs,
+          'NX',
+        )) === 'OK',
+      publish: async (showId) => {
+        const show = catalog.get(showId);
+        if (!show) return;
+        io.to(showRoom(showId)).emit('show:stats', await readModel.readStats(show));
+      },
+    });
+    closers.push(async () => stats.stop());
+
+    const consumer = new EventsConsumer({
+      kafka,
+      admin,
+      topic: topics.events,
+      groupId: groups.gateway,
+      readModel,
+      logger,
+      owner: config.gatewayId,
+      sessionTimeoutMs: config.sessionTimeoutMs,
+      replyWindowMs: config.ackTimeoutMs * 2,
+      lossCheckMs: deps.readModelCheckMs,
+      sink: {
+        broadcast: (change) => io.to(showRoom(change.showId)).emit('seat:changed', change),
+        statsChanged: (showId) => stats.markDirty(showId),
+        reply: (event, live) => {
+          if (event.replyTo === config.gatewayId) pending.resolve(event);
+          else if (live && event.replyTo !== '') io.serverSideEmit('seat:decision', event);
+        },
+      },
+    });
+
+    const key = secretKey(config.jwtSecret);
+    io.use((socket, next) => {
+      verifyToken(socket.handshake.auth?.token, key)
+        .then((verified) => {
+          if (!verified.ok) return next(new UnauthenticatedError(verified.message));
+          socket.data.userId = verified.userId;
+          next();
+        })
+        .catch(() => next(new UnauthenticatedError('token refused')));
+    });
+    io.on('connection', (socket) => {
+      metrics.sockets.inc();
+      socket.on('disconnect', () => metrics.sockets.dec());
+      attachConnection(socket, {
+        gatewayId: config.gatewayId,
+        shows: catalog,
+        readModel,
+        eventPartitions,
+        pending,
+        produce: (command) => producer.send(command),
+        accepting: () => state === 'RUNNING',
+        metrics,
+        logger,
+        rateLimit: config.rateLimit ?? {},
+      });
+    });
+
+    const adapterUp = () => pub.status === 'ready' && sub.status === 'ready';
+    const health = {
+      registry: metrics.registry,
+      liveness: () => ({ ok: true }),
+      readiness: () => {
+        const checks = {
+          state,
+          producer: producer.connected,
+          consumer: consumer.ready,
+          adapter: adapterUp(),
+        };
+        return {
+          ok: state === 'RUNNING' && checks.producer && checks.consumer && checks.adapter,
+          detail: checks,
+        };
+      },
+    };
+    http.on('request', (req, res) => {
+      // Socket.IO answers its own path; everything else is ours.
+      if ((req.url ?? '').startsWith('/socket.io/')) return;
+      handleHttp({ health, shows: catalog, readModel, eventPartitions }, req, res).catch(
+        (error: unknown) => {
+          logger.error({ err: error, url: req.url }, 'HTTP request failed');
+          if (!res.headersSent) res.writeHead(503, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ ok: false, error: { code: 'UNAVAILABLE' } }));
+        },
+      );
+    });
+
+    await consumer.start();
+    closers.push(() => consumer.stop());
+
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(config.port, config.host, () => resolve());
+    });
+    closers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          io.close(() => resolve());
+        }),
+    );
+    const port = (http.address() as AddressInfo).port;
+    state = 'RUNNING';
+    logger.info({ port, host: config.host }, 'gateway listening');
+
+    let stopping: Promise<void> | undefined;
+    const stop = async () => {
+      state = 'DRAINING';
+      logger.info('gateway draining: no new commands');
+      const drainMs = deps.drainMs ?? Math.min(config.ackTimeoutMs, 5000);
+      const until = Date.now() + drainMs;
+      while (pending.size > 0 && Date.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // Close sockets first (their clients reconnect elsewhere), then leave the group.
+      const closeIo = closers.pop();
+      await closeIo?.();
+      await closeAll();
+      state = 'STOPPED';
+      logger.info('gateway stopped');
+    };
+    return {
+      gatewayId: config.gatewayId,
+      port,
+      url: `http://${config.host}:${port}`,
+      get state() {
+        return state;
+      },
+      stop: () => {
+        stopping ??= stop();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

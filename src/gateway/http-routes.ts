@@ -1,0 +1,81 @@
+/**
+ * The gateway's HTTP routes on `PORT` besides Socket.IO: `/healthz`, `/readyz`, `/metrics`
+ * (shared handler), `GET /shows/:showId/seats` (the versioned seat map) and `GET /` (a
+ * placeholder until the seat-map page lands).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ShowIdSchema } from '../actors/messages.ts';
+import type { ShowLookup } from '../kafka/show-catalog.ts';
+import { type HealthHandlers, handleHealthRoute } from '../observability/health-http.ts';
+import type { ReadModel } from '../state/read-model.ts';
+import { viewFor } from '../state/read-model.ts';
+
+export interface HttpContext {
+  health: HealthHandlers;
+  shows: ShowLookup;
+  readModel: ReadModel;
+  eventPartitions: readonly number[];
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+const SEATS_ROUTE = /^\/shows\/([^/]+)\/seats$/;
+
+const PLACEHOLDER_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Holdfast</title></head>
+<body><h1>Holdfast gateway</h1>
+<p>The seat-map page comes later. Meanwhile: <code>GET /shows/&lt;showId&gt;/seats</code>,
+Socket.IO on <code>/socket.io</code> (see DESIGN §4), <code>/healthz</code>,
+<code>/readyz</code>, <code>/metrics</code>.</p></body></html>
+`;
+
+export async function handleHttp(
+  ctx: HttpContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  if (await handleHealthRoute(ctx.health, req, res)) return;
+  const path = (req.url ?? '/').split('?')[0] ?? '/';
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    return json(res, 405, { ok: false, error: { code: 'METHOD_NOT_ALLOWED' } });
+  }
+  if (path === '/') {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(PLACEHOLDER_PAGE);
+    return;
+  }
+  const match = SEATS_ROUTE.exec(path);
+  if (!match?.[1]) return json(res, 404, { ok: false, error: { code: 'NOT_FOUND' } });
+  let showId: string;
+  try {
+    showId = decodeURIComponent(match[1]);
+  } catch {
+    showId = '';
+  }
+  if (!ShowIdSchema.safeParse(showId).success) {
+    return json(res, 400, {
+      ok: false,
+      error: { code: 'INVALID_PAYLOAD', message: 'showId must be 1–64 of [A-Za-z0-9_-]' },
+    });
+  }
+  const show = ctx.shows.get(showId);
+  if (!show) {
+    return json(res, 404, {
+      ok: false,
+      error: { code: 'UNKNOWN_SHOW', message: `no show ${showId}` },
+    });
+  }
+  if (!(await ctx.readModel.isComplete(ctx.eventPartitions))) {
+    res.setHeader('retry-after', '1');
+    return json(res, 503, {
+      ok: false,
+      error: { code: 'UNAVAILABLE', message: 'the seat map is being rebuilt' },
+    });
+  }
+  const map = await ctx.readModel.readShow(show);
+  const { seats } = viewFor(map, '');
+  return json(res, 200, { ok: true, show: { showId, seats, stats: map.stats } });
+}

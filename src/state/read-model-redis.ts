@@ -1,0 +1,154 @@
+/**
+ * The seat-map read model in Redis. Keys, under `<redisPrefix>:rm:<events topic>`:
+ * `offsets` (hash partition → last applied offset), `rebuilding:<partition>` (set while a
+ * gateway replays that partition), `show:<showId>:seats` (hash seatId → stored seat) and
+ * `show:<showId>:counts` (hash held / reserved). One Lua script applies a record.
+ */
+import type { Redis } from 'ioredis';
+import type { SeatEvent, ShowDefinition } from '../actors/messages.ts';
+import type { ShowStats } from '../gateway/contract.ts';
+import { luaScript } from './lua/index.ts';
+import {
+  type ApplyResult,
+  buildShowMap,
+  decodeStoredSeat,
+  encodeStoredSeat,
+  type ReadModel,
+  type ShowMap,
+  type StoredSeat,
+  statsOf,
+  storedSeatOf,
+} from './read-model.ts';
+
+const APPLY_SCRIPT = luaScript('apply-seat-event');
+
+export interface RedisReadModelOptions {
+  redis: Redis;
+  /** The deployment's Redis key prefix (`HOLDFAST_REDIS_PREFIX`). */
+  prefix: string;
+  /** The `seat-events` topic name: the offsets are that topic's. */
+  eventsTopic: string;
+}
+
+type ApplyReply = [string, number, string];
+
+export class RedisReadModel implements ReadModel {
+  readonly #redis: Redis;
+  readonly #base: string;
+
+  constructor(options: RedisReadModelOptions) {
+    this.#redis = options.redis;
+    this.#base = `${options.prefix}:rm:${options.eventsTopic}`;
+    if (!('applySeatEvent' in this.#redis)) {
+      this.#redis.defineCommand('applySeatEvent', { numberOfKeys: 3, lua: APPLY_SCRIPT });
+    }
+  }
+
+  /** The key prefix of everything this read model stores (tests drop it to simulate loss). */
+  get keyPrefix(): string {
+    return this.#base;
+  }
+
+  #offsetsKey(): string {
+    return `${this.#base}:offsets`;
+  }
+  #rebuildingKey(partition: number): string {
+    return `${this.#base}:rebuilding:${partition}`;
+  }
+  #seatsKey(showId: string): string {
+    return `${this.#base}:show:${showId}:seats`;
+  }
+  #countsKey(showId: string): string {
+    return `${this.#base}:show:${showId}:counts`;
+  }
+
+  /** The key a coalescer locks to publish a show's stats at most once per period. */
+  statsLockKey(showId: string): string {
+    return `${this.#base}:show:${showId}:stats-lock`;
+  }
+
+  async apply(
+    partition: number,
+    offset: bigint,
+    event: SeatEvent,
+    firstOffset: bigint,
+  ): Promise<ApplyResult> {
+    const seat = storedSeatOf(event);
+    const call = this.#redis as unknown as {
+      applySeatEvent(...args: (string | number)[]): Promise<ApplyReply>;
+    };
+    const [code, changed] = await call.applySeatEvent(
+      this.#offsetsKey(),
+      this.#seatsKey(event.showId),
+      this.#countsKey(event.showId),
+      String(partition),
+      offset.toString(),
+      seat ? event.seatId : '',
+      seat ? seat.version : 0,
+      seat ? seat.status : '',
+      seat ? encodeStoredSeat(seat) : '',
+      firstOffset.toString(),
+    );
+    if (code === 'LOST') return { kind: 'lost' };
+    if (code === 'DUP') return { kind: 'duplicate' };
+    return { kind: 'applied', changed: changed === 1 };
+  }
+
+  async offsets(partitions: readonly number[]): Promise<Map<number, bigint | undefined>> {
+    const result = new Map<number, bigint | undefined>();
+    if (partitions.length === 0) return result;
+    const values = await this.#redis.hmget(this.#offsetsKey(), ...partitions.map(String));
+    partitions.forEach((partition, i) => {
+      const value = values[i];
+      result.set(partition, value === null || value === undefined ? undefined : BigInt(value));
+    });
+    return result;
+  }
+
+  async resetPartition(partition: number): Promise<void> {
+    await this.#redis.hset(this.#offsetsKey(), String(partition), '-1');
+  }
+
+  async markRebuilding(partition: number, owner: string, ttlMs: number): Promise<void> {
+    await this.#redis.set(this.#rebuildingKey(partition), owner, 'PX', ttlMs);
+  }
+
+  async isRebuilding(partition: number): Promise<boolean> {
+    return (await this.#redis.exists(this.#rebuildingKey(partition))) === 1;
+  }
+
+  async clearRebuilding(partition: number): Promise<void> {
+    await this.#redis.del(this.#rebuildingKey(partition));
+  }
+
+  async isComplete(partitions: readonly number[]): Promise<boolean> {
+    if (partitions.length === 0) return true;
+    const [offsets, rebuilding] = await Promise.all([
+      this.offsets(partitions),
+      this.#redis.exists(...partitions.map((p) => this.#rebuildingKey(p))),
+    ]);
+    return rebuilding === 0 && [...offsets.values()].every((offset) => offset !== undefined);
+  }
+
+  async readShow(show: ShowDefinition): Promise<ShowMap> {
+    const [raw, counts] = await Promise.all([
+      this.#redis.hgetall(this.#seatsKey(show.showId)),
+      this.#counts(show.showId),
+    ]);
+    const stored = new Map<string, StoredSeat>();
+    for (const [seatId, json] of Object.entries(raw)) {
+      const seat = decodeStoredSeat(json);
+      if (seat) stored.set(seatId, seat);
+    }
+    return buildShowMap(show, stored, counts);
+  }
+
+  async readStats(show: ShowDefinition): Promise<ShowStats> {
+    return statsOf(show, await this.#counts(show.showId));
+  }
+
+  async #counts(showId: string): Promise<{ held: number; reserved: number }> {
+    const [held, reserved] = await this.#redis.hmget(this.#countsKey(showId), 'held', 'reserved');
+    return { held: Number(held ?? 0), reserved: Number(reserved ?? 0) };
+  }
+}

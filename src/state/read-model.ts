@@ -1,0 +1,168 @@
+/**
+ * The seat-map read model: each show's seats as the domain events left them, written by
+ * the gateways that consume `seat-events` and read by every gateway. This file holds the
+ * port and the pure mapping; `read-model-redis.ts` is the Redis implementation.
+ *
+ * Writes are version-guarded (a late or repeated event never moves a seat back) and record
+ * the `seat-events` offset they reflect per partition. A partition without that record has
+ * lost its read model (or was never read): its consumer rebuilds it from the start of the
+ * log, and the map is not served until every partition has a record and none rebuilds.
+ */
+import {
+  isStateChange,
+  type SeatEvent,
+  type ShowDefinition,
+  seatIdsOf,
+} from '../actors/messages.ts';
+import type { MySeat, SeatStatus, SeatView, ShowStats } from '../gateway/contract.ts';
+
+/** A seat as stored: its view plus, internally, who holds or owns it. Never broadcast. */
+export interface StoredSeat {
+  status: SeatStatus;
+  version: number;
+  expiresAt?: number;
+  holdId?: string;
+  userId?: string;
+}
+
+export type ApplyResult =
+  /** Offset recorded; `changed` if the seat moved to a newer version. */
+  | { kind: 'applied'; changed: boolean }
+  /** At or below the partition's recorded offset: nothing written. */
+  | { kind: 'duplicate' }
+  /** No offset record for the partition: the read model was lost; nothing written. */
+  | { kind: 'lost' };
+
+export interface ShowMap {
+  seats: StoredSeatView[];
+  stats: ShowStats;
+}
+
+export type StoredSeatView = SeatView & { holdId?: string; userId?: string };
+
+export interface ReadModel {
+  /**
+   * Applies one record of `seat-events` at `partition`/`offset`. `firstOffset` is the
+   * partition's first offset: a partition started over accepts only that one first.
+   */
+  apply(
+    partition: number,
+    offset: bigint,
+    event: SeatEvent,
+    firstOffset: bigint,
+  ): Promise<ApplyResult>;
+  /** Recorded offsets of the partitions, `undefined` where the record is missing. */
+  offsets(partitions: readonly number[]): Promise<Map<number, bigint | undefined>>;
+  /** Starts a partition over: records "nothing applied yet" (-1). */
+  resetPartition(partition: number): Promise<void>;
+  /** Marks a partition as rebuilding, cluster-wide, for `ttlMs` unless refreshed. */
+  markRebuilding(partition: number, owner: string, ttlMs: number): Promise<void>;
+  isRebuilding(partition: number): Promise<boolean>;
+  clearRebuilding(partition: number): Promise<void>;
+  /** True when every partition has an offset record and none is rebuilding. */
+  isComplete(partitions: readonly number[]): Promise<boolean>;
+  /** The show's full seat map (untouched seats read as available) and its stats. */
+  readShow(show: ShowDefinition): Promise<ShowMap>;
+  /** Just the stats of a show. */
+  readStats(show: ShowDefinition): Promise<ShowStats>;
+}
+
+/** The stored form of a state-changing event, or undefined for a rejection or repeat. */
+export function storedSeatOf(event: SeatEvent): StoredSeat | undefined {
+  if (!isStateChange(event)) return undefined;
+  switch (event.type) {
+    case 'seat.held':
+      return {
+        status: 'held',
+        version: event.version,
+        expiresAt: event.expiresAt,
+        holdId: event.holdId,
+        userId: event.userId,
+      };
+    case 'seat.reserved':
+      return {
+        status: 'reserved',
+        version: event.version,
+        holdId: event.holdId,
+        userId: event.userId,
+      };
+    case 'seat.released':
+      return { status: 'available', version: event.version };
+  }
+}
+
+/** Compact JSON of a stored seat: `s` status, `v` version, `e` expiry, `h` hold, `u` user. */
+export function encodeStoredSeat(seat: StoredSeat): string {
+  return JSON.stringify({
+    s: seat.status,
+    v: seat.version,
+    e: seat.expiresAt,
+    h: seat.holdId,
+    u: seat.userId,
+  });
+}
+
+export function decodeStoredSeat(json: string): StoredSeat | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const r = raw as Record<string, unknown>;
+  if (r.s !== 'available' && r.s !== 'held' && r.s !== 'reserved') return undefined;
+  if (typeof r.v !== 'number') return undefined;
+  const seat: StoredSeat = { status: r.s, version: r.v };
+  if (typeof r.e === 'number') seat.expiresAt = r.e;
+  if (typeof r.h === 'string') seat.holdId = r.h;
+  if (typeof r.u === 'string') seat.userId = r.u;
+  return seat;
+}
+
+/** The public view of a stored seat: never who holds it. */
+export function seatView(showId: string, seatId: string, seat: StoredSeat | undefined): SeatView {
+  if (!seat) return { showId, seatId, status: 'available', version: 0 };
+  const view: SeatView = { showId, seatId, status: seat.status, version: seat.version };
+  if (seat.status === 'held' && seat.expiresAt !== undefined) view.expiresAt = seat.expiresAt;
+  return view;
+}
+
+/** Every seat of the layout, stored ones as stored and the rest available at version 0. */
+export function buildShowMap(
+  show: ShowDefinition,
+  stored: ReadonlyMap<string, StoredSeat>,
+  counts: { held: number; reserved: number },
+): ShowMap {
+  const seats = seatIdsOf(show).map((seatId): StoredSeatView => {
+    const seat = stored.get(seatId);
+    const view: StoredSeatView = seatView(show.showId, seatId, seat);
+    if (seat?.holdId !== undefined && seat.status !== 'available') view.holdId = seat.holdId;
+    if (seat?.userId !== undefined && seat.status !== 'available') view.userId = seat.userId;
+    return view;
+  });
+  return { seats, stats: statsOf(show, counts) };
+}
+
+export function statsOf(
+  show: ShowDefinition,
+  counts: { held: number; reserved: number },
+): ShowStats {
+  const total = show.rows * show.seatsPerRow;
+  const held = Math.max(0, counts.held);
+  const reserved = Math.max(0, counts.reserved);
+  return { showId: show.showId, available: total - held - reserved, held, reserved };
+}
+
+/** Splits a stored map into what everyone sees and what the caller holds or owns. */
+export function viewFor(map: ShowMap, userId: string): { seats: SeatView[]; mine: MySeat[] } {
+  const seats: SeatView[] = [];
+  const mine: MySeat[] = [];
+  for (const { holdId, userId: holder, ...view } of map.seats) {
+    seats.push(view);
+    if (holder === userId && view.status !== 'available') {
+      mine.push(holdId === undefined ? { ...view } : { ...view, holdId });
+    }
+  }
+  return { seats, mine };
+}
