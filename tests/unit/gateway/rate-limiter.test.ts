@@ -3,7 +3,12 @@ import { RateLimiter } from '../../../src/gateway/rate-limiter.ts';
 
 function fakeClock(start = 1_000_000) {
   let now = start;
-  return { now: () => now, advance: (ms: number) => void (now += ms) };
+  return {
+    now: () => now,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 describe('RateLimiter', () => {
