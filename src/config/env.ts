@@ -32,23 +32,28 @@ export const redisUrlVar = z
 
 export const logLevelVar = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
-/** Shared by every process that talks to Kafka and Redis. */
-export const connectionShape = {
+/** Shared by every process that talks to Kafka. */
+export const kafkaShape = {
   KAFKA_BROKERS: brokersVar,
-  REDIS_URL: redisUrlVar,
   /** Prefix of every topic and consumer-group name: isolates deployments and tests. */
   HOLDFAST_KAFKA_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9._-]{0,100}$/)
     .default(''),
+  /** Partitions of `seat-commands` / `seat-events`: the scaling ceiling, fixed at creation. */
+  HOLDFAST_PARTITIONS: intVar(1, 1024).default(12),
+  HOLDFAST_LOG_LEVEL: logLevelVar.default('info'),
+} as const;
+
+/** Shared by every process that talks to Kafka and Redis. */
+export const connectionShape = {
+  ...kafkaShape,
+  REDIS_URL: redisUrlVar,
   /** Prefix of every Redis key. */
   HOLDFAST_REDIS_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9._:-]{1,100}$/)
     .default('holdfast'),
-  /** Partitions of `seat-commands` / `seat-events`: the scaling ceiling, fixed at creation. */
-  HOLDFAST_PARTITIONS: intVar(1, 1024).default(12),
-  HOLDFAST_LOG_LEVEL: logLevelVar.default('info'),
 } as const;
 
 /**

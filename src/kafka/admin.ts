@@ -4,7 +4,10 @@
  * live keys if changed, so a topic that exists with another count is an error, never
  * silently accepted.
  */
-import { type Admin, ConfigResourceTypes, type Kafka } from 'kafkajs';
+import kafkajs, { type Admin, type Kafka } from 'kafkajs';
+
+// kafkajs is CommonJS and Node's ESM loader cannot see this named export: take it from the default.
+const { ConfigResourceTypes } = kafkajs;
 import { ERROR_CODES, HoldfastError } from '../errors.ts';
 import type { TopicSpec } from './topics.ts';
 
@@ -21,6 +24,36 @@ export async function withAdmin<T>(kafka: Kafka, work: (admin: Admin) => Promise
     return await work(admin);
   } finally {
     await admin.disconnect();
+  }
+}
+
+const LEADER_WAIT_MS = 30_000;
+
+/** Resolves once every partition of `topics` has a leader; bounded, with a clear error. */
+export async function waitForLeaders(admin: Admin, topics: readonly string[]): Promise<void> {
+  const deadline = Date.now() + LEADER_WAIT_MS;
+  let lastProblem = 'no metadata yet';
+  for (;;) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [...topics] });
+      const leaderless = metadata.topics.filter(
+        (t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0),
+      );
+      if (leaderless.length === 0) return;
+      lastProblem = `no leader yet for ${leaderless.map((t) => t.name).join(', ')}`;
+    } catch (error) {
+      // A topic created a moment ago may not be in the broker's metadata yet.
+      if (!(error instanceof KafkaJSProtocolError) || !error.retriable) throw error;
+      lastProblem = error.message;
+    }
+    if (Date.now() >= deadline) {
+      throw new HoldfastError(
+        ERROR_CODES.TIMEOUT,
+        `Kafka topics ${topics.join(', ')} have no leaders after ${LEADER_WAIT_MS} ms: ${lastProblem}`,
+        { retriable: true, context: { topics } },
+      );
+    }
+    await sleep(100);
   }
 }
 
@@ -72,9 +105,10 @@ export async function ensureTopics(
     const missing = specs.filter((spec) => !existing.has(spec.topic));
     const created: string[] = [];
     if (missing.length > 0) {
-      // kafkajs answers false, not an error, when another process created one first.
+      // kafkajs answers false, not an error, when another process created one first. Its own
+      // leader wait fails on the UNKNOWN_TOPIC_OR_PARTITION a fresh topic briefly reports.
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: missing.map((spec) => ({
           topic: spec.topic,
           numPartitions: spec.numPartitions,
@@ -83,6 +117,7 @@ export async function ensureTopics(
       });
       created.push(...missing.map((spec) => spec.topic));
     }
+    await waitForLeaders(admin, specs.map((spec) => spec.topic));
     // Checked after creating too: a concurrent creator may have used another shape.
     const problems = await mismatches(admin, specs);
     if (problems.length > 0) {

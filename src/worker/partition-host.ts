@@ -1,0 +1,323 @@
+/**
+ * One owned partition of `seat-commands`: its claim, its seat actors, its hold timer, and the
+ * per-batch effect order of DESIGN §3.7 — decide every command in memory, produce the events,
+ * write the snapshot increment (fenced), and only then let the caller commit.
+ *
+ * A host lives for one assignment. Everything it does runs through one serial queue, so a
+ * batch, a timer flush and the final stop never interleave.
+ */
+import { randomUUID } from 'node:crypto';
+import type { KafkaMessage, Message } from 'kafkajs';
+import PQueue from 'p-queue';
+import type { HoldExpiry, SeatCommand, SeatEvent, ShowDefinition } from '../actors/messages.ts';
+import { decodeCommand, encodeCommand, encodeEvent } from '../kafka/codec.ts';
+import { deadLetter } from '../kafka/dead-letters.ts';
+import type { Logger } from '../observability/logger.ts';
+import type { SnapshotStore } from '../state/snapshot-store.ts';
+import type { WorkerMetrics } from './metrics.ts';
+
+/** The pure seat actors of one partition, as the host drives them. */
+export interface PartitionCore {
+  loadSnapshot(entries: Iterable<readonly [string, string]>): void;
+  handle(
+    command: SeatCommand,
+    position: { partition: number; offset: string; logTime: number },
+    show: ShowDefinition | undefined,
+  ): readonly SeatEvent[];
+  /** Seats changed since the last call, serialized for the snapshot. */
+  takeChanges(): ReadonlyMap<string, string>;
+  /** The earliest timer (hold deadline or passivation) of the partition. */
+  nextDeadline(): number | undefined;
+  /** Runs the timers due by `now`; returns the hold expiries to produce. */
+  takeDue(now: number): HoldExpiry[];
+  readonly liveActorCount: number;
+}
+
+/** The shows as the log knew them, and a way to catch up when a command names a new one. */
+export interface ShowsAtLogTime {
+  getAt(showId: string, logTime: number): ShowDefinition | undefined;
+  get(showId: string): ShowDefinition | undefined;
+  catchUp(): Promise<void>;
+}
+
+/** Where the host's records go: one call per batch, acknowledged by every replica. */
+export interface RecordSink {
+  send(records: { topic: string; messages: Message[] }[]): Promise<void>;
+}
+
+export type HostStatus = 'LOADING' | 'DECIDING' | 'FENCED' | 'STOPPED';
+
+export interface PartitionHostOptions {
+  partition: number;
+  topics: { commands: string; events: string; deadLetters: string };
+  core: PartitionCore;
+  snapshots: SnapshotStore;
+  sink: RecordSink;
+  shows: ShowsAtLogTime;
+  metrics: WorkerMetrics;
+  logger: Logger;
+  /** Called once when a snapshot write is refused: the worker must rejoin the group. */
+  onFenced: (partition: number) => void;
+  now?: () => number;
+}
+
+export interface BatchResult {
+  /** The offset to commit (last applied + 1), or undefined when nothing may be committed. */
+  commitOffset: bigint | undefined;
+}
+
+export class PartitionHost {
+  readonly partition: number;
+  readonly #options: PartitionHostOptions;
+  readonly #queue = new PQueue({ concurrency: 1 });
+  readonly #token = randomUUID();
+  readonly #logger: Logger;
+  readonly #now: () => number;
+  #status: HostStatus = 'LOADING';
+  /** The next offset this partition must apply: the snapshot offset + 1, then onwards. */
+  #nextOffset = 0n;
+  #timer: NodeJS.Timeout | undefined;
+  #timerDeadline: number | undefined;
+  /**
+   * The log end at load time. Until the host has applied up to it, it is replaying history:
+   * holds there mostly ended later in the same log, so their timers wait for the present.
+   */
+  #replayUntil = 0n;
+
+  constructor(options: PartitionHostOptions) {
+    this.partition = options.partition;
+    this.#options = options;
+    this.#logger = options.logger.child({
+      component: 'partition-host',
+      partition: options.partition,
+    });
+    this.#now = options.now ?? Date.now;
+  }
+
+  get status(): HostStatus {
+    return this.#status;
+  }
+
+  get nextOffset(): bigint {
+    return this.#nextOffset;
+  }
+
+  get liveActorCount(): number {
+    return this.#options.core.liveActorCount;
+  }
+
+  /**
+   * Claims the partition with a fresh token and loads its snapshot; returns the offset to
+   * start consuming from (never the committed offset: DESIGN §3.8).
+   */
+  load(logStart: bigint, logEnd: bigint): Promise<bigint> {
+    return this.#serial(async () => {
+      const snapshot = await this.#options.snapshots.claimAndLoad(
+        this.partition,
+        this.#token,
+        logEnd,
+      );
+      this.#options.core.loadSnapshot(snapshot.seats);
+      const afterSnapshot = snapshot.offset === undefined ? logStart : snapshot.offset + 1n;
+      // A snapshot below the log start (records deleted under it) cannot be continued from;
+      // retention is forever, so this only happens when an operator changed it.
+      this.#nextOffset = afterSnapshot < logStart ? logStart : afterSnapshot;
+      this.#replayUntil = logEnd;
+      this.#status = 'DECIDING';
+      this.#logger.info(
+        {
+          snapshotOffset: snapshot.offset?.toString() ?? null,
+          discarded: snapshot.discarded,
+          seats: snapshot.seats.size,
+          startOffset: this.#nextOffset.toString(),
+        },
+        snapshot.discarded
+          ? 'discarded a snapshot past the end of the log; replaying from the start'
+          : 'partition claimed and loaded',
+      );
+      this.#rearmTimer();
+      return this.#nextOffset;
+    });
+  }
+
+  /**
+   * Applies one fetched batch. Records below the next offset (re-deliveries) are skipped;
+   * a batch that starts past it (a fetch from before the seek) is refused whole so the
+   * caller re-fetches from `nextOffset`.
+   */
+  processBatch(messages: readonly KafkaMessage[]): Promise<BatchResult> {
+    return this.#serial(async () => {
+      if (this.#status !== 'DECIDING') return { commitOffset: undefined };
+      const fresh = messages.filter((m) => BigInt(m.offset) >= this.#nextOffset);
+      const first = fresh[0];
+      if (!first) return { commitOffset: undefined };
+      if (BigInt(first.offset) !== this.#nextOffset) {
+        this.#logger.warn(
+          { expected: this.#nextOffset.toString(), got: first.offset },
+          'batch does not start at the next offset; refusing it',
+        );
+        return { commitOffset: undefined };
+      }
+      return this.#applyBatch(fresh);
+    });
+  }
+
+  async #applyBatch(messages: readonly KafkaMessage[]): Promise<BatchResult> {
+    const { core, topics, metrics } = this.#options;
+    const events: Message[] = [];
+    const deadLetters: Message[] = [];
+    let catchUpDone = false;
+    for (const message of messages) {
+      const decoded = decodeCommand(message);
+      if (!decoded.ok) {
+        deadLetters.push(
+          deadLetter(
+            message,
+            { topic: topics.commands, partition: this.partition, offset: message.offset },
+            decoded.reason,
+          ),
+        );
+        continue;
+      }
+      const command = decoded.value;
+      const logTime = Number(message.timestamp);
+      let show = this.#options.shows.getAt(command.showId, logTime);
+      if (!show && !catchUpDone && !this.#options.shows.get(command.showId)) {
+        // The show may be logged already but not yet read here: catch up before refusing.
+        await this.#options.shows.catchUp();
+        catchUpDone = true;
+        show = this.#options.shows.getAt(command.showId, logTime);
+      }
+      const produced = core.handle(
+        command,
+        { partition: this.partition, offset: message.offset, logTime },
+        show,
+      );
+      for (const event of produced) {
+        events.push(encodeEvent(event));
+        metrics.commands.inc({
+          type: command.type,
+          outcome: event.type === 'seat.rejected' ? event.reason : event.type,
+        });
+      }
+    }
+    const changes = core.takeChanges();
+    const last = messages[messages.length - 1] as KafkaMessage;
+    const lastOffset = BigInt(last.offset);
+
+    const records = [];
+    if (events.length > 0) records.push({ topic: topics.events, messages: events });
+    if (deadLetters.length > 0) {
+      records.push({ topic: topics.deadLetters, messages: deadLetters });
+      metrics.deadLetters.inc(deadLetters.length);
+      this.#logger.warn({ count: deadLetters.length }, 'records sent to the dead-letter topic');
+    }
+    try {
+      if (records.length > 0) await this.#options.sink.send(records);
+      const written = await this.#options.snapshots.write(
+        this.partition,
+        this.#token,
+        lastOffset,
+        changes,
+      );
+      if (written !== 'OK') {
+        this.#fence(written);
+        return { commitOffset: undefined };
+      }
+    } catch (error) {
+      // The effects of this batch may be half done. Memory is ahead of the durable state,
+      // so it cannot be trusted: stop deciding and let the worker reload the partition,
+      // which replays these commands to the same decisions (same event ids).
+      this.#status = 'FENCED';
+      this.#stopTimer();
+      this.#logger.error({ err: error }, 'batch effects failed; the partition will be reloaded');
+      this.#options.onFenced(this.partition);
+      return { commitOffset: undefined };
+    }
+    this.#nextOffset = lastOffset + 1n;
+    metrics.batchSize.observe(messages.length);
+    const now = this.#now();
+    for (const message of messages)
+      metrics.decisionLatency.observe(Math.max(0, now - Number(message.timestamp)) / 1000);
+    this.#rearmTimer();
+    return { commitOffset: this.#nextOffset };
+  }
+
+  #fence(reason: 'FENCED' | 'STALE'): void {
+    this.#status = 'FENCED';
+    this.#stopTimer();
+    this.#options.metrics.fencedWrites.inc();
+    this.#logger.warn(
+      { reason },
+      'snapshot write refused: another owner holds this partition; stopping',
+    );
+    this.#options.onFenced(this.partition);
+  }
+
+  /** Produces the expiry commands of every hold due by now, then waits for the next one. */
+  #flushDueExpiries(): Promise<void> {
+    return this.#serial(async () => {
+      if (this.#status !== 'DECIDING') return;
+      const due = this.#options.core.takeDue(this.#now());
+      if (due.length > 0) {
+        try {
+          await this.#options.sink.send([
+            { topic: this.#options.topics.commands, messages: due.map(encodeCommand) },
+          ]);
+          this.#options.metrics.expiriesScheduled.inc(due.length);
+        } catch (error) {
+          // The holds stay in the snapshot; the next owner (or a reload) re-arms them.
+          this.#logger.error(
+            { err: error, count: due.length },
+            'could not produce hold expiries; reloading',
+          );
+          this.#status = 'FENCED';
+          this.#options.onFenced(this.partition);
+          return;
+        }
+      }
+      this.#rearmTimer();
+    });
+  }
+
+  /** One timer per partition, set for the earliest hold deadline. */
+  #rearmTimer(): void {
+    const deadline = this.#options.core.nextDeadline();
+    if (deadline === this.#timerDeadline && this.#timer) return;
+    this.#stopTimer();
+    if (
+      deadline === undefined ||
+      this.#status !== 'DECIDING' ||
+      this.#nextOffset < this.#replayUntil
+    )
+      return;
+    this.#timerDeadline = deadline;
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        this.#timerDeadline = undefined;
+        this.#flushDueExpiries().catch((error: unknown) =>
+          this.#logger.error({ err: error }, 'hold timer failed'),
+        );
+      },
+      Math.max(0, deadline - this.#now()),
+    );
+  }
+
+  #stopTimer(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerDeadline = undefined;
+  }
+
+  /** Finishes the work in hand, then drops the partition's actors and timer. */
+  async stop(): Promise<void> {
+    await this.#queue.onIdle();
+    if (this.#status !== 'FENCED') this.#status = 'STOPPED';
+    this.#stopTimer();
+  }
+
+  #serial<T>(work: () => Promise<T>): Promise<T> {
+    return this.#queue.add(work) as Promise<T>;
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * A testbed for the reservation worker against the real broker and Redis: random topic and
+ * key prefixes, shows, command producers for each command type, a collector of every
+ * record on `seat-events` and the DLQ, and workers run in-process or as child processes.
+ * Each testbed closes everything it opened.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { Redis } from 'ioredis';
+import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { SeatCommand, SeatEvent, ShowDefinition } from '../../src/actors/messages.ts';
+import { loadWorkerConfig, type WorkerEnvConfig } from '../../src/config/worker.ts';
+import { ensureTopics } from '../../src/kafka/admin.ts';
+import { createKafka } from '../../src/kafka/client.ts';
+import { decodeEvent, encodeCommand, encodeShow } from '../../src/kafka/codec.ts';
+import { type TopicNames, topicNames, topicSpecs } from '../../src/kafka/topics.ts';
+import { createLogger } from '../../src/observability/logger.ts';
+import { createRedis } from '../../src/state/redis.ts';
+import { startWorker, type WorkerHandle } from '../../src/worker/worker.ts';
+import { waitFor } from './wait.ts';
+
+/** Workers under test log nothing unless HOLDFAST_TEST_LOG_LEVEL names a level. */
+function testLogLevel(): 'silent' | 'error' | 'warn' | 'info' | 'debug' {
+  const level = process.env.HOLDFAST_TEST_LOG_LEVEL;
+  return level === 'error' || level === 'warn' || level === 'info' || level === 'debug'
+    ? level
+    : 'silent';
+}
+
+const CLI = fileURLToPath(new URL('../../bin/holdfast.js', import.meta.url));
+
+export interface TestbedOptions {
+  kafkaBrokers: readonly string[];
+  redisUrl: string;
+  partitions?: number;
+  sessionTimeoutMs?: number;
+}
+
+export interface Position {
+  partition: number;
+  offset: string;
+}
+
+export class WorkerTestbed {
+  readonly prefix = `t${randomUUID().slice(0, 8)}-`;
+  readonly redisPrefix = `test:${randomUUID().slice(0, 8)}`;
+  readonly topics: TopicNames;
+  readonly env: Record<string, string>;
+  readonly config: WorkerEnvConfig;
+  readonly kafka: Kafka;
+  readonly redis: Redis;
+  readonly events: SeatEvent[] = [];
+  readonly deadLetters: KafkaMessage[] = [];
+  readonly #producer: Producer;
+  readonly #consumers: Consumer[] = [];
+  readonly #workers = new Set<WorkerHandle>();
+  readonly #processes = new Set<ChildProcess>();
+  /** Silent unless HOLDFAST_TEST_LOG_LEVEL asks (kafkajs logs every rebalance as an error). */
+  readonly logger = createLogger({ level: testLogLevel(), destinationFd: 2 });
+
+  private constructor(options: TestbedOptions) {
+    this.topics = topicNames(this.prefix);
+    this.env = {
+      KAFKA_BROKERS: options.kafkaBrokers.join(','),
+      REDIS_URL: options.redisUrl,
+      HOLDFAST_KAFKA_PREFIX: this.prefix,
+      HOLDFAST_REDIS_PREFIX: this.redisPrefix,
+      HOLDFAST_PARTITIONS: String(options.partitions ?? 3),
+      HOLDFAST_SESSION_TIMEOUT_MS: String(options.sessionTimeoutMs ?? 6000),
+      HOLDFAST_METRICS_PORT: '0',
+      HOLDFAST_LOG_LEVEL: testLogLevel(),
+    };
+    this.config = loadWorkerConfig(this.env);
+    this.kafka = createKafka({
+      brokers: this.config.KAFKA_BROKERS,
+      clientId: 'testbed',
+      logger: this.logger,
+    });
+    this.redis = createRedis({ url: options.redisUrl, name: 'testbed' });
+    this.#producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  }
+
+  static async create(options: TestbedOptions): Promise<WorkerTestbed> {
+    const bed = new WorkerTestbed(options);
+    await ensureTopics(bed.kafka, topicSpecs(bed.topics, bed.config.HOLDFAST_PARTITIONS));
+    await bed.#producer.connect();
+    await bed.#collect(bed.topics.events, (message) => {
+      const decoded = decodeEvent(message);
+      if (!decoded.ok) throw new Error(`invalid event on seat-events: ${decoded.reason}`);
+      bed.events.push(decoded.value);
+    });
+    await bed.#collect(bed.topics.deadLetters, (message) => void bed.deadLetters.push(message));
+    return bed;
+  }
+
+  async #collect(topic: string, onMessage: (message: KafkaMessage) => void): Promise<void> {
+    const consumer = this.kafka.consumer({
+      groupId: `${this.prefix}collector-${randomUUID()}`,
+      maxWaitTimeInMs: 50,
+    });
+    this.#consumers.push(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => onMessage(message) });
+  }
+
+  async createShow(partial: Partial<ShowDefinition> = {}): Promise<ShowDefinition> {
+    const show: ShowDefinition = {
+      showId: `show-${randomUUID().slice(0, 8)}`,
+      rows: 3,
+      seatsPerRow: 10,
+      holdTtlMs: 600_000,
+      createdAt: Date.now(),
+      ...partial,
+    };
+    await this.#producer.send({ topic: this.topics.shows, acks: -1, messages: [encodeShow(show)] });
+    return show;
+  }
+
+  /** Produces one command as a gateway would, and returns where it landed. */
+  async send(command: SeatCommand): Promise<Position> {
+    const [meta] = await this.#producer.send({
+      topic: this.topics.commands,
+      acks: -1,
+      messages: [encodeCommand(command)],
+    });
+    if (!meta) throw new Error('no record metadata');
+    return { partition: meta.partition, offset: meta.baseOffset ?? '' };
+  }
+
+  /** Produces raw bytes to `seat-commands` (for poison-record tests). */
+  async sendRaw(key: string, value: string, headers: Record<string, string> = {}): Promise<void> {
+    await this.#producer.send({
+      topic: this.topics.commands,
+      acks: -1,
+      messages: [{ key, value, headers }],
+    });
+  }
+
+  hold(
+    showId: string,
+    seatId: string,
+    userId: string,
+    commandId: string = randomUUID(),
+  ): SeatCommand {
+    return { ...this.#base(showId, seatId, userId, commandId), type: 'seat.holdRequest' };
+  }
+
+  confirm(
+    showId: string,
+    seatId: string,
+    userId: string,
+    holdId: string,
+    commandId: string = randomUUID(),
+  ): SeatCommand {
+    return {
+      ...this.#base(showId, seatId, userId, commandId),
+      type: 'seat.confirmationRequest',
+      holdId,
+    };
+  }
+
+  release(
+    showId: string,
+    seatId: string,
+    userId: string,
+    holdId: string,
+    commandId: string = randomUUID(),
+  ): SeatCommand {
+    return {
+      ...this.#base(showId, seatId, userId, commandId),
+      type: 'seat.releaseRequest',
+      holdId,
+    };
+  }
+
+  #base(showId: string, seatId: string, userId: string, commandId: string) {
+    return {
+      commandId,
+      correlationId: randomUUID(),
+      replyTo: 'testbed',
+      showId,
+      seatId,
+      userId,
+      sentAt: Date.now(),
+    };
+  }
+
+  /** The events answering one command attempt, by its correlation id. */
+  answersTo(command: SeatCommand): SeatEvent[] {
+    return this.events.filter((e) => e.correlationId === command.correlationId);
+  }
+
+  /** Waits for (and returns) the events answering a command, deduplicated by event id. */
+  async decisionOf(command: SeatCommand, count = 1, timeoutMs = 30_000): Promise<SeatEvent[]> {
+    await waitFor(() => uniqueById(this.answersTo(command)).length >= count, {
+      timeoutMs,
+      what: `${count} event(s) answering ${command.type} ${command.commandId}`,
+    });
+    return uniqueById(this.answersTo(command));
+  }
+
+  async startWorker(overrides: Record<string, string> = {}): Promise<WorkerHandle> {
+    const worker = await startWorker(loadWorkerConfig({ ...this.env, ...overrides }), {
+      logger: this.logger,
+    });
+    this.#workers.add(worker);
+    return worker;
+  }
+
+  async stopWorker(worker: WorkerHandle): Promise<void> {
+    this.#workers.delete(worker);
+    await worker.stop();
+  }
+
+  /** A worker as its own process (`holdfast worker`), for SIGKILL and SIGSTOP tests. */
+  spawnWorker(overrides: Record<string, string> = {}): ChildProcess {
+    const child = spawn(process.execPath, [CLI, 'worker'], {
+      env: { ...process.env, ...this.env, ...overrides },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child.stderr?.resume();
+    this.#processes.add(child);
+    child.once('exit', () => this.#processes.delete(child));
+    return child;
+  }
+
+  async close(): Promise<void> {
+    for (const child of this.#processes) child.kill('SIGKILL');
+    await Promise.allSettled([...this.#workers].map((w) => w.stop()));
+    await Promise.allSettled(this.#consumers.map((c) => c.disconnect()));
+    await this.#producer.disconnect();
+    const keys = await this.redis.keys(`*${this.redisPrefix}*`);
+    if (keys.length > 0) await this.redis.del(...keys);
+    await this.redis.quit();
+    const admin = this.kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: Object.values(this.topics) }).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
+export function uniqueById(events: SeatEvent[]): SeatEvent[] {
+  const seen = new Map<string, SeatEvent>();
+  for (const event of events) if (!seen.has(event.eventId)) seen.set(event.eventId, event);
+  return [...seen.values()];
+}
