@@ -7,7 +7,7 @@ describe('TimerHeap', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 1_000 })), (dues) => {
         const heap = new TimerHeap<number>();
-        dues.forEach((due, i) => heap.push(due, i));
+        for (const [i, due] of dues.entries()) heap.push(due, i);
         const popped: number[] = [];
         for (let entry = heap.pop(); entry !== undefined; entry = heap.pop())
           popped.push(entry.dueAt);
