@@ -5,20 +5,13 @@
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ensureKafkaJars, hasKafkaJars } from './kafka-jars.ts';
-import { attachLocalKafka, startLocalKafka } from './kafka-local.ts';
-import { kafkaAnswers, redisAnswers, waitUntilReady } from './readiness.ts';
-import { attachLocalRedis, startLocalRedis } from './redis-local.ts';
+import { attachLocalKafka } from './kafka-local.ts';
+import { provisionStack, type ServiceState } from './provision.ts';
+import { kafkaAnswers, redisAnswers } from './readiness.ts';
+import { attachLocalRedis } from './redis-local.ts';
 import { type Provider, planInfrastructure } from './resolve.ts';
-import { type LocalTool, requireTools } from './tools.ts';
 
 export type ServiceName = 'kafka' | 'redis';
-
-/** How one service of the stack was provided; `address` is what clients use. */
-export type ServiceState =
-  | { provider: 'env'; address: string }
-  | { provider: 'local'; address: string; dataDir: string }
-  | { provider: 'docker'; address: string; containerId: string };
 
 interface StackState {
   kafka: ServiceState;
@@ -48,8 +41,6 @@ export interface InfraUpOptions {
 
 const stateFile = (infraDir: string) => join(infraDir, 'state.json');
 const dataDirOf = (infraDir: string, service: ServiceName) => join(infraDir, service);
-/** A service named by the environment may still be starting: give it this long. */
-const ENV_SERVICE_WAIT_MS = 30_000;
 
 async function readState(infraDir: string): Promise<StackState | undefined> {
   try {
@@ -93,100 +84,28 @@ export async function infraUp(options: InfraUpOptions): Promise<InfraAddresses> 
     redis: plan.redis.provider !== 'env' && (await isUsable('redis', previous?.redis)),
   };
 
-  const needed: LocalTool[] = [];
-  if (plan.kafka.provider === 'local' && !reuse.kafka) {
-    needed.push('java');
-    if (!(await hasKafkaJars(options.cacheDir))) needed.push('mvn');
-  }
-  if (plan.redis.provider === 'local' && !reuse.redis) needed.push('redis-server');
-  const tools = await requireTools(needed, options.pathVar);
-
+  const reused = (service: ServiceName) => {
+    const state = previous?.[service];
+    if (state === undefined) return undefined;
+    progress?.(`${service} already up at ${state.address}`);
+    return { state, stop: async () => {} };
+  };
   await mkdir(options.infraDir, { recursive: true });
-  const started: Array<() => Promise<void>> = [];
-  try {
-    const kafkaState = async (): Promise<ServiceState> => {
-      if (plan.kafka.provider === 'env') {
-        const brokers = plan.kafka.brokers;
-        const address = brokers.join(',');
-        await waitUntilReady({
-          what: `Kafka at ${address} (KAFKA_BROKERS)`,
-          check: () => kafkaAnswers(brokers),
-          timeoutMs: ENV_SERVICE_WAIT_MS,
-          ...(progress === undefined ? {} : { onProgress: progress }),
-        });
-        return { provider: 'env', address };
-      }
-      if (reuse.kafka && previous !== undefined) {
-        progress?.(`Kafka already up at ${previous.kafka.address}`);
-        return previous.kafka;
-      }
-      if (plan.kafka.provider === 'docker') {
-        progress?.('starting Kafka in Docker…');
-        const { startDockerKafka } = await import('./docker.ts');
-        const container = await startDockerKafka();
-        started.push(container.stop);
-        return {
-          provider: 'docker',
-          address: container.address,
-          containerId: container.containerId,
-        };
-      }
-      const libsDir = await ensureKafkaJars({
-        cacheDir: options.cacheDir,
-        ...(tools.mvn === undefined ? {} : { mvnPath: tools.mvn }),
-        ...(options.mavenArgs === undefined ? {} : { mavenArgs: options.mavenArgs }),
-        ...(progress === undefined ? {} : { onProgress: progress }),
-      });
-      const kafka = await startLocalKafka({
-        dataDir: dataDirOf(options.infraDir, 'kafka'),
-        libsDir,
-        ...(tools.java === undefined ? {} : { javaPath: tools.java }),
-        ...(progress === undefined ? {} : { onProgress: progress }),
-      });
-      started.push(kafka.stop);
-      return { provider: 'local', address: kafka.brokers.join(','), dataDir: kafka.dataDir };
-    };
-    const redisState = async (): Promise<ServiceState> => {
-      if (plan.redis.provider === 'env') {
-        const url = plan.redis.url;
-        await waitUntilReady({
-          what: `Redis at ${url} (REDIS_URL)`,
-          check: () => redisAnswers(url),
-          timeoutMs: ENV_SERVICE_WAIT_MS,
-          ...(progress === undefined ? {} : { onProgress: progress }),
-        });
-        return { provider: 'env', address: url };
-      }
-      if (reuse.redis && previous !== undefined) {
-        progress?.(`Redis already up at ${previous.redis.address}`);
-        return previous.redis;
-      }
-      if (plan.redis.provider === 'docker') {
-        progress?.('starting Redis in Docker…');
-        const { startDockerRedis } = await import('./docker.ts');
-        const container = await startDockerRedis();
-        started.push(container.stop);
-        return {
-          provider: 'docker',
-          address: container.address,
-          containerId: container.containerId,
-        };
-      }
-      const redis = await startLocalRedis({
-        dataDir: dataDirOf(options.infraDir, 'redis'),
-        ...(tools['redis-server'] === undefined ? {} : { redisServerPath: tools['redis-server'] }),
-        ...(progress === undefined ? {} : { onProgress: progress }),
-      });
-      started.push(redis.stop);
-      return { provider: 'local', address: redis.url, dataDir: redis.dataDir };
-    };
-    const [kafka, redis] = await Promise.all([kafkaState(), redisState()]);
-    await writeFile(stateFile(options.infraDir), `${JSON.stringify({ kafka, redis }, null, 2)}\n`);
-    return { kafkaBrokers: kafka.address, redisUrl: redis.address };
-  } catch (error) {
-    await Promise.allSettled(started.map((stop) => stop()));
-    throw error;
-  }
+  const stack = await provisionStack(plan, {
+    cacheDir: options.cacheDir,
+    pathVar: options.pathVar,
+    kafkaDataDir: dataDirOf(options.infraDir, 'kafka'),
+    redisDataDir: dataDirOf(options.infraDir, 'redis'),
+    ...(options.mavenArgs === undefined ? {} : { mavenArgs: options.mavenArgs }),
+    ...(progress === undefined ? {} : { onProgress: progress }),
+    reuse: {
+      ...(reuse.kafka ? { kafka: reused('kafka') } : {}),
+      ...(reuse.redis ? { redis: reused('redis') } : {}),
+    },
+  });
+  const state: StackState = { kafka: stack.kafka.state, redis: stack.redis.state };
+  await writeFile(stateFile(options.infraDir), `${JSON.stringify(state, null, 2)}\n`);
+  return { kafkaBrokers: state.kafka.address, redisUrl: state.redis.address };
 }
 
 export interface InfraDownOptions {

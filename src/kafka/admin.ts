@@ -4,12 +4,13 @@
  * live keys if changed, so a topic that exists with another count is an error, never
  * silently accepted.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import kafkajs, { type Admin, type Kafka } from 'kafkajs';
-
-// kafkajs is CommonJS and Node's ESM loader cannot see this named export: take it from the default.
-const { ConfigResourceTypes } = kafkajs;
 import { ERROR_CODES, HoldfastError } from '../errors.ts';
 import type { TopicSpec } from './topics.ts';
+
+// kafkajs is CommonJS and Node's ESM loader cannot see these named exports: take them from the default.
+const { ConfigResourceTypes, KafkaJSProtocolError } = kafkajs;
 
 export interface EnsureTopicsResult {
   /** Topics this call created; the others existed already with the right shape. */
@@ -117,7 +118,10 @@ export async function ensureTopics(
       });
       created.push(...missing.map((spec) => spec.topic));
     }
-    await waitForLeaders(admin, specs.map((spec) => spec.topic));
+    await waitForLeaders(
+      admin,
+      specs.map((spec) => spec.topic),
+    );
     // Checked after creating too: a concurrent creator may have used another shape.
     const problems = await mismatches(admin, specs);
     if (problems.length > 0) {

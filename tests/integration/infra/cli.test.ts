@@ -1,0 +1,93 @@
+/**
+ * The real CLI, as a user runs it: `node bin/holdfast.js infra …` with its own
+ * HOLDFAST_INFRA_DIR. The first test starts a second, private Kafka and Redis.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isAlive } from '../../../src/infra/processes.ts';
+import { testAddresses } from '../../support/fixtures.ts';
+
+const CLI = fileURLToPath(new URL('../../../bin/holdfast.js', import.meta.url));
+const execFileAsync = promisify(execFile);
+
+let infraDir: string;
+beforeEach(async () => {
+  infraDir = await mkdtemp(join(tmpdir(), 'holdfast-cli-test-'));
+});
+afterEach(async () => {
+  // Stops anything a failed assertion left running before deleting its data.
+  await holdfast(['infra', 'down', '--purge']).catch(() => undefined);
+  await rm(infraDir, { recursive: true, force: true });
+});
+
+/** Runs the CLI with a clean environment: no inherited KAFKA_BROKERS / REDIS_URL. */
+async function holdfast(args: string[], extraEnv: Record<string, string> = {}) {
+  const { KAFKA_BROKERS: _k, REDIS_URL: _r, ...inherited } = process.env;
+  return execFileAsync(process.execPath, [CLI, ...args], {
+    env: { ...inherited, HOLDFAST_INFRA_DIR: infraDir, ...extraEnv },
+  });
+}
+
+interface StatusJson {
+  services: Array<{
+    service: string;
+    provider: string;
+    address: string;
+    pid?: number;
+    answering: boolean;
+  }>;
+}
+
+describe('holdfast infra', () => {
+  it('up twice gives the same addresses; status reports them; down leaves nothing running', async () => {
+    const first = await holdfast(['infra', 'up']);
+    const lines = first.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^KAFKA_BROKERS=127\.0\.0\.1:\d+$/);
+    expect(lines[1]).toMatch(/^REDIS_URL=redis:\/\/127\.0\.0\.1:\d+$/);
+
+    const second = await holdfast(['infra', 'up']);
+    expect(second.stdout).toBe(first.stdout);
+
+    const status = JSON.parse((await holdfast(['infra', 'status', '--json'])).stdout) as StatusJson;
+    const pids = status.services.map((s) => s.pid);
+    expect(status.services.map((s) => [s.service, s.provider, s.answering])).toEqual([
+      ['kafka', 'local', true],
+      ['redis', 'local', true],
+    ]);
+    expect(
+      `KAFKA_BROKERS=${status.services[0]?.address}\nREDIS_URL=${status.services[1]?.address}\n`,
+    ).toBe(first.stdout);
+    expect(pids.every((pid) => typeof pid === 'number')).toBe(true);
+
+    await holdfast(['infra', 'down']);
+
+    for (const pid of pids) expect(await isAlive(pid as number)).toBe(false);
+    const after = JSON.parse(
+      (await holdfast(['infra', 'status', '--json']).catch((failed: { stdout: string }) => failed))
+        .stdout,
+    ) as StatusJson;
+    expect(after.services.map((s) => s.provider)).toEqual(['none', 'none']);
+  });
+
+  it('honours KAFKA_BROKERS and REDIS_URL: prints them back and starts nothing', async () => {
+    const { kafkaBrokers, redisUrl } = testAddresses();
+    const env = { KAFKA_BROKERS: kafkaBrokers.join(','), REDIS_URL: redisUrl };
+
+    const up = await holdfast(['infra', 'up'], env);
+
+    expect(up.stdout).toBe(`KAFKA_BROKERS=${kafkaBrokers.join(',')}\nREDIS_URL=${redisUrl}\n`);
+    const status = JSON.parse(
+      (await holdfast(['infra', 'status', '--json'], env)).stdout,
+    ) as StatusJson;
+    expect(status.services.map((s) => [s.provider, s.pid, s.answering])).toEqual([
+      ['env', undefined, true],
+      ['env', undefined, true],
+    ]);
+  });
+});

@@ -1,0 +1,48 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { partitionOffsets } from '../../../src/kafka/admin.ts';
+import { deferred, openTestScope, type TestScope } from '../../support/fixtures.ts';
+
+let scope: TestScope;
+beforeEach(async () => {
+  scope = await openTestScope('idempotent');
+});
+afterEach(() => scope.close());
+
+describe('the idempotent producer', () => {
+  it('delivers a batch exactly once and in order (maxInFlightRequests: 1, acks=all)', async () => {
+    const topic = `${scope.names.kafkaPrefix}events`;
+    await scope.createTopics([{ topic, numPartitions: 3, configs: {} }]);
+    const producer = await scope.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const ids = Array.from({ length: 300 }, (_, i) => `event-${i}`);
+    await producer.send({
+      topic,
+      acks: -1,
+      messages: ids.map((id, i) => ({ key: `seat-${i % 7}`, value: id })),
+    });
+
+    const offsets = await partitionOffsets(scope.admin, topic);
+    const stored = offsets.reduce(
+      (sum, p) => sum + Number(BigInt(p.latest) - BigInt(p.earliest)),
+      0,
+    );
+
+    const received: string[] = [];
+    const done = deferred();
+    const consumer = await scope.consumer();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        received.push(message.value?.toString() ?? '');
+        if (received.length === ids.length) done.resolve();
+      },
+    });
+    await done.promise;
+
+    expect(stored).toBe(ids.length);
+    expect(new Set(received).size).toBe(ids.length);
+    expect([...received].sort()).toEqual([...ids].sort());
+    // Within a key, batch order is kept.
+    const ofKey0 = received.filter((id) => Number(id.slice('event-'.length)) % 7 === 0);
+    expect(ofKey0).toEqual(ids.filter((_, i) => i % 7 === 0));
+  });
+});
