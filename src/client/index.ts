@@ -1,0 +1,303 @@
+/**
+ * `holdfast/client`: a typed, promise-based client of the gateway's Socket.IO contract
+ * (DESIGN §4). Every call resolves with the gateway's ack — a refusal is a value
+ * (`{ ok: false, error: { code } }`), never an exception — keeps a versioned local seat
+ * map per joined show, and joins every show again after a reconnect.
+ *
+ * ```ts
+ * const client = connectHoldfast({ url: 'http://127.0.0.1:8080', token });
+ * await client.ready();
+ * await client.join('gala');
+ * const hold = await client.hold('gala', 'A1');
+ * if (hold.ok) await client.confirm('gala', 'A1', hold.holdId);
+ * ```
+ */
+import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import type {
+  ClientToServerEvents,
+  CommandAck,
+  ConfirmAck,
+  HandshakeErrorData,
+  HoldAck,
+  JoinAck,
+  LeaveAck,
+  MySeat,
+  Refusal,
+  ReleaseAck,
+  SeatChanged,
+  SeatView,
+  ServerToClientEvents,
+  ShowStats,
+} from '../gateway/contract.ts';
+import { LocalSeatMap } from './seat-map.ts';
+
+export type * from '../gateway/contract.ts';
+export { LocalSeatMap } from './seat-map.ts';
+
+export interface HoldfastClientOptions {
+  /** The gateway's base URL, e.g. `http://127.0.0.1:8080`. */
+  url: string;
+  /** The JWT, or a function giving a fresh one at every (re)connect. */
+  token: string | (() => string | Promise<string>);
+  /**
+   * How long a call waits for its ack before resolving `TIMEOUT` locally; longer than the
+   * gateway's own deadline so the gateway's answer normally wins. @defaultValue 15000
+   */
+  ackTimeoutMs?: number;
+  /** Delay before joining again when a re-join is answered `UNAVAILABLE`. @defaultValue 500 */
+  rejoinRetryMs?: number;
+  /** Passed to socket.io-client's `io()`. */
+  socketOptions?: Partial<ManagerOptions & SocketOptions>;
+}
+
+export interface CommandOptions {
+  /**
+   * The idempotency key: pass the same one to retry after a `TIMEOUT` or `UNAVAILABLE`.
+   * @defaultValue a fresh random id
+   */
+  commandId?: string;
+}
+
+/** Why `ready()` failed: `UNAUTHENTICATED` when the gateway refused the token. */
+export class HoldfastConnectError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'HoldfastConnectError';
+    this.code = code;
+  }
+}
+
+type Listener<T> = (value: T) => void;
+
+function newCommandId(): string {
+  return globalThis.crypto.randomUUID();
+}
+
+function isHandshakeError(data: unknown): data is HandshakeErrorData {
+  return typeof data === 'object' && data !== null && 'code' in data;
+}
+
+export class HoldfastClient {
+  readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  readonly #maps = new Map<string, LocalSeatMap>();
+  readonly #mine = new Map<string, Map<string, MySeat>>();
+  readonly #joined = new Set<string>();
+  readonly #seatListeners = new Set<Listener<SeatChanged>>();
+  readonly #statsListeners = new Set<Listener<ShowStats>>();
+  readonly #rejoinListeners = new Set<Listener<{ showId: string; ack: JoinAck }>>();
+  readonly #ackTimeoutMs: number;
+  readonly #rejoinRetryMs: number;
+  #connectedOnce = false;
+  #closed = false;
+
+  constructor(options: HoldfastClientOptions) {
+    this.#ackTimeoutMs = options.ackTimeoutMs ?? 15_000;
+    this.#rejoinRetryMs = options.rejoinRetryMs ?? 500;
+    const token = options.token;
+    this.socket = io(options.url, {
+      transports: ['websocket'],
+      ...options.socketOptions,
+      auth: (cb) => {
+        if (typeof token === 'string') return cb({ token });
+        Promise.resolve(token()).then(
+          (fresh) => cb({ token: fresh }),
+          () => cb({ token: '' }),
+        );
+      },
+    });
+    this.socket.on('seat:changed', (change) => {
+      const map = this.#maps.get(change.showId);
+      if (!map || !map.apply(change)) return;
+      this.#trackMine(change);
+      for (const listener of this.#seatListeners) listener(change);
+    });
+    this.socket.on('show:stats', (stats) => {
+      const map = this.#maps.get(stats.showId);
+      if (map) map.stats = stats;
+      for (const listener of this.#statsListeners) listener(stats);
+    });
+    this.socket.on('connect', () => {
+      if (this.#connectedOnce) {
+        for (const showId of this.#joined) void this.#rejoin(showId);
+      }
+      this.#connectedOnce = true;
+    });
+  }
+
+  /** Resolves once connected; rejects if the handshake is refused (e.g. `UNAUTHENTICATED`). */
+  ready(): Promise<void> {
+    if (this.socket.connected) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const onConnect = () => {
+        this.socket.off('connect_error', onError);
+        resolve();
+      };
+      const onError = (error: Error & { data?: unknown }) => {
+        this.socket.off('connect', onConnect);
+        const data = error.data;
+        if (isHandshakeError(data)) {
+          reject(new HoldfastConnectError(data.code, data.message));
+        } else {
+          reject(new HoldfastConnectError('CONNECT_FAILED', error.message));
+        }
+      };
+      this.socket.once('connect', onConnect);
+      this.socket.once('connect_error', onError);
+    });
+  }
+
+  /** Joins a show: its full seat map, its stats and the caller's own seats. */
+  async join(showId: string): Promise<JoinAck> {
+    const ack = await this.#call<JoinAck>('show:join', { showId });
+    if (ack.ok) {
+      this.#joined.add(showId);
+      this.#loadJoin(showId, ack);
+    }
+    return ack;
+  }
+
+  async leave(showId: string): Promise<LeaveAck> {
+    this.#joined.delete(showId);
+    const ack = await this.#call<LeaveAck>('show:leave', { showId });
+    if (ack.ok) {
+      this.#maps.delete(showId);
+      this.#mine.delete(showId);
+    }
+    return ack;
+  }
+
+  async hold(showId: string, seatId: string, options: CommandOptions = {}): Promise<HoldAck> {
+    const commandId = options.commandId ?? newCommandId();
+    const ack = await this.#call<HoldAck>('seat:hold', { showId, seatId, commandId });
+    if (ack.ok) this.#ownSeat(ack.seat, ack.holdId);
+    return ack;
+  }
+
+  async confirm(
+    showId: string,
+    seatId: string,
+    holdId: string,
+    options: CommandOptions = {},
+  ): Promise<ConfirmAck> {
+    const commandId = options.commandId ?? newCommandId();
+    const ack = await this.#call<ConfirmAck>('seat:confirm', { showId, seatId, holdId, commandId });
+    if (ack.ok) this.#ownSeat(ack.seat, holdId);
+    return ack;
+  }
+
+  async release(
+    showId: string,
+    seatId: string,
+    holdId: string,
+    options: CommandOptions = {},
+  ): Promise<ReleaseAck> {
+    const commandId = options.commandId ?? newCommandId();
+    const ack = await this.#call<ReleaseAck>('seat:release', { showId, seatId, holdId, commandId });
+    if (ack.ok) this.#ownSeat(ack.seat, holdId);
+    return ack;
+  }
+
+  /** The local seat map of a joined show (seats not yet seen are absent). */
+  seats(showId: string): SeatView[] {
+    return this.#maps.get(showId)?.all() ?? [];
+  }
+
+  seat(showId: string, seatId: string): SeatView | undefined {
+    return this.#maps.get(showId)?.get(seatId);
+  }
+
+  stats(showId: string): ShowStats | undefined {
+    return this.#maps.get(showId)?.stats;
+  }
+
+  /** The caller's own holds and reservations in a joined show, as last known. */
+  mine(showId: string): MySeat[] {
+    return [...(this.#mine.get(showId)?.values() ?? [])];
+  }
+
+  /** Called for every change applied to a local map (newer versions only). */
+  onSeatChanged(listener: Listener<SeatChanged>): () => void {
+    this.#seatListeners.add(listener);
+    return () => this.#seatListeners.delete(listener);
+  }
+
+  onStats(listener: Listener<ShowStats>): () => void {
+    this.#statsListeners.add(listener);
+    return () => this.#statsListeners.delete(listener);
+  }
+
+  /** Called after each automatic re-join (following a reconnect). */
+  onRejoin(listener: Listener<{ showId: string; ack: JoinAck }>): () => void {
+    this.#rejoinListeners.add(listener);
+    return () => this.#rejoinListeners.delete(listener);
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.socket.close();
+  }
+
+  async #rejoin(showId: string): Promise<void> {
+    while (!this.#closed && this.#joined.has(showId) && this.socket.connected) {
+      const ack = await this.#call<JoinAck>('show:join', { showId });
+      if (ack.ok) this.#loadJoin(showId, ack);
+      for (const listener of this.#rejoinListeners) listener({ showId, ack });
+      if (ack.ok || (ack.error.code !== 'UNAVAILABLE' && ack.error.code !== 'TIMEOUT')) return;
+      await new Promise((resolve) => setTimeout(resolve, this.#rejoinRetryMs));
+    }
+  }
+
+  #loadJoin(showId: string, ack: Extract<JoinAck, { ok: true }>): void {
+    const map = this.#maps.get(showId) ?? new LocalSeatMap();
+    this.#maps.set(showId, map);
+    for (const seat of ack.show.seats) map.apply(seat);
+    map.stats = ack.show.stats;
+    this.#mine.set(showId, new Map(ack.mine.map((seat) => [seat.seatId, seat])));
+  }
+
+  #ownSeat(seat: SeatView, holdId: string): void {
+    this.#maps.get(seat.showId)?.apply(seat);
+    const mine = this.#mine.get(seat.showId) ?? new Map<string, MySeat>();
+    this.#mine.set(seat.showId, mine);
+    if (seat.status === 'available') mine.delete(seat.seatId);
+    else mine.set(seat.seatId, { ...seat, holdId });
+  }
+
+  /** Someone else's change to one of "my" seats means it is no longer mine. */
+  #trackMine(change: SeatChanged): void {
+    const mine = this.#mine.get(change.showId);
+    const own = mine?.get(change.seatId);
+    if (!mine || !own || own.version >= change.version) return;
+    if (change.status === 'available') mine.delete(change.seatId);
+    else if (change.status === 'reserved' && own.status === 'held') {
+      // Our own confirmation broadcast (the ack may come after it): keep the holdId.
+      mine.set(change.seatId, { ...own, status: 'reserved', version: change.version });
+    }
+  }
+
+  async #call<A extends JoinAck | LeaveAck | CommandAck>(
+    event: keyof ClientToServerEvents,
+    payload: object,
+  ): Promise<A> {
+    try {
+      // The untyped view: payloads are typed by the public methods above.
+      const untyped = this.socket as unknown as Socket;
+      return (await untyped.timeout(this.#ackTimeoutMs).emitWithAck(event, payload)) as A;
+    } catch {
+      const refusal: Refusal = {
+        ok: false,
+        error: {
+          code: 'TIMEOUT',
+          message: `no answer within ${this.#ackTimeoutMs} ms; the outcome is unknown`,
+        },
+      };
+      return refusal as A;
+    }
+  }
+}
+
+/** Connects to a gateway. Call `ready()` to wait for the handshake. */
+export function connectHoldfast(options: HoldfastClientOptions): HoldfastClient {
+  return new HoldfastClient(options);
+}

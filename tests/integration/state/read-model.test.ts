@@ -1,0 +1,126 @@
+import type { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SeatEvent, ShowDefinition } from '../../../src/actors/messages.ts';
+import { viewFor } from '../../../src/state/read-model.ts';
+import { RedisReadModel } from '../../../src/state/read-model-redis.ts';
+import { openTestScope, type TestScope } from '../../support/fixtures.ts';
+
+const show: ShowDefinition = {
+  showId: 'gala',
+  rows: 2,
+  seatsPerRow: 3,
+  holdTtlMs: 60_000,
+  createdAt: 0,
+};
+
+function event(partial: Partial<SeatEvent> & Pick<SeatEvent, 'type'>): SeatEvent {
+  return {
+    eventId: `0-${Math.random()}`,
+    showId: 'gala',
+    seatId: 'A1',
+    version: 1,
+    userId: 'alice',
+    causationId: 'c',
+    commandId: 'c',
+    correlationId: 'k',
+    replyTo: 'gw',
+    occurredAt: 1000,
+    ...partial,
+  } as SeatEvent;
+}
+
+const held = (version: number, userId = 'alice') =>
+  event({ type: 'seat.held', version, userId, holdId: `h${version}`, expiresAt: 61_000 });
+const released = (version: number) =>
+  event({ type: 'seat.released', version, holdId: `h${version - 1}`, cause: 'released' });
+
+describe('RedisReadModel', () => {
+  let scope: TestScope;
+  let redis: Redis;
+  let model: RedisReadModel;
+
+  beforeEach(async () => {
+    scope = await openTestScope('readmodel');
+    redis = await scope.redis();
+    model = new RedisReadModel({ redis, prefix: scope.names.redisPrefix, eventsTopic: 'events' });
+    await model.resetPartition(0);
+  });
+  afterEach(() => scope.close());
+
+  it('reads untouched seats as available from the layout', async () => {
+    const map = await model.readShow(show);
+    expect(map.seats.map((s) => `${s.seatId}:${s.status}:${s.version}`)).toEqual([
+      'A1:available:0',
+      'A2:available:0',
+      'A3:available:0',
+      'B1:available:0',
+      'B2:available:0',
+      'B3:available:0',
+    ]);
+    expect(map.stats).toEqual({ showId: 'gala', available: 6, held: 0, reserved: 0 });
+  });
+
+  it('applies newer versions, records the offset, and keeps the holder internal', async () => {
+    expect(await model.apply(0, 0n, held(1), 0n)).toEqual({ kind: 'applied', changed: true });
+    expect((await model.offsets([0, 1])).get(0)).toBe(0n);
+    const map = await model.readShow(show);
+    const { seats, mine } = viewFor(map, 'alice');
+    expect(seats[0]).toEqual({
+      showId: 'gala',
+      seatId: 'A1',
+      status: 'held',
+      version: 1,
+      expiresAt: 61_000,
+    });
+    expect(mine).toEqual([{ ...seats[0], holdId: 'h1' }]);
+    expect(viewFor(map, 'bob').mine).toEqual([]);
+    expect(JSON.stringify(seats)).not.toContain('alice');
+    expect(map.stats).toMatchObject({ available: 5, held: 1, reserved: 0 });
+  });
+
+  it('ignores an older or repeated event: a seat never moves back', async () => {
+    await model.apply(0, 0n, held(1), 0n);
+    await model.apply(0, 1n, released(2), 0n);
+    // The hold again, re-produced at a later offset (a worker replay): older version.
+    expect(await model.apply(0, 2n, held(1), 0n)).toEqual({ kind: 'applied', changed: false });
+    // The release again at the same version.
+    expect(await model.apply(0, 3n, released(2), 0n)).toEqual({ kind: 'applied', changed: false });
+    const map = await model.readShow(show);
+    expect(map.seats[0]).toMatchObject({ status: 'available', version: 2 });
+    expect(map.stats).toMatchObject({ available: 6, held: 0, reserved: 0 });
+    expect((await model.offsets([0])).get(0)).toBe(3n);
+  });
+
+  it('refuses a record at or below the recorded offset', async () => {
+    await model.apply(0, 0n, held(1), 0n);
+    await model.apply(0, 5n, released(2), 0n);
+    expect(await model.apply(0, 5n, held(3), 0n)).toEqual({ kind: 'duplicate' });
+    expect(await model.apply(0, 4n, held(3), 0n)).toEqual({ kind: 'duplicate' });
+    expect((await model.readShow(show)).seats[0]).toMatchObject({ status: 'available' });
+  });
+
+  it('records the offset of rejections and repeats without touching a seat', async () => {
+    const rejected = event({ type: 'seat.rejected', version: 0, reason: 'SEAT_TAKEN' });
+    expect(await model.apply(0, 0n, rejected, 0n)).toEqual({ kind: 'applied', changed: false });
+    expect((await model.offsets([0])).get(0)).toBe(0n);
+    expect((await model.readShow(show)).stats).toMatchObject({ available: 6 });
+  });
+
+  it('reports a lost partition record and a started-over partition read from the middle', async () => {
+    expect(await model.apply(1, 7n, held(1), 0n)).toEqual({ kind: 'lost' });
+    await model.resetPartition(1);
+    expect(await model.apply(1, 7n, held(1), 0n)).toEqual({ kind: 'lost' });
+    expect(await model.apply(1, 0n, held(1), 0n)).toEqual({ kind: 'applied', changed: true });
+  });
+
+  it('is complete only when every partition has a record and none rebuilds', async () => {
+    expect(await model.isComplete([0, 1])).toBe(false);
+    await model.resetPartition(1);
+    expect(await model.isComplete([0, 1])).toBe(true);
+    await model.markRebuilding(1, 'gw', 10_000);
+    expect(await model.isComplete([0, 1])).toBe(false);
+    expect(await model.isRebuilding(1)).toBe(true);
+    await model.clearRebuilding(1);
+    expect(await model.isComplete([0, 1])).toBe(true);
+  });
+});
