@@ -42,6 +42,10 @@ export interface GatewayHandle {
   readonly port: number;
   readonly url: string;
   readonly state: GatewayState;
+  /** What `/readyz` answers. */
+  ready(): boolean;
+  /** The `seat-events` partitions this gateway consumes right now. */
+  assignedPartitions(): number[];
   /** Graceful stop: readiness off, no new commands, close sockets, leave the group. */
   stop(): Promise<void>;
 }
@@ -244,12 +248,8 @@ export async function startGateway(
       http.once('error', reject);
       http.listen(config.port, config.host, () => resolve());
     });
-    closers.push(
-      () =>
-        new Promise<void>((resolve) => {
-          io.close(() => resolve());
-        }),
-    );
+    // Disconnects every socket and closes the HTTP server.
+    closers.push(() => io.close());
     const port = (http.address() as AddressInfo).port;
     state = 'RUNNING';
     logger.info({ port, host: config.host }, 'gateway listening');
@@ -277,6 +277,8 @@ export async function startGateway(
       get state() {
         return state;
       },
+      ready: () => health.readiness().ok,
+      assignedPartitions: () => consumer.assignedPartitions(),
       stop: () => {
         stopping ??= stop();
         return stopping;

@@ -1,0 +1,186 @@
+/**
+ * Two gateways, a worker, real Kafka and Redis, SDK clients with tokens (issue 4, "Tests
+ * that must exist"). One testbed for the file; every test uses its own seats.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ShowDefinition } from '../../../src/actors/messages.ts';
+import type { HoldfastClient, SeatChanged } from '../../../src/client/index.ts';
+import { secretKey, signToken } from '../../../src/gateway/auth.ts';
+import type { GatewayHandle } from '../../../src/gateway/gateway.ts';
+import { waitFor } from '../../support/wait.ts';
+import { GatewayTestbed, JWT_SECRET, partitionOf } from './gateway-testbed.ts';
+
+const PARTITIONS = 3;
+
+describe('two gateways', () => {
+  let tb: GatewayTestbed;
+  let gw1: GatewayHandle;
+  let gw2: GatewayHandle;
+  let show: ShowDefinition;
+
+  beforeAll(async () => {
+    tb = await GatewayTestbed.create(PARTITIONS);
+    await tb.bed.startWorker();
+    show = await tb.bed.createShow({ rows: 5, seatsPerRow: 10 });
+    gw1 = await tb.startGateway();
+    gw2 = await tb.startGateway();
+    await tb.settled([gw1, gw2], PARTITIONS);
+  });
+  afterAll(() => tb?.close());
+
+  /** Waits for a client's local map to show a seat in a status. */
+  const sees = (client: HoldfastClient, seatId: string, status: string) =>
+    waitFor(() => client.seat(show.showId, seatId)?.status === status, {
+      what: `${seatId} ${status} on a client`,
+    });
+
+  it('holds, broadcasts, refuses, confirms across gateways', async () => {
+    const a = await tb.client('alice', gw1.url);
+    const b = await tb.client('bob', gw2.url);
+    expect(await a.join(show.showId)).toMatchObject({ ok: true, mine: [] });
+    const joined = await b.join(show.showId);
+    expect(joined.ok).toBe(true);
+    if (joined.ok) {
+      expect(joined.show.seats).toHaveLength(50);
+      expect(joined.show.stats).toMatchObject({ showId: show.showId, available: 50 });
+    }
+    const changesOnB: SeatChanged[] = [];
+    b.onSeatChanged((change) => changesOnB.push(change));
+
+    const hold = await a.hold(show.showId, 'A1');
+    expect(hold).toMatchObject({
+      ok: true,
+      seat: { showId: show.showId, seatId: 'A1', status: 'held' },
+      holdId: expect.any(String),
+      expiresAt: expect.any(Number),
+    });
+    if (!hold.ok) throw new Error('hold refused');
+    expect(hold.seat.expiresAt).toBe(hold.expiresAt);
+
+    await sees(b, 'A1', 'held');
+    const change = changesOnB.find((c) => c.seatId === 'A1');
+    expect(change).toMatchObject({
+      status: 'held',
+      version: hold.seat.version,
+      eventId: expect.any(String),
+    });
+    // Who holds a seat is never broadcast.
+    expect(JSON.stringify(change)).not.toContain('alice');
+    expect(Object.keys(change ?? {}).sort()).toEqual(
+      ['eventId', 'expiresAt', 'seatId', 'showId', 'status', 'version'].sort(),
+    );
+
+    expect(await b.hold(show.showId, 'A1')).toMatchObject({
+      ok: false,
+      error: { code: 'SEAT_TAKEN', message: expect.any(String) },
+    });
+
+    const confirm = await a.confirm(show.showId, 'A1', hold.holdId);
+    expect(confirm).toMatchObject({ ok: true, seat: { seatId: 'A1', status: 'reserved' } });
+    await sees(a, 'A1', 'reserved');
+    await sees(b, 'A1', 'reserved');
+
+    const bHold = await b.hold(show.showId, 'A2');
+    if (!bHold.ok) throw new Error(`bob's hold refused: ${bHold.error.code}`);
+    expect(await a.release(show.showId, 'A2', bHold.holdId)).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_HOLDER' },
+    });
+    await sees(a, 'A2', 'held');
+  });
+
+  it('answers the originating client when the other gateway consumed the event', async () => {
+    const a = await tb.client('carol', gw1.url);
+    await a.join(show.showId);
+    // A seat whose events land in a partition that gateway 2 consumes.
+    const owned = new Set(gw2.assignedPartitions());
+    const seatId = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'B8', 'B9', 'B10'].find((id) =>
+      owned.has(partitionOf(show.showId, id, PARTITIONS)),
+    );
+    if (!seatId) throw new Error('no seat of row B lands on gateway 2');
+    expect(
+      new Set(gw1.assignedPartitions()).has(partitionOf(show.showId, seatId, PARTITIONS)),
+    ).toBe(false);
+    const hold = await a.hold(show.showId, seatId);
+    expect(hold).toMatchObject({ ok: true, seat: { seatId, status: 'held' } });
+    const taken = await a.hold(show.showId, 'A1');
+    expect(taken).toMatchObject({ ok: false, error: { code: 'SEAT_TAKEN' } });
+  });
+
+  it('answers a retried commandId with the original decision, also through the other gateway', async () => {
+    const first = await tb.client('dave', gw1.url);
+    const second = await tb.client('dave', gw2.url);
+    const watcher = await tb.client('erin', gw2.url);
+    await watcher.join(show.showId);
+    const changes: SeatChanged[] = [];
+    watcher.onSeatChanged((change) => {
+      if (change.seatId === 'C1') changes.push(change);
+    });
+
+    const commandId = `retry-${Date.now()}`;
+    const original = await first.hold(show.showId, 'C1', { commandId });
+    expect(original.ok).toBe(true);
+    const again = await first.hold(show.showId, 'C1', { commandId });
+    const elsewhere = await second.hold(show.showId, 'C1', { commandId });
+    expect(again).toEqual(original);
+    expect(elsewhere).toEqual(original);
+
+    // One state change in the log for that seat; the repeats are answers, not changes.
+    const forSeat = () =>
+      tb.bed.events.filter((e) => e.showId === show.showId && e.seatId === 'C1');
+    await waitFor(() => forSeat().filter((e) => e.type === 'seat.decisionRepeated').length >= 2, {
+      what: 'two repeat answers on seat-events',
+    });
+    expect(forSeat().filter((e) => e.type === 'seat.held')).toHaveLength(1);
+    await sees(watcher, 'C1', 'held');
+    const res = await fetch(`${gw2.url}/shows/${show.showId}/seats`);
+    const body = (await res.json()) as { show: { seats: { seatId: string; version: number }[] } };
+    expect(body.show.seats.find((s) => s.seatId === 'C1')?.version).toBe(
+      original.ok ? original.seat.version : -1,
+    );
+    expect(changes.every((c) => c.status === 'held')).toBe(true);
+  });
+
+  it('refuses a handshake without a token, with a bad signature or expired', async () => {
+    const refusal = async (auth: Record<string, unknown>) => {
+      const socket = tb.rawSocket(gw1.url, auth);
+      return new Promise<unknown>((resolve) => {
+        socket.once('connect_error', (error: Error & { data?: unknown }) => resolve(error.data));
+        socket.once('connect', () => resolve('connected'));
+      });
+    };
+    const forged = await signToken('mallory', secretKey('another-secret-of-enough-length-000'));
+    const expired = await signToken('alice', secretKey(JWT_SECRET), {
+      issuedAtS: Math.floor(Date.now() / 1000) - 3600,
+      ttlSeconds: 60,
+    });
+    for (const auth of [
+      {},
+      { token: '' },
+      { token: 'garbage' },
+      { token: forged },
+      { token: expired },
+    ]) {
+      expect(await refusal(auth)).toMatchObject({
+        code: 'UNAUTHENTICATED',
+        message: expect.any(String),
+      });
+    }
+    expect(await refusal({ token: await tb.token('alice') })).toBe('connected');
+  });
+
+  it('serves the seat map over HTTP and reports health, readiness and metrics', async () => {
+    const seats = await fetch(`${gw1.url}/shows/${show.showId}/seats`);
+    expect(seats.status).toBe(200);
+    const body = (await seats.json()) as { ok: boolean; show: { seats: unknown[] } };
+    expect(body.ok).toBe(true);
+    expect(body.show.seats).toHaveLength(50);
+    expect((await fetch(`${gw1.url}/shows/nope/seats`)).status).toBe(404);
+    expect((await fetch(`${gw1.url}/shows/no%20pe/seats`)).status).toBe(400);
+    expect((await fetch(`${gw1.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${gw2.url}/readyz`)).status).toBe(200);
+    const metrics = await (await fetch(`${gw1.url}/metrics`)).text();
+    expect(metrics).toContain('holdfast_gateway_messages_total');
+    expect((await fetch(`${gw1.url}/`)).status).toBe(200);
+  });
+});
