@@ -117,6 +117,10 @@ export class HoldfastClient {
       if (map) map.stats = stats;
       for (const listener of this.#statsListeners) listener(stats);
     });
+    this.socket.on('disconnect', (reason) => {
+      // A server-side disconnect is not retried by socket.io-client on its own.
+      if (reason === 'io server disconnect' && !this.#closed) this.socket.connect();
+    });
     this.socket.on('connect', () => {
       if (this.#connectedOnce) {
         for (const showId of this.#joined) void this.#rejoin(showId);
