@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import { loadGatewayConfig } from '../../config/gateway.ts';
+import { startGateway } from '../../gateway/gateway.ts';
+import { runUntilSignal } from '../signals.ts';
+
+export function registerGatewayCommand(program: Command): void {
+  program
+    .command('gateway')
+    .description(
+      'Run a gateway: Socket.IO and HTTP on PORT; turns client holds, confirmations and ' +
+        'releases into commands, answers each with its decision and broadcasts every change.',
+    )
+    .addHelpText(
+      'after',
+      `
+Configuration (environment):
+  KAFKA_BROKERS                 host:port[,host:port] (required)
+  REDIS_URL                     redis://host:port (required)
+  HOLDFAST_JWT_SECRET           HS256 secret shared with token issuers, ≥ 32 chars (required)
+  PORT                          HTTP + Socket.IO port (default 8080; 0 = a free port, printed)
+  HOLDFAST_HOST                 interface to listen on (default 127.0.0.1)
+  HOLDFAST_ACK_TIMEOUT_MS       wait for a decision before answering TIMEOUT (default 10000)
+  HOLDFAST_SESSION_TIMEOUT_MS   how long a dead gateway's partitions wait (default 10000)
+  HOLDFAST_GATEWAY_ID           this instance's id, the replyTo of its commands (default random)
+  HOLDFAST_PARTITIONS, HOLDFAST_KAFKA_PREFIX, HOLDFAST_REDIS_PREFIX, HOLDFAST_LOG_LEVEL
+
+Prints "gateway <id> listening on http://host:port" to stderr once it serves.
+Stops gracefully on SIGTERM or SIGINT: readiness off, no new commands, sockets closed,
+the consumer group left.`,
+    )
+    .action(async () => {
+      const config = loadGatewayConfig(process.env);
+      const gateway = await startGateway(config);
+      process.stderr.write(`holdfast: gateway ${gateway.gatewayId} listening on ${gateway.url}\n`);
+      await runUntilSignal(() => gateway.stop());
+    });
+}
