@@ -44,7 +44,10 @@ interface StatusJson {
 }
 
 describe('holdfast infra', () => {
-  it('up twice gives the same addresses; status reports them; down leaves nothing running', async () => {
+  // Starts and stops a whole broker: on a loaded two-core machine that takes a while.
+  it('up twice gives the same addresses; status reports them; down leaves nothing running', {
+    timeout: 180_000,
+  }, async () => {
     const first = await holdfast(['infra', 'up']);
     const lines = first.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(2);

@@ -30,7 +30,9 @@ describe('a consumer group across members', () => {
     await member1.run({
       autoCommit: false,
       eachMessage: async ({ partition, message }) => {
-        first.push(message.value?.toString() ?? '');
+        // A commit refused by a rebalance redelivers this record: count it once.
+        const value = message.value?.toString() ?? '';
+        if (!first.includes(value)) first.push(value);
         // Commit after handling, as the worker does: the next member starts after it.
         await member1.commitOffsets([
           { topic, partition, offset: (BigInt(message.offset) + 1n).toString() },
@@ -50,7 +52,8 @@ describe('a consumer group across members', () => {
     await member2.subscribe({ topic, fromBeginning: true });
     await member2.run({
       eachMessage: async ({ message }) => {
-        second.push(message.value?.toString() ?? '');
+        const value = message.value?.toString() ?? '';
+        if (!second.includes(value)) second.push(value);
         if (second.length === 5) secondDone.resolve();
       },
     });

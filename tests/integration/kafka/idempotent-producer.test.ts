@@ -26,17 +26,26 @@ describe('the idempotent producer', () => {
       0,
     );
 
-    const received: string[] = [];
+    // Keyed by log position: a consumer redelivery after a rebalance is not a duplicate
+    // record; two positions holding the same id would be.
+    const byPosition = new Map<string, string>();
     const done = deferred();
     const consumer = await scope.consumer();
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
-      eachMessage: async ({ message }) => {
-        received.push(message.value?.toString() ?? '');
-        if (received.length === ids.length) done.resolve();
+      eachMessage: async ({ partition, message }) => {
+        byPosition.set(`${partition}:${message.offset}`, message.value?.toString() ?? '');
+        if (byPosition.size === ids.length) done.resolve();
       },
     });
     await done.promise;
+    const received = [...byPosition.entries()]
+      .sort(([a], [b]) => {
+        const [pa, oa] = a.split(':').map(Number);
+        const [pb, ob] = b.split(':').map(Number);
+        return (pa ?? 0) - (pb ?? 0) || (oa ?? 0) - (ob ?? 0);
+      })
+      .map(([, id]) => id);
 
     expect(stored).toBe(ids.length);
     expect(new Set(received).size).toBe(ids.length);
