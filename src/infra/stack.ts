@@ -5,6 +5,7 @@
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ERROR_CODES, HoldfastError } from '../errors.ts';
 import { attachLocalKafka } from './kafka-local.ts';
 import { provisionStack, type ServiceState } from './provision.ts';
 import { kafkaAnswers, redisAnswers } from './readiness.ts';
@@ -53,17 +54,21 @@ async function readState(infraDir: string): Promise<StackState | undefined> {
 const answers = (service: ServiceName, address: string) =>
   service === 'kafka' ? kafkaAnswers(address.split(',')) : redisAnswers(address);
 
+/** True when the local process `state` records runs; for a container, when it answers. */
+async function isRunning(service: ServiceName, state: ServiceState): Promise<boolean> {
+  if (state.provider === 'env') return false;
+  if (state.provider === 'docker') return answers(service, state.address);
+  const local =
+    service === 'kafka'
+      ? await attachLocalKafka(state.dataDir)
+      : await attachLocalRedis(state.dataDir);
+  return local !== undefined && (await local.isRunning());
+}
+
 /** True when what `state` records still runs (our process, or our container) and answers. */
 async function isUsable(service: ServiceName, state: ServiceState | undefined): Promise<boolean> {
-  if (state === undefined || state.provider === 'env') return false;
-  if (state.provider === 'local') {
-    const local =
-      service === 'kafka'
-        ? await attachLocalKafka(state.dataDir)
-        : await attachLocalRedis(state.dataDir);
-    if (local === undefined || !(await local.isRunning())) return false;
-  }
-  return answers(service, state.address);
+  if (state === undefined || !(await isRunning(service, state))) return false;
+  return state.provider === 'docker' || answers(service, state.address);
 }
 
 /**
@@ -79,6 +84,19 @@ export async function infraUp(options: InfraUpOptions): Promise<InfraAddresses> 
     redisUrl: options.redisUrl,
     dockerEngineAnswers: options.dockerEngineAnswers,
   });
+  for (const service of ['kafka', 'redis'] as const) {
+    const recorded = previous?.[service];
+    // Recording the environment's address instead would orphan what runs: down could not stop it.
+    if (plan[service].provider === 'env' && recorded !== undefined && recorded.provider !== 'env') {
+      if (await isRunning(service, recorded)) {
+        const variable = service === 'kafka' ? 'KAFKA_BROKERS' : 'REDIS_URL';
+        throw new HoldfastError(
+          ERROR_CODES.USAGE,
+          `The ${service} that "holdfast infra up" started still runs at ${recorded.address}, and ${variable} is now set: run "holdfast infra down" first, or unset ${variable} to reuse it.`,
+        );
+      }
+    }
+  }
   const reuse = {
     kafka: plan.kafka.provider !== 'env' && (await isUsable('kafka', previous?.kafka)),
     redis: plan.redis.provider !== 'env' && (await isUsable('redis', previous?.redis)),
