@@ -7,6 +7,7 @@ import type { Kafka } from 'kafkajs';
 import { type ShowDefinition, ShowDefinitionSchema } from '../actors/messages.ts';
 import { ERROR_CODES, HoldfastError } from '../errors.ts';
 import { encodeShow } from './codec.ts';
+import { createProducer } from './producer.ts';
 import type { ShowLookup } from './show-catalog.ts';
 
 export async function publishShow(

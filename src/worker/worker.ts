@@ -13,6 +13,7 @@ import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { WorkerEnvConfig } from '../config/worker.ts';
 import { ensureTopics } from '../kafka/admin.ts';
 import { createKafka } from '../kafka/client.ts';
+import { createProducer, sendInOrder } from '../kafka/producer.ts';
 import { ShowCatalog } from '../kafka/show-catalog.ts';
 import { groupNames, topicNames, topicSpecs } from '../kafka/topics.ts';
 import { startHealthServer } from '../observability/health-http.ts';
@@ -258,10 +259,7 @@ class ReservationWorker {
           topics,
           core: createPartitionCore(partition, this.#parts.config),
           snapshots: this.#snapshots,
-          sink: {
-            send: async (records) =>
-              void (await producer.sendBatch({ topicMessages: records, acks: -1 })),
-          },
+          sink: { send: (records) => sendInOrder(producer, records) },
           shows,
           metrics,
           logger,

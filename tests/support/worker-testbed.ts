@@ -14,6 +14,7 @@ import { loadWorkerConfig, type WorkerEnvConfig } from '../../src/config/worker.
 import { ensureTopics } from '../../src/kafka/admin.ts';
 import { createKafka } from '../../src/kafka/client.ts';
 import { decodeEvent, encodeCommand, encodeShow } from '../../src/kafka/codec.ts';
+import { createProducer } from '../../src/kafka/producer.ts';
 import { type TopicNames, topicNames, topicSpecs } from '../../src/kafka/topics.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { createRedis } from '../../src/state/redis.ts';
@@ -78,7 +79,7 @@ export class WorkerTestbed {
       logger: this.logger,
     });
     this.redis = createRedis({ url: options.redisUrl, name: 'testbed' });
-    this.#producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    this.#producer = createProducer(this.kafka);
   }
 
   static async create(options: TestbedOptions): Promise<WorkerTestbed> {
@@ -127,6 +128,17 @@ export class WorkerTestbed {
     });
     if (!meta) throw new Error('no record metadata');
     return { partition: meta.partition, offset: meta.baseOffset ?? '' };
+  }
+
+  /** Produces many commands in order, in requests of a few hundred. */
+  async sendMany(commands: readonly SeatCommand[]): Promise<void> {
+    for (let i = 0; i < commands.length; i += 500) {
+      await this.#producer.send({
+        topic: this.topics.commands,
+        acks: -1,
+        messages: commands.slice(i, i + 500).map(encodeCommand),
+      });
+    }
   }
 
   /** Produces raw bytes to `seat-commands` (for poison-record tests). */

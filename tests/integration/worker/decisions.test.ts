@@ -3,7 +3,12 @@
  * events read back from `seat-events`, snapshots in Redis.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { SeatEvent, SeatHeld, ShowDefinition } from '../../../src/actors/messages.ts';
+import {
+  type SeatEvent,
+  type SeatHeld,
+  type ShowDefinition,
+  seatIdsOf,
+} from '../../../src/actors/messages.ts';
 import { waitFor } from '../../support/wait.ts';
 import { uniqueById, WorkerTestbed } from '../../support/worker-testbed.ts';
 
@@ -169,5 +174,35 @@ describe('log time', () => {
     const released = bed.events.find((e) => e.type === 'seat.released' && e.holdId === held.holdId);
     expect(released).toMatchObject({ cause: 'expired', version: 2, userId: 'erin' });
     expect(released?.occurredAt).toBeGreaterThanOrEqual(held.expiresAt);
+  });
+});
+
+describe('large batches', () => {
+  it('decides a backlog whose events outgrow one produce request (regression: MESSAGE_TOO_LARGE)', async () => {
+    const big = await WorkerTestbed.create({
+      kafkaBrokers: inject('kafkaBrokers'),
+      redisUrl: inject('redisUrl'),
+      partitions: 1,
+    });
+    try {
+      // 2,600 holds wait in one partition: one fetch of them is ~1 MiB of commands, and
+      // their events are larger still, past the broker's limit for one request.
+      const wide = await big.createShow({ rows: 26, seatsPerRow: 100 });
+      const holds = seatIdsOf(wide).map((seatId) =>
+        big.hold(wide.showId, seatId, `user-${seatId}`),
+      );
+      await big.sendMany(holds);
+      await big.startWorker();
+      await waitFor(() => holds.every((hold) => big.answersTo(hold).length > 0), {
+        what: 'the whole backlog decided',
+        timeoutMs: 120_000,
+      });
+      expect(uniqueById(big.events).filter((e) => e.type === 'seat.held')).toHaveLength(
+        holds.length,
+      );
+      expect(big.deadLetters).toHaveLength(0);
+    } finally {
+      await big.close();
+    }
   });
 });
