@@ -1,0 +1,135 @@
+/**
+ * Holdfast processes started by other Holdfast programs (`holdfast dev`, benchmarks, chaos):
+ * each a real `holdfast <command>` child with its own environment, ready when its `/readyz`
+ * answers 200, stopped with SIGTERM (SIGKILL after a grace period), and measurable (CPU).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { ERROR_CODES, HoldfastError } from '../errors.ts';
+
+const CLI = fileURLToPath(new URL('../../bin/holdfast.js', import.meta.url));
+
+export type MemberKind = 'worker' | 'gateway';
+
+export interface FleetMember {
+  readonly name: string;
+  readonly kind: MemberKind;
+  /** Port serving `/readyz` (the gateway's PORT, the worker's metrics port). */
+  readonly port: number;
+  readonly child: ChildProcess;
+  readonly pid: number;
+  exited(): boolean;
+}
+
+export interface SpawnMemberOptions {
+  name: string;
+  kind: MemberKind;
+  port: number;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Where the member's stdout/stderr (JSON logs) go. @defaultValue 'ignore' */
+  output?: 'ignore' | 'inherit' | ((line: string) => void);
+}
+
+export function spawnMember(options: SpawnMemberOptions): FleetMember {
+  const portVar = options.kind === 'gateway' ? 'PORT' : 'HOLDFAST_METRICS_PORT';
+  const output = options.output ?? 'ignore';
+  const child = spawn(process.execPath, [CLI, options.kind], {
+    env: { ...options.env, [portVar]: String(options.port) },
+    stdio: [
+      'ignore',
+      typeof output === 'function' ? 'pipe' : output,
+      typeof output === 'function' ? 'pipe' : output,
+    ],
+  });
+  if (typeof output === 'function') {
+    for (const stream of [child.stdout, child.stderr]) {
+      let buffered = '';
+      stream?.setEncoding('utf8');
+      stream?.on('data', (chunk: string) => {
+        buffered += chunk;
+        let newline = buffered.indexOf('\n');
+        while (newline >= 0) {
+          output(buffered.slice(0, newline));
+          buffered = buffered.slice(newline + 1);
+          newline = buffered.indexOf('\n');
+        }
+      });
+    }
+  }
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  if (child.pid === undefined) {
+    throw new HoldfastError(
+      ERROR_CODES.INFRA_START_FAILED,
+      `could not start holdfast ${options.kind}`,
+    );
+  }
+  return {
+    name: options.name,
+    kind: options.kind,
+    port: options.port,
+    child,
+    pid: child.pid,
+    exited: () => exited,
+  };
+}
+
+/** Resolves once the member's `/readyz` answers 200; fails if it exits or the time runs out. */
+export async function waitReady(member: FleetMember, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (member.exited()) {
+      throw new HoldfastError(
+        ERROR_CODES.INFRA_START_FAILED,
+        `${member.name} exited before it was ready`,
+        {
+          context: { member: member.name, exitCode: member.child.exitCode },
+        },
+      );
+    }
+    try {
+      const res = await fetch(`http://127.0.0.1:${member.port}/readyz`, {
+        signal: AbortSignal.timeout(1000),
+      });
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      throw new HoldfastError(
+        ERROR_CODES.TIMEOUT,
+        `${member.name} not ready within ${timeoutMs} ms`,
+        {
+          retriable: true,
+          context: { member: member.name },
+        },
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves once the process has exited. */
+export async function stopMember(member: FleetMember, graceMs = 30_000): Promise<void> {
+  if (member.exited()) return;
+  const exit = new Promise<void>((resolve) => member.child.once('exit', () => resolve()));
+  member.child.kill('SIGTERM');
+  const timer = setTimeout(() => member.child.kill('SIGKILL'), graceMs);
+  await exit;
+  clearTimeout(timer);
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc; undefined elsewhere. */
+export async function cpuSeconds(pid: number): Promise<number | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return ticks / 100;
+  } catch {
+    return undefined;
+  }
+}
