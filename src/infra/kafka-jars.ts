@@ -116,6 +116,9 @@ export async function ensureKafkaJars(options: KafkaJarsOptions): Promise<string
     }
     const jars = (await readdir(join(work, 'libs'))).filter((name) => name.endsWith('.jar'));
     await writeFile(join(work, 'libs', COMPLETE_MARKER), `${jars.join('\n')}\n`);
+    // Another fetch may have finished meanwhile; its jars may already be on a broker's
+    // classpath, so keep them and drop ours. Only an incomplete leftover is replaced.
+    if (await hasKafkaJars(options.cacheDir, version)) return libs;
     await rm(libs, { recursive: true, force: true });
     try {
       await rename(join(work, 'libs'), libs);
