@@ -59,6 +59,7 @@ export class EventsConsumer {
   readonly #partitions = new Map<number, PartitionState>();
   readonly #rebuildTtlMs: number;
   #joined = false;
+  #loading = false;
   #generation = 0;
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
@@ -136,6 +137,16 @@ export class EventsConsumer {
   }
 
   async #load(partitions: number[], generation: number): Promise<void> {
+    if (this.#loading) return;
+    this.#loading = true;
+    try {
+      await this.#position(partitions, generation);
+    } finally {
+      this.#loading = false;
+    }
+  }
+
+  async #position(partitions: number[], generation: number): Promise<void> {
     const [stored, watermarks] = await Promise.all([
       this.#o.readModel.offsets(partitions),
       this.#watermarks(),

@@ -25,7 +25,7 @@ export class GatewayTestbed {
   readonly bed: WorkerTestbed;
   readonly #gateways = new Set<GatewayHandle>();
   readonly #clients = new Set<{ close(): void }>();
-  readonly #proxies = new Set<Proxy>();
+  readonly #proxies = new Set<TcpBalancer>();
 
   private constructor(bed: WorkerTestbed) {
     this.bed = bed;
@@ -103,8 +103,8 @@ export class GatewayTestbed {
     return socket;
   }
 
-  async proxy(targetPort: number): Promise<Proxy> {
-    const proxy = await Proxy.start(targetPort);
+  async proxy(targetPort: number): Promise<TcpBalancer> {
+    const proxy = await TcpBalancer.start(targetPort);
     this.#proxies.add(proxy);
     return proxy;
   }
@@ -134,7 +134,7 @@ export function partitionOf(showId: string, seatId: string, partitions: number):
 }
 
 /** A TCP proxy whose target can move: a load balancer in front of gateways. */
-export class Proxy {
+export class TcpBalancer {
   readonly #server: Server;
   readonly #sockets = new Set<NetSocket>();
   targetPort: number;
@@ -146,8 +146,8 @@ export class Proxy {
     this.port = port;
   }
 
-  static async start(targetPort: number): Promise<Proxy> {
-    let proxy: Proxy | undefined;
+  static async start(targetPort: number): Promise<TcpBalancer> {
+    let proxy: TcpBalancer | undefined;
     const server = createServer((inbound) => {
       if (proxy) proxy.pipe(inbound);
       else inbound.destroy();
@@ -155,7 +155,7 @@ export class Proxy {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     const address = server.address();
     if (!address || typeof address === 'string') throw new Error('proxy has no port');
-    proxy = new Proxy(server, targetPort, address.port);
+    proxy = new TcpBalancer(server, targetPort, address.port);
     return proxy;
   }
 

@@ -169,6 +169,25 @@ describe('two gateways', () => {
     expect(await refusal({ token: await tb.token('alice') })).toBe('connected');
   });
 
+  it('publishes show:stats to every gateway after changes', async () => {
+    const watcher = await tb.client('frank', gw2.url);
+    const actor = await tb.client('grace', gw1.url);
+    expect((await watcher.join(show.showId)).ok).toBe(true);
+    const seen: number[] = [];
+    watcher.onStats((stats) => {
+      if (stats.showId === show.showId) seen.push(stats.held + stats.reserved);
+    });
+    const before = watcher.stats(show.showId);
+    const taken = (before?.held ?? 0) + (before?.reserved ?? 0);
+    for (const seatId of ['E1', 'E2', 'E3']) {
+      expect((await actor.hold(show.showId, seatId)).ok).toBe(true);
+    }
+    await waitFor(() => seen.some((n) => n >= taken + 3), { what: 'stats counting the 3 holds' });
+    const stats = watcher.stats(show.showId);
+    expect(stats).toMatchObject({ showId: show.showId });
+    expect((stats?.available ?? 0) + (stats?.held ?? 0) + (stats?.reserved ?? 0)).toBe(50);
+  });
+
   it('serves the seat map over HTTP and reports health, readiness and metrics', async () => {
     const seats = await fetch(`${gw1.url}/shows/${show.showId}/seats`);
     expect(seats.status).toBe(200);

@@ -1,0 +1,81 @@
+import type { Kafka, Producer, ProducerRecord } from 'kafkajs';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { SeatCommand } from '../../../src/actors/messages.ts';
+import { CommandProducer } from '../../../src/gateway/command-producer.ts';
+
+const logger = pino({ level: 'silent' });
+
+function command(seatId: string): SeatCommand {
+  return {
+    type: 'seat.holdRequest',
+    commandId: `c-${seatId}`,
+    correlationId: `k-${seatId}`,
+    replyTo: 'gw',
+    showId: 'gala',
+    seatId,
+    userId: 'alice',
+    sentAt: 0,
+  };
+}
+
+/** A stand-in for kafkajs's producer: records sends, fails on demand. */
+function fakeKafka(behaviour: { fail: () => boolean }) {
+  const sends: ProducerRecord[] = [];
+  let created = 0;
+  let release: (() => void) | undefined;
+  const kafka = {
+    producer: () => {
+      created++;
+      const producer = {
+        events: { CONNECT: 'connect', DISCONNECT: 'disconnect' },
+        on: () => () => {},
+        connect: async () => {},
+        disconnect: async () => {},
+        send: async (record: ProducerRecord) => {
+          sends.push(record);
+          if (sends.length === 1) {
+            await new Promise<void>((resolve) => {
+              release = resolve;
+            });
+          }
+          if (behaviour.fail()) throw new Error('broker unavailable');
+          return [];
+        },
+      };
+      return producer as unknown as Producer;
+    },
+  } as unknown as Kafka;
+  return { kafka, sends, created: () => created, releaseFirst: () => release?.() };
+}
+
+describe('CommandProducer', () => {
+  it('sends commands queued during a send together in the next one, keyed by seat', async () => {
+    const fake = fakeKafka({ fail: () => false });
+    const producer = new CommandProducer(fake.kafka, 'seat-commands', logger);
+    const first = producer.send(command('A1'));
+    await new Promise((resolve) => setImmediate(resolve));
+    const rest = [producer.send(command('A2')), producer.send(command('A3'))];
+    fake.releaseFirst();
+    await Promise.all([first, ...rest]);
+    expect(fake.sends.map((s) => s.messages.map((m) => m.key))).toEqual([
+      ['gala/A1'],
+      ['gala/A2', 'gala/A3'],
+    ]);
+    expect(fake.sends[0]?.acks).toBe(-1);
+    expect(fake.sends[0]?.messages[0]?.headers).toEqual({ type: 'seat.holdRequest' });
+  });
+
+  it('fails the commands of a failed send and recreates the producer', async () => {
+    let failing = true;
+    const fake = fakeKafka({ fail: () => failing });
+    const producer = new CommandProducer(fake.kafka, 'seat-commands', logger);
+    const first = producer.send(command('A1'));
+    await new Promise((resolve) => setImmediate(resolve));
+    fake.releaseFirst();
+    await expect(first).rejects.toThrow('broker unavailable');
+    expect(fake.created()).toBe(2);
+    failing = false;
+    await expect(producer.send(command('A2'))).resolves.toBeUndefined();
+  });
+});
