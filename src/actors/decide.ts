@@ -3,18 +3,18 @@
  * Pure and synchronous; business refusals are `seat.rejected` events, never exceptions.
  */
 
-import {
-  type ConfirmationRequest,
-  type Decision,
-  type HoldExpiry,
-  type HoldRequest,
-  type RejectionReason,
-  type ReleaseRequest,
-  type SeatCommand,
-  type SeatEvent,
-  type ShowDefinition,
-  showHasSeat,
+import type {
+  ConfirmationRequest,
+  Decision,
+  HoldExpiry,
+  HoldRequest,
+  RejectionReason,
+  ReleaseRequest,
+  SeatCommand,
+  SeatEvent,
+  ShowDefinition,
 } from './messages.ts';
+import { isSeatOfShow } from './seat-layout.ts';
 import { holdEnding, rememberedDecision } from './seat-memory.ts';
 import type { HeldSeat, SeatMemoryLimits, SeatState } from './seat-state.ts';
 
@@ -50,7 +50,7 @@ export interface Decided {
 export function decide(state: SeatState, command: SeatCommand, context: DecideContext): Decided {
   if (command.type === 'seat.holdExpiry') return decideExpiry(state, command, context);
   if (context.show === undefined) return refuse(state, command, context, 'UNKNOWN_SHOW');
-  if (!showHasSeat(context.show, command.seatId)) {
+  if (!isSeatOfShow(context.show, command.seatId)) {
     return refuse(state, command, context, 'UNKNOWN_SEAT');
   }
   const original = rememberedDecision(
@@ -118,12 +118,7 @@ function decideConfirmation(
   }
   const refusal = holderRefusal(state, command, context);
   if (refusal !== undefined) return refuse(state, command, context, refusal);
-  const reserved: SeatEvent = {
-    type: 'seat.reserved',
-    ...envelope(state.version + 1, command, context, 0),
-    holdId: state.holdId,
-  };
-  return { events: [reserved] };
+  return { events: [reservedEvent(state, command, context)] };
 }
 
 function decideRelease(state: SeatState, command: ReleaseRequest, context: DecideContext): Decided {
@@ -178,19 +173,13 @@ function endedHoldReason(
   return ending === 'expired' ? 'HOLD_EXPIRED' : 'NOT_HOLDER';
 }
 
-function envelope(version: number, command: SeatCommand, context: DecideContext, index: number) {
-  return {
-    eventId: `${context.eventIdBase}-${index}`,
-    showId: command.showId,
-    seatId: command.seatId,
-    version,
-    userId: command.userId,
-    causationId: command.commandId,
-    commandId: command.commandId,
-    correlationId: command.correlationId,
-    replyTo: command.replyTo,
-    occurredAt: context.logTime,
-  };
+/*
+ * Events are built as whole object literals in one field order (no spread): decisions are
+ * the hot path, and one shape per event type keeps them fast.
+ */
+
+function eventId(context: DecideContext, index: number): string {
+  return `${context.eventIdBase}-${index}`;
 }
 
 function heldEvent(
@@ -200,12 +189,42 @@ function heldEvent(
   index: number,
   show: ShowDefinition,
 ): SeatEvent {
-  const head = envelope(version, command, context, index);
+  const id = eventId(context, index);
   return {
     type: 'seat.held',
-    ...head,
-    holdId: head.eventId,
+    eventId: id,
+    showId: command.showId,
+    seatId: command.seatId,
+    version,
+    userId: command.userId,
+    causationId: command.commandId,
+    commandId: command.commandId,
+    correlationId: command.correlationId,
+    replyTo: command.replyTo,
+    occurredAt: context.logTime,
+    holdId: id,
     expiresAt: context.logTime + show.holdTtlMs,
+  };
+}
+
+function reservedEvent(
+  state: HeldSeat,
+  command: ConfirmationRequest,
+  context: DecideContext,
+): SeatEvent {
+  return {
+    type: 'seat.reserved',
+    eventId: eventId(context, 0),
+    showId: command.showId,
+    seatId: command.seatId,
+    version: state.version + 1,
+    userId: command.userId,
+    causationId: command.commandId,
+    commandId: command.commandId,
+    correlationId: command.correlationId,
+    replyTo: command.replyTo,
+    occurredAt: context.logTime,
+    holdId: state.holdId,
   };
 }
 
@@ -218,7 +237,16 @@ function releasedEvent(
 ): SeatEvent {
   return {
     type: 'seat.released',
-    ...envelope(state.version + 1, command, context, index),
+    eventId: eventId(context, index),
+    showId: command.showId,
+    seatId: command.seatId,
+    version: state.version + 1,
+    userId: command.userId,
+    causationId: command.commandId,
+    commandId: command.commandId,
+    correlationId: command.correlationId,
+    replyTo: command.replyTo,
+    occurredAt: context.logTime,
     holdId: state.holdId,
     cause,
   };
@@ -230,11 +258,21 @@ function refuse(
   context: DecideContext,
   reason: RejectionReason,
 ): Decided {
-  const head = envelope(state.version, command, context, 0);
-  const rejected: SeatEvent =
-    command.type === 'seat.holdRequest'
-      ? { type: 'seat.rejected', ...head, reason }
-      : { type: 'seat.rejected', ...head, reason, holdId: command.holdId };
+  const rejected: SeatEvent = {
+    type: 'seat.rejected',
+    eventId: eventId(context, 0),
+    showId: command.showId,
+    seatId: command.seatId,
+    version: state.version,
+    userId: command.userId,
+    causationId: command.commandId,
+    commandId: command.commandId,
+    correlationId: command.correlationId,
+    replyTo: command.replyTo,
+    occurredAt: context.logTime,
+    reason,
+  };
+  if (command.type !== 'seat.holdRequest') rejected.holdId = command.holdId;
   return { events: [rejected] };
 }
 
@@ -244,13 +282,19 @@ function repeat(
   context: DecideContext,
   decision: Decision,
 ): Decided {
-  return {
-    events: [
-      {
-        type: 'seat.decisionRepeated',
-        ...envelope(state.version, command, context, 0),
-        decision,
-      },
-    ],
+  const repeated: SeatEvent = {
+    type: 'seat.decisionRepeated',
+    eventId: eventId(context, 0),
+    showId: command.showId,
+    seatId: command.seatId,
+    version: state.version,
+    userId: command.userId,
+    causationId: command.commandId,
+    commandId: command.commandId,
+    correlationId: command.correlationId,
+    replyTo: command.replyTo,
+    occurredAt: context.logTime,
+    decision,
   };
+  return { events: [repeated] };
 }

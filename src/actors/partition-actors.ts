@@ -17,8 +17,8 @@ import {
   type SeatEvent,
   type ShowDefinition,
   seatKey,
-  showHasSeat,
 } from './messages.ts';
+import { isSeatOfShow } from './seat-layout.ts';
 import { pruneMemory } from './seat-memory.ts';
 import {
   INITIAL_SEAT_STATE,
@@ -172,7 +172,7 @@ export class PartitionActors {
     };
     if (
       command.type !== 'seat.holdExpiry' &&
-      (show === undefined || !showHasSeat(show, command.seatId))
+      (show === undefined || !isSeatOfShow(show, command.seatId))
     ) {
       // Refused without waking an actor: a seat that does not exist gets no state.
       return decide(this.peek(key), command, context).events;

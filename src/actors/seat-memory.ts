@@ -6,7 +6,7 @@
  * Lookups check the window themselves, so when pruning happens never changes a decision.
  */
 import type { Decision } from './messages.ts';
-import type { HoldEnding, SeatMemory, SeatMemoryLimits } from './seat-state.ts';
+import type { HoldEnding, RememberedDecision, SeatMemory, SeatMemoryLimits } from './seat-state.ts';
 
 /** The remembered decision of a user's command, if it is inside the window at `logTime`. */
 export function rememberedDecision(
@@ -42,7 +42,10 @@ export function holdEnding(
   return undefined;
 }
 
-/** The memory with one more decision, pruned at its log time. */
+/**
+ * The memory with one more decision, pruned at its log time. One pass, no closures: this
+ * runs for nearly every command.
+ */
 export function rememberDecision(
   memory: SeatMemory,
   userId: string,
@@ -51,19 +54,21 @@ export function rememberDecision(
   decision: Decision,
   limits: SeatMemoryLimits,
 ): SeatMemory {
-  const kept = memory.decisions.filter(
-    (entry) =>
-      decidedAt - entry.decidedAt < limits.dedupeWindowMs &&
-      !(entry.commandId === commandId && entry.userId === userId),
-  );
+  const kept: RememberedDecision[] = [];
+  let refusals = decision.outcome === 'rejected' ? 1 : 0;
+  for (const entry of memory.decisions) {
+    if (decidedAt - entry.decidedAt >= limits.dedupeWindowMs) continue;
+    if (entry.commandId === commandId && entry.userId === userId) continue;
+    if (entry.decision.outcome === 'rejected') refusals++;
+    kept.push(entry);
+  }
   kept.push({ userId, commandId, decidedAt, decision });
-  if (decision.outcome === 'rejected') {
-    let refusals = 0;
-    for (const entry of kept) if (entry.decision.outcome === 'rejected') refusals++;
-    if (refusals > limits.maxRememberedRefusals) {
-      const oldestRefusal = kept.findIndex((entry) => entry.decision.outcome === 'rejected');
-      kept.splice(oldestRefusal, 1);
-    }
+  if (refusals > limits.maxRememberedRefusals) {
+    // The new entry is a refusal, so there is one to drop.
+    kept.splice(
+      kept.findIndex((entry) => entry.decision.outcome === 'rejected'),
+      1,
+    );
   }
   return { endedHolds: memory.endedHolds, decisions: kept };
 }

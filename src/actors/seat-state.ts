@@ -110,7 +110,7 @@ export interface SeatMemoryLimits {
    * Decisions that changed the seat are always remembered for the whole window: forgetting
    * one could let a repeat change the seat twice, while a forgotten refusal is only decided
    * again. The cap keeps a hot seat's memory (and snapshot entry) small in a flash sale.
-   * @defaultValue 64
+   * @defaultValue 16
    */
   readonly maxRememberedRefusals: number;
 }
@@ -119,7 +119,7 @@ export const DEFAULT_SEAT_MEMORY_LIMITS: SeatMemoryLimits = Object.freeze({
   dedupeWindowMs: 900_000,
   endedHoldsWindowMs: 3_600_000,
   maxEndedHolds: 8,
-  maxRememberedRefusals: 64,
+  maxRememberedRefusals: 16,
 });
 
 /** Defaults filled in, checked, frozen. Throws a `RangeError` on a value that is not a count. */
