@@ -5,12 +5,13 @@
  * Tests read the addresses with `inject('kafkaBrokers')` / `inject('redisUrl')` (see
  * `fixtures.ts`).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { infraConfig } from '../../src/infra/config.ts';
 import { dockerEngineAnswers } from '../../src/infra/docker.ts';
+import { startOrphanReaper } from '../../src/infra/orphan-reaper.ts';
 import { provisionStack } from '../../src/infra/provision.ts';
 import { planInfrastructure } from '../../src/infra/resolve.ts';
 
@@ -31,8 +32,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     redisUrl: config.redisUrl,
     dockerEngineAnswers,
   });
-  const dataRoot = await mkdtemp(join(tmpdir(), 'holdfast-test-infra-'));
+  // The real path: the reaper recognises our processes by their working directory.
+  const dataRoot = await realpath(await mkdtemp(join(tmpdir(), 'holdfast-test-infra-')));
   const onProgress = (message: string) => process.stderr.write(`[test infra] ${message}\n`);
+  // If the runner is killed before its teardown runs, the services must not outlive it.
+  const reaper = startOrphanReaper({ ownerPid: process.pid, root: dataRoot });
   try {
     const stack = await provisionStack(plan, {
       cacheDir: config.cacheDir,
@@ -48,9 +52,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     );
     return async () => {
       await stack.stop();
+      reaper.stop();
       await rm(dataRoot, { recursive: true, force: true });
     };
   } catch (error) {
+    reaper.stop();
     await rm(dataRoot, { recursive: true, force: true });
     throw error;
   }
