@@ -3,12 +3,13 @@
  * HOLDFAST_INFRA_DIR. The first test starts a second, private Kafka and Redis.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type OrphanReaper, startOrphanReaper } from '../../../src/infra/orphan-reaper.ts';
 import { isAlive } from '../../../src/infra/processes.ts';
 import { testAddresses } from '../../support/fixtures.ts';
 
@@ -16,12 +17,16 @@ const CLI = fileURLToPath(new URL('../../../bin/holdfast.js', import.meta.url));
 const execFileAsync = promisify(execFile);
 
 let infraDir: string;
+let reaper: OrphanReaper;
 beforeEach(async () => {
-  infraDir = await mkdtemp(join(tmpdir(), 'holdfast-cli-test-'));
+  infraDir = await realpath(await mkdtemp(join(tmpdir(), 'holdfast-cli-test-')));
+  // The CLI's services outlive the CLI by design; they must not outlive a killed test run.
+  reaper = startOrphanReaper({ ownerPid: process.pid, root: infraDir });
 });
 afterEach(async () => {
   // Stops anything a failed assertion left running before deleting its data.
   await holdfast(['infra', 'down', '--purge']).catch(() => undefined);
+  reaper.stop();
   await rm(infraDir, { recursive: true, force: true });
 });
 
