@@ -8,6 +8,17 @@
 import type { Decision } from './messages.ts';
 import type { HoldEnding, RememberedDecision, SeatMemory, SeatMemoryLimits } from './seat-state.ts';
 
+/** A 31-bit FNV-1a hash of `(userId, commandId)`: the dedupe memory's index key. */
+export function decisionKey(userId: string, commandId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < userId.length; i++) hash = Math.imul(hash ^ userId.charCodeAt(i), 0x01000193);
+  hash = Math.imul(hash ^ 0, 0x01000193);
+  for (let i = 0; i < commandId.length; i++) {
+    hash = Math.imul(hash ^ commandId.charCodeAt(i), 0x01000193);
+  }
+  return hash >>> 1;
+}
+
 /** The remembered decision of a user's command, if it is inside the window at `logTime`. */
 export function rememberedDecision(
   memory: SeatMemory,
@@ -16,11 +27,14 @@ export function rememberedDecision(
   logTime: number,
   dedupeWindowMs: number,
 ): Decision | undefined {
-  const { decisions } = memory;
-  for (let i = decisions.length - 1; i >= 0; i--) {
-    const entry = decisions[i];
-    if (entry === undefined) continue;
-    if (entry.commandId === commandId && entry.userId === userId) {
+  const { decisionKeys } = memory;
+  if (decisionKeys.length === 0) return undefined;
+  const key = decisionKey(userId, commandId);
+  // Newest first: a key decided again after its window has its newest entry last.
+  for (let i = decisionKeys.length - 1; i >= 0; i--) {
+    if (decisionKeys[i] !== key) continue;
+    const entry = memory.decisions[i];
+    if (entry?.commandId === commandId && entry.userId === userId) {
       return logTime - entry.decidedAt < dedupeWindowMs ? entry.decision : undefined;
     }
   }
@@ -43,8 +57,9 @@ export function holdEnding(
 }
 
 /**
- * The memory with one more decision, pruned at its log time. One pass, no closures: this
- * runs for nearly every command.
+ * The memory with one more decision. Entries out of the window are dropped from the front
+ * (entries arrive in log order), and the oldest refusal beyond the cap; only those entries
+ * are read, the rest are copied as they are.
  */
 export function rememberDecision(
   memory: SeatMemory,
@@ -54,23 +69,29 @@ export function rememberDecision(
   decision: Decision,
   limits: SeatMemoryLimits,
 ): SeatMemory {
-  const kept: RememberedDecision[] = [];
-  let refusals = decision.outcome === 'rejected' ? 1 : 0;
-  for (const entry of memory.decisions) {
-    if (decidedAt - entry.decidedAt >= limits.dedupeWindowMs) continue;
-    if (entry.commandId === commandId && entry.userId === userId) continue;
-    if (entry.decision.outcome === 'rejected') refusals++;
-    kept.push(entry);
+  const { decisions: previous } = memory;
+  let refusals = memory.refusals;
+  let start = 0;
+  for (; start < previous.length; start++) {
+    const entry = previous[start];
+    if (entry === undefined || decidedAt - entry.decidedAt < limits.dedupeWindowMs) break;
+    if (entry.decision.outcome === 'rejected') refusals--;
   }
-  kept.push({ userId, commandId, decidedAt, decision });
-  if (refusals > limits.maxRememberedRefusals) {
-    // The new entry is a refusal, so there is one to drop.
-    kept.splice(
-      kept.findIndex((entry) => entry.decision.outcome === 'rejected'),
-      1,
-    );
+  const decisions = previous.slice(start);
+  const decisionKeys = memory.decisionKeys.slice(start);
+  decisions.push({ userId, commandId, decidedAt, decision });
+  decisionKeys.push(decisionKey(userId, commandId));
+  if (decision.outcome === 'rejected') {
+    refusals++;
+    if (refusals > limits.maxRememberedRefusals) {
+      // The new entry is a refusal, so there is one to drop.
+      const oldest = decisions.findIndex((entry) => entry.decision.outcome === 'rejected');
+      decisions.splice(oldest, 1);
+      decisionKeys.splice(oldest, 1);
+      refusals--;
+    }
   }
-  return { endedHolds: memory.endedHolds, decisions: kept };
+  return { endedHolds: memory.endedHolds, decisions, decisionKeys, refusals };
 }
 
 /** The memory with one more ended hold, pruned at its log time. */
@@ -86,7 +107,7 @@ export function rememberEndedHold(
   );
   kept.push({ holdId, ending, endedAt });
   if (kept.length > limits.maxEndedHolds) kept.splice(0, kept.length - limits.maxEndedHolds);
-  return { endedHolds: kept, decisions: memory.decisions };
+  return { ...memory, endedHolds: kept };
 }
 
 /**
@@ -98,17 +119,26 @@ export function pruneMemory(
   logTime: number,
   limits: SeatMemoryLimits,
 ): SeatMemory {
-  const decisions = memory.decisions.filter(
-    (entry) => logTime - entry.decidedAt < limits.dedupeWindowMs,
-  );
   const endedHolds = memory.endedHolds.filter(
     (ended) => logTime - ended.endedAt < limits.endedHoldsWindowMs,
   );
-  if (
-    decisions.length === memory.decisions.length &&
-    endedHolds.length === memory.endedHolds.length
-  ) {
+  const kept = memory.decisions.filter(
+    (entry) => logTime - entry.decidedAt < limits.dedupeWindowMs,
+  );
+  if (kept.length === memory.decisions.length && endedHolds.length === memory.endedHolds.length) {
     return memory;
   }
-  return { endedHolds, decisions };
+  return { ...indexDecisions(kept), endedHolds };
+}
+
+/** A memory of these decisions (and no ended holds), with its index. */
+export function indexDecisions(decisions: RememberedDecision[]): SeatMemory {
+  let refusals = 0;
+  for (const entry of decisions) if (entry.decision.outcome === 'rejected') refusals++;
+  return {
+    endedHolds: [],
+    decisions,
+    decisionKeys: decisions.map((entry) => decisionKey(entry.userId, entry.commandId)),
+    refusals,
+  };
 }

@@ -14,6 +14,7 @@
  */
 import { ERROR_CODES, HoldfastError } from '../errors.ts';
 import { type Decision, REJECTION_REASONS, type RejectionReason } from './messages.ts';
+import { indexDecisions } from './seat-memory.ts';
 import type {
   EndedHold,
   HoldEnding,
@@ -149,7 +150,7 @@ function decodeMemory(record: Record<string, unknown>, read: FieldReader): SeatM
       decision: decodeDecision(decision, read),
     };
   });
-  return { endedHolds, decisions };
+  return { ...indexDecisions(decisions), endedHolds };
 }
 
 function encodeEnding(ending: HoldEnding): EncodedEnding {

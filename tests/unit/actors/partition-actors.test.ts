@@ -6,6 +6,7 @@ import {
   PartitionActors,
   type PartitionActorsOptions,
 } from '../../../src/actors/partition-actors.ts';
+import { EMPTY_SEAT_MEMORY } from '../../../src/actors/seat-state.ts';
 import { decodeSeat, encodeSeat } from '../../../src/actors/snapshot-codec.ts';
 import { as, confirmation, expiry, holdRequest, release, SHOW, T0, TTL_MS } from './fixtures.ts';
 
@@ -235,7 +236,7 @@ describe('loadSnapshot', () => {
       userId: 'ann',
       reservedAt: T0,
       reservedEventId: '0-2-0',
-      memory: { endedHolds: [], decisions: [] },
+      memory: EMPTY_SEAT_MEMORY,
     });
     actors.loadSnapshot(new Map([['show-1/B1', reserved]]));
     expect(actors.seat(SHOW.showId, 'B1').status).toBe('reserved');
