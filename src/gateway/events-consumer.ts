@@ -74,6 +74,8 @@ export class EventsConsumer {
       sessionTimeout: options.sessionTimeoutMs,
       heartbeatInterval: 1000,
       rebalanceTimeout: Math.max(options.sessionTimeoutMs, 10_000),
+      // A seek (rebuild) and a stop wait for the fetch in flight: keep its long poll short.
+      maxWaitTimeInMs: 500,
     });
   }
 
@@ -221,35 +223,33 @@ export class EventsConsumer {
       if (!state || state.phase === 'loading' || state.phase === 'resetting') return;
       const offset = BigInt(message.offset);
       const decoded = decodeEvent(message);
-      if (!decoded.ok) {
+      if (decoded.ok) {
+        const event = decoded.value;
+        const result = await this.#o.readModel.apply(partition, offset, event, state.low);
+        if (result.kind === 'lost') {
+          await this.#onLost(partition);
+          return;
+        }
+        // A check may have started the partition over while the write was in flight.
+        if (this.#partitions.get(partition) !== state) return;
+        const live = state.phase === 'live' || offset >= state.target;
+        if (result.kind === 'applied' && result.changed && isStateChange(event)) {
+          if (live) {
+            this.#o.sink.broadcast({
+              ...seatView(event.showId, event.seatId, storedSeatOf(event)),
+              eventId: event.eventId,
+            });
+          }
+          this.#o.sink.statsChanged(event.showId);
+        }
+        const now = this.#o.now ?? Date.now;
+        this.#o.sink.reply(event, live || event.occurredAt >= now() - this.#o.replyWindowMs);
+      } else {
         this.#logger.warn(
           { partition, offset: message.offset, reason: decoded.reason },
           'skipping an undecodable seat-events record',
         );
-        payload.resolveOffset(message.offset);
-        continue;
       }
-      const event = decoded.value;
-      const result = await this.#o.readModel.apply(partition, offset, event, state.low);
-      if (result.kind === 'lost') {
-        await this.#onLost(partition);
-        return;
-      }
-      // A check may have started the partition over while the write was in flight.
-      if (this.#partitions.get(partition) !== state) return;
-      const live = state.phase === 'live' || offset >= state.target;
-      if (result.kind === 'applied' && result.changed && isStateChange(event)) {
-        if (live) {
-          const seat = storedSeatOf(event);
-          this.#o.sink.broadcast({
-            ...seatView(event.showId, event.seatId, seat),
-            eventId: event.eventId,
-          });
-        }
-        this.#o.sink.statsChanged(event.showId);
-      }
-      const now = this.#o.now ?? Date.now;
-      this.#o.sink.reply(event, live || event.occurredAt >= now() - this.#o.replyWindowMs);
       payload.resolveOffset(message.offset);
       if (state.phase === 'rebuilding' && offset + 1n >= state.target) {
         await this.#o.readModel.clearRebuilding(partition);

@@ -38,11 +38,11 @@ describe('failover', () => {
     const rejoins: JoinAck[] = [];
     alice.onRejoin(({ ack }) => rejoins.push(ack));
     await tb.stopGateway(gw2);
-    balancer.retarget(gw1.port);
-    // While alice is away, bob reserves a seat.
+    // While alice cannot reach a gateway, bob reserves a seat.
     const bobHold = await bob.hold(show.showId, 'B1');
     if (!bobHold.ok) throw new Error(`bob's hold refused: ${bobHold.error.code}`);
     expect((await bob.confirm(show.showId, 'B1', bobHold.holdId)).ok).toBe(true);
+    balancer.retarget(gw1.port);
 
     await waitFor(() => rejoins.some((ack) => ack.ok), {
       what: 'alice re-joined through gateway 1',

@@ -15,6 +15,7 @@ import {
 import { type GatewayConfig, loadGatewayConfig } from '../../../src/config/gateway.ts';
 import { secretKey, signToken } from '../../../src/gateway/auth.ts';
 import { type GatewayHandle, startGateway } from '../../../src/gateway/gateway.ts';
+import { createLogger } from '../../../src/observability/logger.ts';
 import { testAddresses } from '../../support/fixtures.ts';
 import { waitFor } from '../../support/wait.ts';
 import { WorkerTestbed } from '../../support/worker-testbed.ts';
@@ -23,6 +24,11 @@ export const JWT_SECRET = `test-secret-${randomUUID()}`;
 
 export class GatewayTestbed {
   readonly bed: WorkerTestbed;
+  /** Gateway logs on stderr: `HOLDFAST_TEST_LOG_LEVEL=info` to see more than warnings. */
+  readonly logger = createLogger({
+    level: (process.env.HOLDFAST_TEST_LOG_LEVEL as 'info' | undefined) ?? 'warn',
+    destinationFd: 2,
+  });
   readonly #gateways = new Set<GatewayHandle>();
   readonly #clients = new Set<{ close(): void }>();
   readonly #proxies = new Set<TcpBalancer>();
@@ -49,7 +55,7 @@ export class GatewayTestbed {
 
   async startGateway(overrides: Record<string, string> = {}): Promise<GatewayHandle> {
     const gateway = await startGateway(this.config(overrides), {
-      logger: this.bed.logger,
+      logger: this.logger,
       readModelCheckMs: 250,
     });
     this.#gateways.add(gateway);
