@@ -74,7 +74,8 @@ export function parseEnv<S extends z.ZodRawShape>(
     const problems = result.error.issues.map((issue) => {
       const name = issue.path.join('.');
       const given = picked[name];
-      return `${name}: ${issue.message}${given === undefined ? ' (not set)' : ` (got ${JSON.stringify(given)})`}`;
+      const shown = /SECRET|PASSWORD|TOKEN/.test(name) ? '(hidden)' : JSON.stringify(given);
+      return `${name}: ${issue.message}${given === undefined ? ' (not set)' : ` (got ${shown})`}`;
     });
     throw new HoldfastError(
       ERROR_CODES.CONFIG_INVALID,

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { loadGatewayConfig } from '../../../src/config/gateway.ts';
+import { isHoldfastError } from '../../../src/errors.ts';
+
+const base = {
+  KAFKA_BROKERS: '127.0.0.1:9092',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  HOLDFAST_JWT_SECRET: 's'.repeat(32),
+};
+
+describe('loadGatewayConfig', () => {
+  it('applies the defaults', () => {
+    const config = loadGatewayConfig(base);
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      ackTimeoutMs: 10_000,
+      sessionTimeoutMs: 10_000,
+      kafkaBrokers: ['127.0.0.1:9092'],
+      gatewayId: expect.stringMatching(/^gw-/),
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(loadGatewayConfig(base).gatewayId).not.toBe(config.gatewayId);
+  });
+
+  it('reads PORT=0 and the named variables', () => {
+    const config = loadGatewayConfig({
+      ...base,
+      PORT: '0',
+      HOLDFAST_ACK_TIMEOUT_MS: '2500',
+      HOLDFAST_SESSION_TIMEOUT_MS: '6000',
+      HOLDFAST_GATEWAY_ID: 'gw-a',
+    });
+    expect(config).toMatchObject({
+      port: 0,
+      ackTimeoutMs: 2500,
+      sessionTimeoutMs: 6000,
+      gatewayId: 'gw-a',
+    });
+  });
+
+  it('names a missing or short secret and every other problem at once', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadGatewayConfig(env);
+      } catch (error) {
+        if (isHoldfastError(error)) return error.message;
+      }
+      return 'no error';
+    };
+    expect(problems({ ...base, HOLDFAST_JWT_SECRET: '' })).toContain('HOLDFAST_JWT_SECRET');
+    const message = problems({ ...base, HOLDFAST_JWT_SECRET: 'short', PORT: 'eighty' });
+    expect(message).toContain('HOLDFAST_JWT_SECRET: must be at least 32 characters');
+    expect(message).toContain('PORT');
+    expect(message).not.toContain('short"'); // the secret's value is never echoed
+  });
+});
