@@ -3,12 +3,13 @@
  * environment when it names them, else started on free ports with their own temporary data
  * dirs, and stopped (data deleted) by `stop()`. Never touches a stack `infra up` runs.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Env } from '../config/env.ts';
 import { infraConfig } from './config.ts';
 import { dockerEngineAnswers } from './docker.ts';
+import { startOrphanReaper } from './orphan-reaper.ts';
 import { type ProvisionedStack, provisionStack } from './provision.ts';
 import { planInfrastructure } from './resolve.ts';
 
@@ -30,7 +31,10 @@ export async function startEphemeralStack(
     redisUrl: config.redisUrl,
     dockerEngineAnswers,
   });
-  const dataRoot = await mkdtemp(join(tmpdir(), 'holdfast-ephemeral-'));
+  // The real path: the reaper recognises our processes by their working directory.
+  const dataRoot = await realpath(await mkdtemp(join(tmpdir(), 'holdfast-ephemeral-')));
+  // If this process dies before `stop()`, the services must not outlive it.
+  const reaper = startOrphanReaper({ ownerPid: process.pid, root: dataRoot });
   try {
     const services = await provisionStack(plan, {
       cacheDir: config.cacheDir,
@@ -45,10 +49,12 @@ export async function startEphemeralStack(
       services,
       stop: async () => {
         await services.stop();
+        reaper.stop();
         await rm(dataRoot, { recursive: true, force: true });
       },
     };
   } catch (error) {
+    reaper.stop();
     await rm(dataRoot, { recursive: true, force: true });
     throw error;
   }

@@ -3,9 +3,9 @@
  * records the result) and the test suite's global setup (which stops it afterwards).
  */
 import { ensureKafkaJars, hasKafkaJars } from './kafka-jars.ts';
-import { startLocalKafka } from './kafka-local.ts';
+import { type LocalKafka, startLocalKafka } from './kafka-local.ts';
 import { kafkaAnswers, redisAnswers, waitUntilReady } from './readiness.ts';
-import { startLocalRedis } from './redis-local.ts';
+import { type LocalRedis, startLocalRedis } from './redis-local.ts';
 import type { InfraPlan, KafkaSource, RedisSource } from './resolve.ts';
 import { type LocalTool, requireTools } from './tools.ts';
 
@@ -19,6 +19,16 @@ export interface ProvisionedService {
   readonly state: ServiceState;
   /** Stops what was started; nothing for a service named by the environment. */
   stop(): Promise<void>;
+}
+
+export interface ProvisionedKafka extends ProvisionedService {
+  /** The local broker's handle (kill, restart) for fault tests; absent unless provider is local. */
+  readonly local?: LocalKafka;
+}
+
+export interface ProvisionedRedis extends ProvisionedService {
+  /** The local Redis's handle (kill, restart empty) for fault tests; absent unless provider is local. */
+  readonly local?: LocalRedis;
 }
 
 export interface ProvisionOptions {
@@ -61,7 +71,7 @@ export async function checkLocalTools(
 export async function provisionKafka(
   source: KafkaSource,
   options: ProvisionOptions,
-): Promise<ProvisionedService> {
+): Promise<ProvisionedKafka> {
   const progress = options.onProgress;
   if (source.provider === 'env') {
     const address = source.brokers.join(',');
@@ -101,13 +111,14 @@ export async function provisionKafka(
   return {
     state: { provider: 'local', address: kafka.brokers.join(','), dataDir: kafka.dataDir },
     stop: kafka.stop,
+    local: kafka,
   };
 }
 
 export async function provisionRedis(
   source: RedisSource,
   options: ProvisionOptions,
-): Promise<ProvisionedService> {
+): Promise<ProvisionedRedis> {
   const progress = options.onProgress;
   if (source.provider === 'env') {
     const url = source.url;
@@ -137,12 +148,13 @@ export async function provisionRedis(
   return {
     state: { provider: 'local', address: redis.url, dataDir: redis.dataDir },
     stop: redis.stop,
+    local: redis,
   };
 }
 
 export interface ProvisionedStack {
-  readonly kafka: ProvisionedService;
-  readonly redis: ProvisionedService;
+  readonly kafka: ProvisionedKafka;
+  readonly redis: ProvisionedRedis;
   stop(): Promise<void>;
 }
 
@@ -156,7 +168,7 @@ export async function provisionStack(
     kafkaDataDir: string;
     redisDataDir: string;
     /** A service already running that must not be provisioned again. */
-    reuse?: { kafka?: ProvisionedService; redis?: ProvisionedService };
+    reuse?: { kafka?: ProvisionedKafka; redis?: ProvisionedRedis };
   },
 ): Promise<ProvisionedStack> {
   await checkLocalTools(plan, {
