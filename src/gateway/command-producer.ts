@@ -6,9 +6,10 @@
  * the producer is recreated: after a broker restart the idempotent producer can fail with
  * OUT_OF_ORDER_SEQUENCE_NUMBER for good.
  */
-import type { Kafka, Producer } from 'kafkajs';
+import { type Kafka, Partitioners, type Producer } from 'kafkajs';
 import type { SeatCommand } from '../actors/messages.ts';
 import { encodeCommand } from '../kafka/codec.ts';
+import { chunkRecords } from '../kafka/producer.ts';
 import type { Logger } from '../observability/logger.ts';
 
 interface Queued {
@@ -39,6 +40,10 @@ export class CommandProducer {
       allowAutoTopicCreation: false,
       idempotent: true,
       maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // Bounded, unlike kafkajs's default for idempotent producers (forever): a client
+      // should hear UNAVAILABLE while Kafka is down. kafkajs warns that this may weaken
+      // exactly-once; a command written twice is harmless (its commandId dedupes it).
       retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
     });
     producer.on(producer.events.CONNECT, () => {
@@ -79,11 +84,13 @@ export class CommandProducer {
         this.#queue = [];
         try {
           await this.connect();
-          await this.#producer.send({
-            topic: this.#topic,
-            acks: -1,
-            messages: batch.map((q) => encodeCommand(q.command)),
-          });
+          const records = [
+            { topic: this.#topic, messages: batch.map((q) => encodeCommand(q.command)) },
+          ];
+          // Under the broker's request size limit, in order.
+          for (const request of chunkRecords(records)) {
+            await this.#producer.sendBatch({ acks: -1, topicMessages: request });
+          }
           for (const q of batch) q.done(undefined);
         } catch (error) {
           this.#logger.error({ err: error, commands: batch.length }, 'could not produce commands');

@@ -143,6 +143,12 @@ export class EventsConsumer {
     this.#loading = true;
     try {
       await this.#position(partitions, generation);
+    } catch (error) {
+      // All of them stay paused and loading: the next check positions them again.
+      if (generation === this.#generation) {
+        for (const partition of partitions) this.#partitions.set(partition, { phase: 'loading' });
+      }
+      throw error;
     } finally {
       this.#loading = false;
     }
@@ -209,9 +215,15 @@ export class EventsConsumer {
     if (!state || state.phase === 'resetting' || state.phase === 'loading') return;
     this.#partitions.set(partition, { phase: 'resetting' });
     const generation = this.#generation;
-    const marks = (await this.#watermarks()).get(partition) ?? { low: 0n, high: 0n };
-    if (generation !== this.#generation) return;
-    await this.#startRebuild(partition, marks);
+    try {
+      const marks = (await this.#watermarks()).get(partition) ?? { low: 0n, high: 0n };
+      if (generation !== this.#generation) return;
+      await this.#startRebuild(partition, marks);
+    } catch (error) {
+      // Back to where it was, so that the next check or record tries again.
+      if (generation === this.#generation) this.#partitions.set(partition, state);
+      throw error;
+    }
   }
 
   async #eachBatch(payload: EachBatchPayload): Promise<void> {

@@ -33,6 +33,7 @@ import { handleHttp } from './http-routes.ts';
 import { createGatewayMetrics } from './metrics.ts';
 import { PendingAcks } from './pending-acks.ts';
 import { StatsCoalescer } from './stats-coalescer.ts';
+import { waitForTopicOffsets } from './topics-ready.ts';
 
 export type GatewayState = 'STARTING' | 'RUNNING' | 'DRAINING' | 'STOPPED';
 
@@ -90,8 +91,11 @@ export async function startGateway(
     const admin: Admin = kafka.admin();
     await admin.connect();
     closers.push(() => admin.disconnect());
-    const eventPartitions = (await admin.fetchTopicOffsets(topics.events))
-      .map((p) => p.partition)
+    await waitForTopicOffsets(admin, [topics.shows, topics.events]);
+    // Metadata, not offsets: right after creating a topic a broker may not lead it yet.
+    const metadata = await admin.fetchTopicMetadata({ topics: [topics.events] });
+    const eventPartitions = (metadata.topics[0]?.partitions ?? [])
+      .map((p) => p.partitionId)
       .sort((a, b) => a - b);
 
     const catalog = await ShowCatalog.start({

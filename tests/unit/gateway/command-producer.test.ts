@@ -1,4 +1,4 @@
-import type { Kafka, Producer, ProducerRecord } from 'kafkajs';
+import type { Kafka, Producer, ProducerBatch, ProducerRecord } from 'kafkajs';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { SeatCommand } from '../../../src/actors/messages.ts';
@@ -32,8 +32,13 @@ function fakeKafka(behaviour: { fail: () => boolean }) {
         on: () => () => {},
         connect: async () => {},
         disconnect: async () => {},
-        send: async (record: ProducerRecord) => {
-          sends.push(record);
+        sendBatch: async (batch: ProducerBatch) => {
+          const [first] = batch.topicMessages ?? [];
+          sends.push({
+            topic: first?.topic ?? '',
+            acks: batch.acks,
+            messages: first?.messages ?? [],
+          });
           if (sends.length === 1) {
             await new Promise<void>((resolve) => {
               release = resolve;
