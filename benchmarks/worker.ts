@@ -233,7 +233,7 @@ async function runFloor(
         value: m.value,
         headers: m.headers,
       }));
-      await producer.sendBatch({ topicMessages: [{ topic: to, messages }], acks: -1 });
+      await sendInOrder(producer, [{ topic: to, messages }]);
       const last = batch.lastOffset();
       resolveOffset(last);
       await commitOffsetsIfNecessary({

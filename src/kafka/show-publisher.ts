@@ -27,11 +27,7 @@ export async function publishShow(
       { context: { showId: show.showId } },
     );
   }
-  const producer = kafka.producer({
-    allowAutoTopicCreation: false,
-    idempotent: true,
-    maxInFlightRequests: 1,
-  });
+  const producer = createProducer(kafka);
   await producer.connect();
   try {
     await producer.send({ topic, acks: -1, messages: [encodeShow(parsed.data)] });

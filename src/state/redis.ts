@@ -10,12 +10,15 @@ export interface RedisClientOptions {
   name: string;
   /** Keep commands queued while reconnecting (the Socket.IO adapter needs it). @defaultValue false */
   offlineQueue?: boolean;
+  /** Send commands issued in the same tick as one pipeline (the worker's partitions write together). @defaultValue false */
+  autoPipelining?: boolean;
 }
 
 export function createRedis(options: RedisClientOptions): Redis {
   return new Redis(options.url, {
     connectionName: options.name,
     enableOfflineQueue: options.offlineQueue ?? false,
+    enableAutoPipelining: options.autoPipelining ?? false,
     maxRetriesPerRequest: 2,
     lazyConnect: false,
     retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 2000),

@@ -13,7 +13,8 @@ import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { WorkerEnvConfig } from '../config/worker.ts';
 import { ensureTopics } from '../kafka/admin.ts';
 import { createKafka } from '../kafka/client.ts';
-import { createProducer, sendInOrder } from '../kafka/producer.ts';
+import { CoalescingSender } from '../kafka/coalescing-sender.ts';
+import { createProducer } from '../kafka/producer.ts';
 import { ShowCatalog } from '../kafka/show-catalog.ts';
 import { groupNames, topicNames, topicSpecs } from '../kafka/topics.ts';
 import { startHealthServer } from '../observability/health-http.ts';
@@ -54,7 +55,7 @@ export async function startWorker(
   const groups = groupNames(config.HOLDFAST_KAFKA_PREFIX);
   const metrics = createWorkerMetrics();
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: id, logger });
-  const redis = createRedis({ url: config.REDIS_URL, name: id });
+  const redis = createRedis({ url: config.REDIS_URL, name: id, autoPipelining: true });
 
   await ensureTopics(kafka, topicSpecs(topics, config.HOLDFAST_PARTITIONS));
   const shows = await ShowCatalog.start({
@@ -63,11 +64,7 @@ export async function startWorker(
     groupPrefix: config.HOLDFAST_KAFKA_PREFIX,
     logger,
   });
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-  });
+  const producer = createProducer(kafka);
   await producer.connect();
   const admin = kafka.admin();
   await admin.connect();
@@ -138,6 +135,7 @@ class ReservationWorker {
   readonly #parts: ReservationWorkerParts;
   readonly #snapshots: RedisSnapshotStore;
   readonly #hosts = new Map<number, PartitionHost>();
+  readonly #sender: CoalescingSender;
   #consumer: Consumer;
   /** Bumped on every assignment and rejoin, so a slow load of an older one is dropped. */
   #generation = 0;
@@ -151,6 +149,7 @@ class ReservationWorker {
       parts.config.HOLDFAST_REDIS_PREFIX,
       parts.topics.commands,
     );
+    this.#sender = new CoalescingSender(parts.producer);
     this.#consumer = this.#createConsumer();
   }
 
@@ -191,7 +190,8 @@ class ReservationWorker {
     await consumer.connect();
     await consumer.subscribe({ topic: this.#parts.topics.commands, fromBeginning: true });
     await consumer.run({
-      autoCommit: false,
+      autoCommit: true,
+      autoCommitInterval: 1000,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: Math.min(this.#parts.config.HOLDFAST_PARTITIONS, 16),
       eachBatch: (payload) => this.#eachBatch(payload),
@@ -203,20 +203,17 @@ class ReservationWorker {
     resolveOffset,
     heartbeat,
     commitOffsetsIfNecessary,
+    uncommittedOffsets,
   }: EachBatchPayload): Promise<void> {
     const host = this.#hosts.get(batch.partition);
-    if (!host || host.status !== 'DECIDING') return;
+    if (host?.status !== 'DECIDING') return;
     const { commitOffset } = await host.processBatch(batch.messages);
     if (commitOffset !== undefined) {
+      // Resolved only after the snapshot write: kafkajs commits resolved offsets every
+      // second (they feed lag metrics; a partition restarts from its snapshot). A draining
+      // worker commits at once, so its successor's lag reads true.
       resolveOffset((commitOffset - 1n).toString());
-      await commitOffsetsIfNecessary({
-        topics: [
-          {
-            topic: batch.topic,
-            partitions: [{ partition: batch.partition, offset: commitOffset.toString() }],
-          },
-        ],
-      });
+      if (this.lifecycle === 'DRAINING') await commitOffsetsIfNecessary(uncommittedOffsets());
       const lag = BigInt(batch.highWatermark) - commitOffset;
       this.#parts.metrics.consumerLag.set(
         { partition: String(batch.partition) },
@@ -259,7 +256,7 @@ class ReservationWorker {
           topics,
           core: createPartitionCore(partition, this.#parts.config),
           snapshots: this.#snapshots,
-          sink: { send: (records) => sendInOrder(producer, records) },
+          sink: this.#sender,
           shows,
           metrics,
           logger,

@@ -52,7 +52,8 @@ function expectOneDecisionEach(b: WorkerTestbed, commands: SeatCommand[]): void 
 describe('worker faults', () => {
   it('loses and doubles no decision when a worker is SIGKILLed mid-stream, and pending holds still expire', async () => {
     const b = await testbed();
-    const show = await b.createShow({ rows: 1, seatsPerRow: 20, holdTtlMs: 3000 });
+    const show = await b.createShow({ rows: 1, seatsPerRow: 20, holdTtlMs: 120_000 });
+    const shortShow = await b.createShow({ rows: 1, seatsPerRow: 10, holdTtlMs: 2000 });
     const first = b.spawnWorker();
     const seats = Array.from({ length: 20 }, (_, i) => `A${i + 1}`);
     const holds = seats.map((seat, i) => b.hold(show.showId, seat, `user-${i}`));
@@ -61,8 +62,12 @@ describe('worker faults', () => {
       const at = await b.send(hold);
       holdIds.set(hold.seatId, `${at.partition}-${at.offset}-0`);
     }
+    const pending = seats
+      .slice(0, 10)
+      .map((seat) => b.hold(shortShow.showId, seat, 'nobody-confirms'));
+    await b.sendMany(pending);
     const rivals = seats.map((seat) => b.hold(show.showId, seat, 'rival'));
-    for (const rival of rivals) await b.send(rival);
+    await b.sendMany(rivals);
     await waitFor(() => b.events.length >= 10, {
       what: 'the first worker to decide some commands',
     });
@@ -70,10 +75,10 @@ describe('worker faults', () => {
     const confirms = seats
       .slice(0, 10)
       .map((seat, i) => b.confirm(show.showId, seat, `user-${i}`, holdIds.get(seat) as string));
-    for (const confirm of confirms) await b.send(confirm);
+    await b.sendMany(confirms);
     b.spawnWorker();
 
-    const all = [...holds, ...rivals, ...confirms];
+    const all = [...holds, ...pending, ...rivals, ...confirms];
     await waitFor(() => all.every((c) => b.answersTo(c).length > 0), {
       what: 'every command decided',
       timeoutMs: 60_000,
@@ -83,15 +88,20 @@ describe('worker faults', () => {
       expect(b.answersTo(rival)[0]).toMatchObject({ reason: 'SEAT_TAKEN' });
     for (const confirm of confirms) expect(b.answersTo(confirm)[0]?.type).toBe('seat.reserved');
 
-    await waitFor(
-      () =>
-        uniqueById(b.events).filter((e) => e.type === 'seat.released' && e.cause === 'expired')
-          .length >= 10,
-      { what: 'the ten unconfirmed holds to expire', timeoutMs: 60_000 },
-    );
-    const versions = versionsBySeat(b.events);
+    const expired = () =>
+      uniqueById(b.events).filter(
+        (e) => e.showId === shortShow.showId && e.type === 'seat.released',
+      );
+    await waitFor(() => expired().length >= 10, {
+      what: 'the unconfirmed holds to expire',
+      timeoutMs: 60_000,
+    });
+    expect(expired().every((e) => e.type === 'seat.released' && e.cause === 'expired')).toBe(true);
+    const versions = versionsBySeat(b.events.filter((e) => e.showId === show.showId));
     for (const seat of seats.slice(0, 10)) expect(versions.get(seat)).toEqual([1, 2]);
-    for (const seat of seats.slice(10)) expect(versions.get(seat)).toEqual([1, 2]);
+    for (const seat of seats.slice(10)) expect(versions.get(seat)).toEqual([1]);
+    const shortVersions = versionsBySeat(b.events.filter((e) => e.showId === shortShow.showId));
+    for (const seat of seats.slice(0, 10)) expect(shortVersions.get(seat)).toEqual([1, 2]);
   });
 
   it('rebuilds by replay after Redis is emptied and decides exactly as before', async () => {
