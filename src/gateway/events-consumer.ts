@@ -294,10 +294,16 @@ export class EventsConsumer {
     }
   }
 
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    if (this.#timer) clearInterval(this.#timer);
-    await this.#consumer.stop();
-    await this.#consumer.disconnect();
+  #stopping: Promise<void> | undefined;
+
+  /** Finishes the batch in hand and leaves the group. Idempotent. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      if (this.#timer) clearInterval(this.#timer);
+      await this.#consumer.stop();
+      this.#stopped = true;
+      await this.#consumer.disconnect();
+    })();
+    return this.#stopping;
   }
 }

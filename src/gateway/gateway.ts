@@ -11,6 +11,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import { Server } from 'socket.io';
 import type { SeatEvent } from '../actors/messages.ts';
 import type { GatewayConfig } from '../config/gateway.ts';
+import { ERROR_CODES, HoldfastError } from '../errors.ts';
 import { ensureTopics } from '../kafka/admin.ts';
 import { createKafka } from '../kafka/client.ts';
 import { ShowCatalog } from '../kafka/show-catalog.ts';
@@ -116,11 +117,23 @@ export async function startGateway(
     closers.push(async () => void (await pub.quit()));
     const sub = pub.duplicate({ connectionName: `${config.gatewayId}-sub` });
     closers.push(async () => void (await sub.quit()));
+    for (const [client, role] of [
+      [redis, 'read model'],
+      [pub, 'adapter pub'],
+      [sub, 'adapter sub'],
+    ] as const) {
+      // ioredis reconnects on its own; the error is worth a line, not a crash.
+      client.on('error', (error: Error) => logger.warn({ err: error, redis: role }, 'Redis error'));
+    }
     const readModel = new RedisReadModel({
       redis,
       prefix: config.redisPrefix,
       eventsTopic: topics.events,
     });
+
+    // The adapter subscribes at once: on a connection still running its ready check, a
+    // SUBSCRIBE can fail ("subscriber mode") and server-to-server replies would be lost.
+    await Promise.all([whenReady(pub), whenReady(sub)]);
 
     const pending = new PendingAcks(config.ackTimeoutMs);
     closers.push(async () =>
@@ -253,7 +266,12 @@ export async function startGateway(
       http.listen(config.port, config.host, () => resolve());
     });
     // Disconnects every socket and closes the HTTP server.
-    closers.push(() => io.close());
+    let ioClosed: Promise<void> | undefined;
+    const closeIo = () => {
+      ioClosed ??= io.close();
+      return ioClosed;
+    };
+    closers.push(closeIo);
     const port = (http.address() as AddressInfo).port;
     state = 'RUNNING';
     logger.info({ port, host: config.host }, 'gateway listening');
@@ -267,9 +285,11 @@ export async function startGateway(
       while (pending.size > 0 && Date.now() < until) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      // Close sockets first (their clients reconnect elsewhere), then leave the group.
-      const closeIo = closers.pop();
-      await closeIo?.();
+      // Leave the group before closing the adapter: every record this gateway consumes
+      // until then still gets its broadcast and reply. Then close the sockets (their
+      // clients reconnect to another gateway), then everything else.
+      await consumer.stop();
+      await closeIo();
       await closeAll();
       state = 'STOPPED';
       logger.info('gateway stopped');
@@ -292,4 +312,24 @@ export async function startGateway(
     await closeAll();
     throw error;
   }
+}
+
+/** Resolves once an ioredis client is connected and past its ready check. */
+function whenReady(client: Redis, timeoutMs = 15_000): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off('ready', onReady);
+      reject(
+        new HoldfastError(ERROR_CODES.INFRA_NOT_READY, `Redis not ready within ${timeoutMs} ms`, {
+          retriable: true,
+        }),
+      );
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    client.once('ready', onReady);
+  });
 }
