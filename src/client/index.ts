@@ -108,7 +108,7 @@ export class HoldfastClient {
     });
     this.socket.on('seat:changed', (change) => {
       const map = this.#maps.get(change.showId);
-      if (!map || !map.apply(change)) return;
+      if (!map?.apply(change)) return;
       this.#trackMine(change);
       for (const listener of this.#seatListeners) listener(change);
     });
