@@ -9,7 +9,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import type { Admin, Kafka } from 'kafkajs';
 import { Server } from 'socket.io';
-import type { SeatEvent } from '../actors/messages.ts';
+import type { SeatCommand, SeatEvent } from '../actors/messages.ts';
 import type { GatewayConfig } from '../config/gateway.ts';
 import { ERROR_CODES, HoldfastError } from '../errors.ts';
 import { ensureTopics } from '../kafka/admin.ts';
@@ -29,7 +29,7 @@ import {
   showRoom,
 } from './connection.ts';
 import { MAX_MESSAGE_BYTES, type ServerToClientEvents } from './contract.ts';
-import { EventsConsumer } from './events-consumer.ts';
+import { type EventSink, EventsConsumer } from './events-consumer.ts';
 import { handleHttp } from './http-routes.ts';
 import { createGatewayMetrics } from './metrics.ts';
 import { PendingAcks } from './pending-acks.ts';
@@ -58,6 +58,21 @@ export interface GatewayDeps {
   readModelCheckMs?: number;
   /** How long a stop waits for in-flight acks. @defaultValue min(ackTimeoutMs, 5000) */
   drainMs?: number;
+  /**
+   * Replaces the path commands take to their decision (the `sync` benchmark baseline
+   * decides over HTTP). Its decisions come back through `sink` exactly like consumed
+   * `seat-events` records: broadcast, stats, reply. @defaultValue Kafka `seat-commands`
+   */
+  commandPath?: (sink: EventSink) => CommandPath;
+}
+
+/** Where a gateway sends commands: Kafka's `seat-commands` unless injected. */
+export interface CommandPath {
+  readonly connected: boolean;
+  connect(): Promise<void>;
+  /** Resolves once the command is accepted; rejects if it could not be (→ `UNAVAILABLE`). */
+  send(command: SeatCommand): Promise<void>;
+  stop(): Promise<void>;
 }
 
 /** Extra bytes allowed over the 64 KiB message cap for Socket.IO's own packet framing. */
@@ -144,7 +159,17 @@ export async function startGateway(
     );
     const metrics = createGatewayMetrics(config.gatewayId, () => pending.size);
 
-    const producer = new CommandProducer(kafka, topics.commands, logger);
+    // Called only once the server below runs (io and stats exist by then).
+    const sink: EventSink = {
+      broadcast: (change) => io.to(showRoom(change.showId)).emit('seat:changed', change),
+      statsChanged: (showId) => stats.markDirty(showId),
+      reply: (event, live) => {
+        if (event.replyTo === config.gatewayId) pending.resolve(event);
+        else if (live && event.replyTo !== '') io.serverSideEmit('seat:decision', event);
+      },
+    };
+    const producer: CommandPath =
+      deps.commandPath?.(sink) ?? new CommandProducer(kafka, topics.commands, logger);
     await producer.connect();
     closers.push(() => producer.stop());
 
@@ -192,14 +217,7 @@ export async function startGateway(
       sessionTimeoutMs: config.sessionTimeoutMs,
       replyWindowMs: config.ackTimeoutMs * 2,
       lossCheckMs: deps.readModelCheckMs,
-      sink: {
-        broadcast: (change) => io.to(showRoom(change.showId)).emit('seat:changed', change),
-        statsChanged: (showId) => stats.markDirty(showId),
-        reply: (event, live) => {
-          if (event.replyTo === config.gatewayId) pending.resolve(event);
-          else if (live && event.replyTo !== '') io.serverSideEmit('seat:decision', event);
-        },
-      },
+      sink,
     });
 
     const key = secretKey(config.jwtSecret);
