@@ -8,9 +8,10 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createLogger } from '../src/observability/logger.ts';
 import { markdownTable, saveReport } from './support/report.ts';
 import type { Scenario } from './support/scenario.ts';
+import { actorsScenario } from './actors.ts';
 import { workerScenario } from './worker.ts';
 
-const SCENARIOS: readonly Scenario[] = [workerScenario];
+const SCENARIOS: readonly Scenario[] = [actorsScenario, workerScenario];
 
 function positive(name: string) {
   return (value: string) => {
