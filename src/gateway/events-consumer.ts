@@ -41,7 +41,7 @@ export interface EventsConsumerOptions {
   sessionTimeoutMs: number;
   /** How often assigned partitions are checked for a lost read model. @defaultValue 1000 */
   lossCheckMs?: number;
-  /** Records whose log time is this recent still get a reply while rebuilding. */
+  /** Records whose log time is this recent still get a broadcast and reply while rebuilding. */
   replyWindowMs: number;
   now?: () => number;
 }
@@ -244,7 +244,13 @@ export class EventsConsumer {
         }
         // A check may have started the partition over while the write was in flight.
         if (this.#partitions.get(partition) !== state) return;
-        const live = state.phase === 'live' || offset >= state.target;
+        // Replayed records are history, except recent ones (by log time): a change that
+        // arrived just as the loss was noticed still needs its broadcast and its reply.
+        const now = this.#o.now ?? Date.now;
+        const live =
+          state.phase === 'live' ||
+          offset >= state.target ||
+          event.occurredAt >= now() - this.#o.replyWindowMs;
         if (result.kind === 'applied' && result.changed && isStateChange(event)) {
           if (live) {
             this.#o.sink.broadcast({
@@ -254,8 +260,7 @@ export class EventsConsumer {
           }
           this.#o.sink.statsChanged(event.showId);
         }
-        const now = this.#o.now ?? Date.now;
-        this.#o.sink.reply(event, live || event.occurredAt >= now() - this.#o.replyWindowMs);
+        this.#o.sink.reply(event, live);
       } else {
         this.#logger.warn(
           { partition, offset: message.offset, reason: decoded.reason },
