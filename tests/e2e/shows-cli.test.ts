@@ -1,0 +1,105 @@
+/** `holdfast shows create|list` as an operator runs them, against the real broker. */
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ShowDefinitionSchema } from '../../src/actors/messages.ts';
+import { createKafka } from '../../src/kafka/client.ts';
+import { topicNames } from '../../src/kafka/topics.ts';
+import { silentLogger, testAddresses, testNames } from '../support/fixtures.ts';
+
+const CLI = fileURLToPath(new URL('../../bin/holdfast.js', import.meta.url));
+const names = testNames('shows-cli');
+const env = {
+  ...process.env,
+  KAFKA_BROKERS: testAddresses().kafkaBrokers.join(','),
+  HOLDFAST_KAFKA_PREFIX: names.kafkaPrefix,
+  HOLDFAST_PARTITIONS: '2',
+  HOLDFAST_HOLD_TTL_MS: '45000',
+};
+
+async function holdfast(
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { env });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+afterAll(async () => {
+  const kafka = createKafka({
+    brokers: testAddresses().kafkaBrokers,
+    clientId: 'cleanup',
+    logger: silentLogger,
+  });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin
+    .deleteTopics({ topics: Object.values(topicNames(names.kafkaPrefix)) })
+    .catch(() => undefined);
+  await admin.disconnect();
+});
+
+describe('holdfast shows', () => {
+  const showId = `concert-${randomUUID().slice(0, 8)}`;
+
+  it('creates a show with the default hold TTL from HOLDFAST_HOLD_TTL_MS and lists it', async () => {
+    const created = await holdfast(
+      'shows',
+      'create',
+      showId,
+      '--rows',
+      '3',
+      '--seats-per-row',
+      '4',
+      '--json',
+    );
+    expect(created.code).toBe(0);
+    const show = ShowDefinitionSchema.parse(JSON.parse(created.stdout));
+    expect(show).toMatchObject({ showId, rows: 3, seatsPerRow: 4, holdTtlMs: 45_000 });
+
+    const listed = await holdfast('shows', 'list', '--json');
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toContainEqual(show);
+  });
+
+  it('refuses to create a show twice: shows are immutable', async () => {
+    const again = await holdfast('shows', 'create', showId, '--rows', '1', '--seats-per-row', '1');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('HF_SHOW_EXISTS');
+  });
+
+  it('rejects bad arguments with a message naming the option, creating nothing', async () => {
+    const badRows = await holdfast(
+      'shows',
+      'create',
+      'x1',
+      '--rows',
+      'many',
+      '--seats-per-row',
+      '2',
+    );
+    expect(badRows.code).not.toBe(0);
+    expect(badRows.stderr).toContain('--rows must be a whole number');
+    const badId = await holdfast(
+      'shows',
+      'create',
+      'bad id!',
+      '--rows',
+      '1',
+      '--seats-per-row',
+      '2',
+    );
+    expect(badId.code).toBe(1);
+    expect(badId.stderr).toContain('HF_SHOW_INVALID');
+    const listed = JSON.parse((await holdfast('shows', 'list', '--json')).stdout) as {
+      showId: string;
+    }[];
+    expect(listed.map((s) => s.showId)).toEqual([showId]);
+  });
+});
