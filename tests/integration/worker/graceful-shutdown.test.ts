@@ -1,0 +1,56 @@
+/**
+ * SIGTERM under steady load (DESIGN §5): the worker finishes and commits the batch in hand,
+ * leaves the group and exits 0; its partitions move to the other worker, and no decision is
+ * lost or doubled.
+ */
+import { afterAll, expect, inject, it } from 'vitest';
+import type { SeatCommand } from '../../../src/actors/messages.ts';
+import { seatIdsOf } from '../../../src/actors/messages.ts';
+import { waitFor } from '../../support/wait.ts';
+import { uniqueById, WorkerTestbed } from '../../support/worker-testbed.ts';
+
+let bed: WorkerTestbed | undefined;
+
+afterAll(async () => {
+  await bed?.close();
+});
+
+it('moves the partitions of a SIGTERMed worker with no decision lost or doubled', async () => {
+  const b = await WorkerTestbed.create({
+    kafkaBrokers: inject('kafkaBrokers'),
+    redisUrl: inject('redisUrl'),
+    partitions: 4,
+  });
+  bed = b;
+  const show = await b.createShow({ rows: 20, seatsPerRow: 50 });
+  const leaving = b.spawnWorker();
+  const staying = b.spawnWorker();
+  const seats = seatIdsOf(show);
+  const sent: SeatCommand[] = [];
+  const exit = new Promise<number | null>((resolve) =>
+    leaving.once('exit', (code) => resolve(code)),
+  );
+
+  // Steady load: 20 holds every 100 ms on fresh seats, 60 rounds; SIGTERM a third of the way.
+  for (let round = 0; round < 60; round++) {
+    const batch = seats
+      .slice(round * 20, round * 20 + 20)
+      .map((seatId) => b.hold(show.showId, seatId, `u-${seatId}`));
+    await b.sendMany(batch);
+    sent.push(...batch);
+    if (round === 20) leaving.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  expect(await exit).toBe(0);
+  await waitFor(() => sent.every((c) => b.answersTo(c).length > 0), {
+    what: 'every command decided',
+    timeoutMs: 90_000,
+  });
+  for (const command of sent) {
+    const answers = uniqueById(b.answersTo(command));
+    expect(answers).toHaveLength(1);
+    expect(answers[0]).toMatchObject({ type: 'seat.held', version: 1 });
+  }
+  expect(staying.exitCode).toBeNull();
+});
