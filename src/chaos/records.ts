@@ -1,0 +1,35 @@
+/**
+ * What the checker reads besides the history: the decoded `seat-commands` and `seat-events`
+ * logs with their positions, and the read model as Redis held it at the end of the run.
+ */
+import type { SeatCommand, SeatEvent, ShowDefinition } from '../actors/messages.ts';
+import type { StoredSeat } from '../state/read-model.ts';
+
+export interface LoggedCommand {
+  readonly partition: number;
+  readonly offset: string;
+  /** The record's log time (LogAppendTime). */
+  readonly timestamp: number;
+  readonly command: SeatCommand;
+}
+
+export interface LoggedEvent {
+  readonly partition: number;
+  readonly offset: string;
+  readonly timestamp: number;
+  readonly event: SeatEvent;
+}
+
+export interface ShowReadModel {
+  /** Stored seats by seatId; a seat absent is available at version 0. */
+  readonly seats: ReadonlyMap<string, StoredSeat>;
+  readonly counts: { readonly held: number; readonly reserved: number };
+}
+
+export interface ChaosLogs {
+  readonly shows: readonly ShowDefinition[];
+  readonly commands: readonly LoggedCommand[];
+  readonly events: readonly LoggedEvent[];
+  /** Records that failed to decode, per topic (the DLQ's business, reported only). */
+  readonly undecodable: { readonly commands: number; readonly events: number };
+}
