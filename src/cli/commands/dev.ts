@@ -1,24 +1,135 @@
 /**
- * `holdfast dev` (and `npm start`): the whole stack on one machine. For now it brings up the
- * infrastructure only; the gateway and workers join it in later work.
+ * `holdfast dev` (and `npm start`): the whole stack on this machine — infrastructure (reused
+ * if up), topics, a demo show, two workers and two gateways as separate processes — and the
+ * seat-map page's address, first, then how to open it as two different users. Ctrl-C stops
+ * everything it started within 30 s.
  */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { z } from 'zod';
+import { type Env, intVar, logLevelVar, parseEnv } from '../../config/env.ts';
+import { jwtSecretVar } from '../../config/gateway.ts';
+import { startDevStack } from '../../fleet/dev-stack.ts';
+import { secretKey, signToken } from '../../gateway/auth.ts';
+import { infraConfig } from '../../infra/config.ts';
+import { infraDown, infraStatus } from '../../infra/stack.ts';
+import { createLogger } from '../../observability/logger.ts';
+import { runUntilSignal } from '../signals.ts';
 import { runInfraUp } from './infra.ts';
+
+const devShape = {
+  /** Port of the first gateway; the second takes the next one. */
+  PORT: intVar(1, 65_534).default(3000),
+  /** Metrics port of the first worker; the second takes the next one. */
+  HOLDFAST_METRICS_PORT: intVar(1, 65_534).default(9464),
+  HOLDFAST_JWT_SECRET: jwtSecretVar.optional(),
+  HOLDFAST_PARTITIONS: intVar(1, 1024).default(12),
+  /** Hold TTL of the demo show. */
+  HOLDFAST_HOLD_TTL_MS: intVar(1000, 86_400_000).default(120_000),
+  HOLDFAST_DEMO_SHOW: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .default('demo'),
+  HOLDFAST_LOG_LEVEL: logLevelVar.default('info'),
+} as const;
+
+const say = (line: string) => process.stderr.write(`holdfast dev: ${line}\n`);
+
+async function pageUrl(
+  port: number,
+  showId: string,
+  userId: string,
+  key: Uint8Array,
+): Promise<string> {
+  const token = await signToken(userId, key, { ttlSeconds: 24 * 3600 });
+  // In the fragment, so the token never reaches a server log or a Referer header.
+  return `http://127.0.0.1:${port}/#show=${encodeURIComponent(showId)}&token=${token}`;
+}
+
+async function runDev(env: Env): Promise<void> {
+  const config = parseEnv(devShape, env);
+  const infra = infraConfig(env);
+  const wasUp = (await infraStatus(infra.infraDir)).every((service) => service.answering);
+  const addresses = await runInfraUp();
+  const jwtSecret = config.HOLDFAST_JWT_SECRET ?? randomBytes(32).toString('base64url');
+  const stack = await startDevStack({
+    kafkaBrokers: addresses.kafkaBrokers,
+    redisUrl: addresses.redisUrl,
+    jwtSecret,
+    gatewayPort: config.PORT,
+    metricsPort: config.HOLDFAST_METRICS_PORT,
+    partitions: config.HOLDFAST_PARTITIONS,
+    demoShow: {
+      showId: config.HOLDFAST_DEMO_SHOW,
+      rows: 20,
+      seatsPerRow: 30,
+      holdTtlMs: config.HOLDFAST_HOLD_TTL_MS,
+      createdAt: Date.now(),
+    },
+    logDir: join(infra.infraDir, 'dev-logs'),
+    baseEnv: { ...env, HOLDFAST_LOG_LEVEL: config.HOLDFAST_LOG_LEVEL },
+    // kafkajs logs every transient broker answer as an error; progress lines tell the story.
+    logger: createLogger({ level: 'fatal', destinationFd: 2 }),
+    progress: say,
+  });
+  const key = secretKey(jwtSecret);
+  const showId = stack.demoShow.showId;
+  const [first, second] = stack.gateways;
+  process.stdout.write(
+    [
+      '',
+      `Seat map (as alice): ${await pageUrl(first?.port ?? config.PORT, showId, 'alice', key)}`,
+      '',
+      'Open it as a second user (bob) in another browser or a private window — through the other gateway:',
+      `  ${await pageUrl(second?.port ?? config.PORT + 1, showId, 'bob', key)}`,
+      '',
+      'Any other user: HOLDFAST_JWT_SECRET=<the secret below> npx holdfast token <userId>, then open',
+      `  http://127.0.0.1:${first?.port}/#show=${showId}&token=<token>`,
+      '',
+      `Gateways: ${stack.gateways.map((g) => `http://127.0.0.1:${g.port}`).join(', ')} (/healthz /readyz /metrics)`,
+      `Workers:  ${stack.workers.map((w) => `http://127.0.0.1:${w.port}`).join(', ')} (/healthz /readyz /metrics)`,
+      `KAFKA_BROKERS=${addresses.kafkaBrokers}  REDIS_URL=${addresses.redisUrl}`,
+      `HOLDFAST_JWT_SECRET=${jwtSecret}`,
+      '',
+      'Ctrl-C stops everything this command started.',
+      '',
+    ].join('\n'),
+  );
+  await runUntilSignal(async () => {
+    say('stopping gateways and workers…');
+    await stack.stop();
+    if (!wasUp) {
+      say('stopping the Kafka and Redis this command started…');
+      await infraDown({ infraDir: infra.infraDir, onProgress: say });
+    }
+    say('stopped.');
+  }, 30_000);
+}
 
 export function registerDevCommand(program: Command): void {
   program
     .command('dev')
     .description(
-      'Run Holdfast on this machine. For now: start (or reuse) the local Kafka and Redis and print their addresses; the gateway and workers are not wired in yet.',
+      'Run the whole stack on this machine: Kafka and Redis (reused if up), the topics, a demo show ' +
+        '(20 rows × 30 seats), two workers and two gateways, and print the seat-map page to open.',
+    )
+    .addHelpText(
+      'after',
+      `
+Configuration (environment):
+  PORT                   first gateway's port; the second takes PORT+1 (default 3000)
+  HOLDFAST_METRICS_PORT  first worker's metrics port; the second takes +1 (default 9464)
+  HOLDFAST_JWT_SECRET    secret the gateways verify tokens with (default: random for this run)
+  HOLDFAST_HOLD_TTL_MS   hold TTL of the demo show when it is created (default 120000)
+  HOLDFAST_DEMO_SHOW     the demo show's id (default demo)
+  HOLDFAST_PARTITIONS    partitions of the topics when they are created (default 12)
+  HOLDFAST_INFRA_DIR     where the infrastructure and the processes' logs live
+  KAFKA_BROKERS / REDIS_URL use running services instead of local ones
+
+Ctrl-C stops the gateways, the workers, and Kafka and Redis if this command started them.`,
     )
     .action(async () => {
-      const addresses = await runInfraUp();
-      process.stdout.write(
-        `KAFKA_BROKERS=${addresses.kafkaBrokers}\nREDIS_URL=${addresses.redisUrl}\n`,
-      );
-      process.stderr.write(
-        'holdfast dev: Kafka and Redis are up and keep running (stop them with `holdfast infra down`).\n' +
-          'holdfast dev: the gateway and reservation workers are not part of `dev` yet; they come with later work.\n',
-      );
+      await runDev(process.env);
     });
 }
