@@ -9,7 +9,12 @@ import { connectionShape, type Env, intVar, parseEnv } from './env.ts';
 export const MIN_JWT_SECRET_LENGTH = 32;
 
 export const jwtSecretVar = z
-  .string()
+  .string({
+    error: (issue) =>
+      issue.input === undefined
+        ? 'required: the HS256 secret that signs client tokens (the same on every gateway and token issuer; at least 32 characters)'
+        : 'must be a string',
+  })
   .min(
     MIN_JWT_SECRET_LENGTH,
     `must be at least ${MIN_JWT_SECRET_LENGTH} characters (HS256 signing secret shared by gateways and token issuers)`,
