@@ -14,6 +14,8 @@ const names = testNames('shows-cli');
 const env = {
   ...process.env,
   KAFKA_BROKERS: testAddresses().kafkaBrokers.join(','),
+  REDIS_URL: testAddresses().redisUrl,
+  HOLDFAST_REDIS_PREFIX: names.redisPrefix,
   HOLDFAST_KAFKA_PREFIX: names.kafkaPrefix,
   HOLDFAST_PARTITIONS: '2',
   HOLDFAST_HOLD_TTL_MS: '45000',
@@ -66,6 +68,19 @@ describe('holdfast shows', () => {
     const listed = await holdfast('shows', 'list', '--json');
     expect(listed.code).toBe(0);
     expect(JSON.parse(listed.stdout)).toContainEqual(show);
+  });
+
+  it('inspects a show, and names the fix for an unknown one', async () => {
+    const inspected = await holdfast('shows', 'inspect', showId, '--json');
+    expect(inspected.code).toBe(0);
+    // Nothing held yet: every seat of the layout counts as available.
+    expect(JSON.parse(inspected.stdout)).toMatchObject({
+      show: { showId, rows: 3 },
+      stats: { showId, available: 12, held: 0, reserved: 0 },
+    });
+    const unknown = await holdfast('shows', 'inspect', 'no-such-show');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('holdfast shows list');
   });
 
   it('refuses to create a show twice: shows are immutable', async () => {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerDevCommand } from './dev.ts';
 import { registerGatewayCommand } from './gateway.ts';
 import { registerInfraCommand } from './infra.ts';
+import { registerSeatCommand } from './seat.ts';
 import { registerShowsCommand } from './shows.ts';
 import { registerTokenCommand } from './token.ts';
 import { registerWorkerCommand } from './worker.ts';
@@ -12,6 +13,7 @@ export function registerCommands(program: Command): void {
   registerDevCommand(program);
   registerWorkerCommand(program);
   registerShowsCommand(program);
+  registerSeatCommand(program);
   registerGatewayCommand(program);
   registerTokenCommand(program);
 }

@@ -1,12 +1,23 @@
 import type { Command } from 'commander';
 import type { ShowDefinition } from '../../actors/messages.ts';
-import { type Env, intVar, kafkaShape, parseEnv } from '../../config/env.ts';
+import {
+  connectionShape,
+  type Env,
+  intVar,
+  kafkaShape,
+  parseEnv,
+  redisUrlVar,
+} from '../../config/env.ts';
+import { ERROR_CODES, HoldfastError } from '../../errors.ts';
+import type { ShowStats } from '../../gateway/contract.ts';
 import { ensureTopics } from '../../kafka/admin.ts';
 import { createKafka } from '../../kafka/client.ts';
 import { ShowCatalog } from '../../kafka/show-catalog.ts';
 import { publishShow } from '../../kafka/show-publisher.ts';
 import { topicNames, topicSpecs } from '../../kafka/topics.ts';
 import { createLogger } from '../../observability/logger.ts';
+import { RedisReadModel } from '../../state/read-model-redis.ts';
+import { createRedis } from '../../state/redis.ts';
 import { parseIntOption } from '../options.ts';
 
 const showsShape = {
@@ -49,6 +60,30 @@ interface ShowsContext {
   kafka: ReturnType<typeof createKafka>;
   topic: string;
   defaultHoldTtlMs: number;
+}
+
+/** Seat counts from the read model, or undefined without REDIS_URL. */
+async function readStats(env: Env, show: ShowDefinition): Promise<ShowStats | undefined> {
+  if (!env.REDIS_URL) return undefined;
+  const config = parseEnv(
+    {
+      ...kafkaShape,
+      REDIS_URL: redisUrlVar,
+      HOLDFAST_REDIS_PREFIX: connectionShape.HOLDFAST_REDIS_PREFIX,
+    },
+    env,
+  );
+  const redis = createRedis({ url: config.REDIS_URL, name: 'holdfast-cli', offlineQueue: true });
+  try {
+    const readModel = new RedisReadModel({
+      redis,
+      prefix: config.HOLDFAST_REDIS_PREFIX,
+      eventsTopic: topicNames(config.HOLDFAST_KAFKA_PREFIX).events,
+    });
+    return await readModel.readStats(show);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 function describeShow(show: ShowDefinition): string {
@@ -98,6 +133,38 @@ export function registerShowsCommand(program: Command): void {
         });
       },
     );
+
+  shows
+    .command('inspect')
+    .description(
+      'Show one show: its layout and hold TTL, and (with REDIS_URL) its seat counts from the live seat map.',
+    )
+    .argument('<showId>')
+    .option('--json', 'print { show, stats } as JSON')
+    .action(async (showId: string, options: { json?: boolean }) => {
+      await withCatalog(process.env, async (catalog) => {
+        const show = catalog.get(showId);
+        if (!show) {
+          throw new HoldfastError(
+            ERROR_CODES.USAGE,
+            `no show "${showId}": \`holdfast shows list\` lists them`,
+          );
+        }
+        const stats = await readStats(process.env, show);
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify({ show, stats: stats ?? null })}\n`);
+          return;
+        }
+        process.stdout.write(
+          `${describeShow(show)}\ncreated ${new Date(show.createdAt).toISOString()}\n`,
+        );
+        process.stdout.write(
+          stats
+            ? `seats: ${stats.available} available, ${stats.held} held, ${stats.reserved} reserved\n`
+            : 'seat counts: set REDIS_URL to read them from the live seat map\n',
+        );
+      });
+    });
 
   shows
     .command('list')

@@ -1,0 +1,116 @@
+/**
+ * `holdfast seat <showId> <seatId>`: a seat's current state and every event of its history,
+ * read from `seat-events` (the decisions as they were logged) — for an operator answering
+ * "who has this seat, and how did it get there".
+ */
+import type { Command } from 'commander';
+import { type SeatEvent, SeatIdSchema, ShowIdSchema } from '../../actors/messages.ts';
+import { kafkaShape, parseEnv } from '../../config/env.ts';
+import { ERROR_CODES, HoldfastError } from '../../errors.ts';
+import { createKafka } from '../../kafka/client.ts';
+import { readSeatHistory } from '../../kafka/seat-history.ts';
+import { topicNames } from '../../kafka/topics.ts';
+import { createLogger } from '../../observability/logger.ts';
+
+export interface SeatState {
+  status: 'available' | 'held' | 'reserved';
+  version: number;
+  userId?: string;
+  holdId?: string;
+  expiresAt?: number;
+}
+
+/** The state after the newest state change (events deduplicated by id, in version order). */
+export function currentState(history: readonly SeatEvent[]): SeatState {
+  let state: SeatState = { status: 'available', version: 0 };
+  const seen = new Set<string>();
+  const changes = history
+    .filter(
+      (e) =>
+        (e.type === 'seat.held' || e.type === 'seat.reserved' || e.type === 'seat.released') &&
+        !seen.has(e.eventId) &&
+        seen.add(e.eventId),
+    )
+    .sort((a, b) => a.version - b.version);
+  for (const event of changes) {
+    if (event.type === 'seat.held')
+      state = {
+        status: 'held',
+        version: event.version,
+        userId: event.userId,
+        holdId: event.holdId,
+        expiresAt: event.expiresAt,
+      };
+    else if (event.type === 'seat.reserved')
+      state = {
+        status: 'reserved',
+        version: event.version,
+        userId: event.userId,
+        holdId: event.holdId,
+      };
+    else if (event.type === 'seat.released')
+      state = { status: 'available', version: event.version };
+  }
+  return state;
+}
+
+function describeEvent(event: SeatEvent): string {
+  const detail =
+    event.type === 'seat.held'
+      ? `hold ${event.holdId} until ${new Date(event.expiresAt).toISOString()}`
+      : event.type === 'seat.reserved'
+        ? `hold ${event.holdId}`
+        : event.type === 'seat.released'
+          ? `hold ${event.holdId} (${event.cause})`
+          : event.type === 'seat.rejected'
+            ? event.reason
+            : `repeat of ${event.decision.outcome}`;
+  return [
+    new Date(event.occurredAt).toISOString(),
+    `v${event.version}`,
+    event.type.padEnd(21),
+    event.userId,
+    detail,
+    event.eventId,
+  ].join('  ');
+}
+
+export function registerSeatCommand(program: Command): void {
+  program
+    .command('seat')
+    .description("Show a seat's current state and its event history from seat-events.")
+    .argument('<showId>')
+    .argument('<seatId>', 'row label and number, e.g. A1, B12')
+    .option('--json', 'print { state, events } as JSON')
+    .addHelpText('after', '\nReads KAFKA_BROKERS and HOLDFAST_KAFKA_PREFIX. Logs go to stderr.')
+    .action(async (showId: string, seatId: string, options: { json?: boolean }) => {
+      if (!ShowIdSchema.safeParse(showId).success || !SeatIdSchema.safeParse(seatId).success) {
+        throw new HoldfastError(
+          ERROR_CODES.USAGE,
+          `"${showId}" "${seatId}" is not a well-formed show id and seat id (e.g. demo A1)`,
+        );
+      }
+      const config = parseEnv(kafkaShape, process.env);
+      const logger = createLogger({ level: 'fatal', destinationFd: 2 });
+      const kafka = createKafka({
+        brokers: config.KAFKA_BROKERS,
+        clientId: 'holdfast-cli',
+        logger,
+      });
+      const topic = topicNames(config.HOLDFAST_KAFKA_PREFIX).events;
+      const events = await readSeatHistory({ kafka, topic, showId, seatId });
+      const state = currentState(events);
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify({ showId, seatId, state, events })}\n`);
+        return;
+      }
+      const owner = state.userId ? ` by ${state.userId}` : '';
+      const until = state.expiresAt ? ` until ${new Date(state.expiresAt).toISOString()}` : '';
+      process.stdout.write(
+        `${showId}/${seatId}: ${state.status}${owner}${until} (version ${state.version})\n`,
+      );
+      if (events.length === 0)
+        process.stdout.write('no events: never touched (or the show does not exist)\n');
+      for (const event of events) process.stdout.write(`  ${describeEvent(event)}\n`);
+    });
+}
