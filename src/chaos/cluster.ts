@@ -1,0 +1,219 @@
+/**
+ * The system under test: a throw-away Kafka and Redis of its own (local processes, so the
+ * nemesis can kill and restart them), the Holdfast topics and shows, and workers and
+ * gateways as real `holdfast worker|gateway` processes (src/fleet). Every member has a
+ * name; the nemesis acts on members through this class.
+ */
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { Kafka } from 'kafkajs';
+import type { ShowDefinition } from '../actors/messages.ts';
+import type { Env } from '../config/env.ts';
+import { ERROR_CODES, HoldfastError } from '../errors.ts';
+import { type FleetMember, spawnMember, stopMember, waitReady } from '../fleet/fleet.ts';
+import { type EphemeralStack, startEphemeralStack } from '../infra/ephemeral.ts';
+import type { LocalKafka } from '../infra/kafka-local.ts';
+import { freePort } from '../infra/ports.ts';
+import type { LocalRedis } from '../infra/redis-local.ts';
+import { ensureTopics } from '../kafka/admin.ts';
+import { createKafka } from '../kafka/client.ts';
+import { encodeShow } from '../kafka/codec.ts';
+import { createProducer } from '../kafka/producer.ts';
+import { type TopicNames, topicNames, topicSpecs } from '../kafka/topics.ts';
+import type { Logger } from '../observability/logger.ts';
+
+export interface ClusterOptions {
+  /** The caller's environment (PATH, cache dirs); its KAFKA_BROKERS / REDIS_URL are ignored. */
+  env: Env;
+  partitions: number;
+  workers: number;
+  gateways: number;
+  sessionTimeoutMs: number;
+  ackTimeoutMs: number;
+  /** Where the members' JSON logs are appended. */
+  memberLogPath: string;
+  logger: Logger;
+  progress: (line: string) => void;
+}
+
+export interface GatewayMember {
+  readonly name: string;
+  readonly port: number;
+  readonly url: string;
+  member: FleetMember;
+}
+
+/** How long a member may take to become ready on a loaded two-core machine. */
+const READY_TIMEOUT_MS = 120_000;
+
+export class ChaosCluster {
+  readonly jwtSecret = `chaos-${randomUUID()}-${randomUUID()}`;
+  readonly kafkaPrefix = `chaos-${randomUUID().slice(0, 8)}-`;
+  readonly redisPrefix = `chaos:${randomUUID().slice(0, 8)}`;
+  readonly topics: TopicNames;
+  readonly workers: FleetMember[] = [];
+  readonly gateways: GatewayMember[] = [];
+  readonly stack: EphemeralStack;
+  readonly kafka: Kafka;
+  readonly #options: ClusterOptions;
+  readonly #log: WriteStream;
+  #workerSeq = 0;
+
+  private constructor(options: ClusterOptions, stack: EphemeralStack) {
+    this.#options = options;
+    this.stack = stack;
+    this.topics = topicNames(this.kafkaPrefix);
+    this.kafka = createKafka({
+      brokers: stack.kafkaBrokers,
+      clientId: 'chaos',
+      logger: options.logger,
+    });
+    this.#log = createWriteStream(options.memberLogPath, { flags: 'a' });
+  }
+
+  static async start(options: ClusterOptions): Promise<ChaosCluster> {
+    // Always a stack of our own: faults kill and restart it, never a shared one.
+    const { KAFKA_BROKERS: _k, REDIS_URL: _r, ...env } = options.env;
+    const stack = await startEphemeralStack(env, options.progress);
+    const cluster = new ChaosCluster(options, stack);
+    try {
+      cluster.localKafka();
+      cluster.localRedis();
+      await ensureTopics(cluster.kafka, topicSpecs(cluster.topics, options.partitions));
+      return cluster;
+    } catch (error) {
+      await cluster.stop();
+      throw error;
+    }
+  }
+
+  get partitions(): number {
+    return this.#options.partitions;
+  }
+
+  get sessionTimeoutMs(): number {
+    return this.#options.sessionTimeoutMs;
+  }
+
+  localKafka(): LocalKafka {
+    const local = this.stack.services.kafka.local;
+    if (!local) {
+      throw new HoldfastError(ERROR_CODES.USAGE, 'chaos needs a local Kafka (no Docker) to kill');
+    }
+    return local;
+  }
+
+  localRedis(): LocalRedis {
+    const local = this.stack.services.redis.local;
+    if (!local) {
+      throw new HoldfastError(
+        ERROR_CODES.USAGE,
+        'chaos needs a local Redis (no Docker) to restart',
+      );
+    }
+    return local;
+  }
+
+  async publishShows(shows: readonly ShowDefinition[]): Promise<void> {
+    const producer = createProducer(this.kafka);
+    await producer.connect();
+    try {
+      await producer.send({ topic: this.topics.shows, acks: -1, messages: shows.map(encodeShow) });
+    } finally {
+      await producer.disconnect();
+    }
+  }
+
+  #memberEnv(): Record<string, string | undefined> {
+    const { KAFKA_BROKERS: _k, REDIS_URL: _r, ...env } = this.#options.env;
+    return {
+      ...env,
+      KAFKA_BROKERS: this.stack.kafkaBrokers.join(','),
+      REDIS_URL: this.stack.redisUrl,
+      HOLDFAST_KAFKA_PREFIX: this.kafkaPrefix,
+      HOLDFAST_REDIS_PREFIX: this.redisPrefix,
+      HOLDFAST_PARTITIONS: String(this.#options.partitions),
+      HOLDFAST_SESSION_TIMEOUT_MS: String(this.#options.sessionTimeoutMs),
+      HOLDFAST_JWT_SECRET: this.jwtSecret,
+      HOLDFAST_ACK_TIMEOUT_MS: String(this.#options.ackTimeoutMs),
+      HOLDFAST_LOG_LEVEL: 'info',
+    };
+  }
+
+  #output(name: string): (line: string) => void {
+    return (line) => {
+      if (this.#log.writable) this.#log.write(`${name} ${line}\n`);
+    };
+  }
+
+  /** Starts one more worker and waits until it is ready (it may own nothing yet: no wait then). */
+  async addWorker(): Promise<FleetMember> {
+    const name = `worker-${++this.#workerSeq}`;
+    const member = spawnMember({
+      name,
+      kind: 'worker',
+      port: await freePort(),
+      env: { ...this.#memberEnv(), HOLDFAST_WORKER_ID: name },
+      output: this.#output(name),
+    });
+    this.workers.push(member);
+    member.child.once('exit', () => {
+      const index = this.workers.indexOf(member);
+      if (index >= 0) this.workers.splice(index, 1);
+    });
+    return member;
+  }
+
+  async addGateway(name: string, port?: number): Promise<GatewayMember> {
+    const chosen = port ?? (await freePort());
+    const member = spawnMember({
+      name,
+      kind: 'gateway',
+      port: chosen,
+      env: { ...this.#memberEnv(), HOLDFAST_GATEWAY_ID: name },
+      output: this.#output(name),
+    });
+    const existing = this.gateways.find((g) => g.name === name);
+    if (existing) {
+      existing.member = member;
+      return existing;
+    }
+    const gateway: GatewayMember = {
+      name,
+      port: chosen,
+      url: `http://127.0.0.1:${chosen}`,
+      member,
+    };
+    this.gateways.push(gateway);
+    return gateway;
+  }
+
+  /** The initial fleet, every member ready. */
+  async startFleet(): Promise<void> {
+    const workers = [];
+    for (let i = 0; i < this.#options.workers; i++) workers.push(await this.addWorker());
+    const gateways = [];
+    for (let i = 0; i < this.#options.gateways; i++) {
+      gateways.push(await this.addGateway(`gateway-${i + 1}`));
+    }
+    await Promise.all([
+      ...workers.map((w) => waitReady(w, READY_TIMEOUT_MS)),
+      ...gateways.map((g) => waitReady(g.member, READY_TIMEOUT_MS)),
+    ]);
+  }
+
+  async waitGatewayReady(gateway: GatewayMember): Promise<void> {
+    await waitReady(gateway.member, READY_TIMEOUT_MS);
+  }
+
+  async stop(): Promise<void> {
+    const members = [...this.workers, ...this.gateways.map((g) => g.member)];
+    for (const member of members) {
+      // A frozen member ignores SIGTERM until resumed.
+      if (!member.exited()) member.child.kill('SIGCONT');
+    }
+    await Promise.all(members.map((member) => stopMember(member, 10_000)));
+    await new Promise<void>((resolve) => this.#log.end(() => resolve()));
+    await this.stack.stop();
+  }
+}

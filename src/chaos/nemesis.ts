@@ -1,0 +1,176 @@
+/**
+ * The nemesis: injects the scheduled faults one after another into the cluster, measures
+ * each one's recovery with the probe (fault → every partition decided again), and on
+ * `heal()` leaves the cluster whole (nothing frozen, Kafka and Redis up, the fleet at its
+ * minimum size) so that the checker judges a system that has had its chance to recover.
+ */
+import type { FleetMember } from '../fleet/fleet.ts';
+import { stopMember } from '../fleet/fleet.ts';
+import type { ChaosCluster, GatewayMember } from './cluster.ts';
+import { type FaultKind, faultSchedule } from './faults.ts';
+import type { RecoveryProbe } from './probe.ts';
+import type { Rng } from './rng.ts';
+
+export interface FaultRecord {
+  readonly kind: FaultKind;
+  /** Epoch ms when the fault began. */
+  readonly at: number;
+  readonly detail: string;
+  /** Fault → every partition decided again; undefined if not within the cap. */
+  recoveryMs?: number;
+  error?: string;
+}
+
+export interface NemesisOptions {
+  kinds: readonly FaultKind[];
+  minWorkers: number;
+  maxWorkers: number;
+  /** Pause between a recovery and the next fault, drawn from [min, max] ms. */
+  gapMs: readonly [number, number];
+  /** Longest wait for a recovery before moving on (reported as not recovered). */
+  recoveryCapMs: number;
+  progress: (line: string) => void;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function exitOf(member: FleetMember): Promise<void> {
+  if (member.exited()) return Promise.resolve();
+  return new Promise((resolve) => member.child.once('exit', () => resolve()));
+}
+
+export class Nemesis {
+  readonly faults: FaultRecord[] = [];
+  readonly #cluster: ChaosCluster;
+  readonly #probe: RecoveryProbe;
+  readonly #rng: Rng;
+  readonly #options: NemesisOptions;
+  readonly #frozen = new Set<FleetMember>();
+  #stopped = false;
+
+  constructor(cluster: ChaosCluster, probe: RecoveryProbe, rng: Rng, options: NemesisOptions) {
+    this.#cluster = cluster;
+    this.#probe = probe;
+    this.#rng = rng;
+    this.#options = options;
+  }
+
+  /** Injects faults until `until` (epoch ms) or `stop()`; one fault at a time. */
+  async run(until: number): Promise<void> {
+    const schedule = faultSchedule(this.#options.kinds, this.#rng);
+    const [gapMin, gapMax] = this.#options.gapMs;
+    await this.#pause(this.#rng.int(gapMin, gapMax), until);
+    while (!this.#stopped && Date.now() < until) {
+      const next = schedule.next();
+      if (next.done) return;
+      const at = Date.now();
+      const record: {
+        kind: FaultKind;
+        at: number;
+        detail: string;
+        recoveryMs?: number;
+        error?: string;
+      } = {
+        kind: next.value,
+        at,
+        detail: '',
+      };
+      this.faults.push(record);
+      try {
+        record.detail = await this.#inject(next.value);
+      } catch (error) {
+        record.error = error instanceof Error ? error.message : String(error);
+      }
+      const recovered = await this.#probe.waitRecovered(at, this.#options.recoveryCapMs);
+      if (recovered !== undefined) record.recoveryMs = recovered;
+      this.#options.progress(
+        `fault ${this.faults.length}: ${record.kind} ${record.detail}${record.error ? ` (error: ${record.error})` : ''} → recovered ${recovered === undefined ? 'NOT within cap' : `in ${(recovered / 1000).toFixed(1)} s`}`,
+      );
+      await this.#pause(this.#rng.int(gapMin, gapMax), until);
+    }
+  }
+
+  stop(): void {
+    this.#stopped = true;
+  }
+
+  async #pause(ms: number, until: number): Promise<void> {
+    const end = Math.min(Date.now() + ms, until);
+    while (!this.#stopped && Date.now() < end) await sleep(Math.min(250, end - Date.now()));
+  }
+
+  async #inject(kind: FaultKind): Promise<string> {
+    const cluster = this.#cluster;
+    switch (kind) {
+      case 'worker-kill': {
+        const victim = this.#rng.pick(cluster.workers);
+        victim.child.kill('SIGKILL');
+        await exitOf(victim);
+        const replacement = await cluster.addWorker();
+        return `${victim.name} SIGKILL, ${replacement.name} started`;
+      }
+      case 'worker-term': {
+        const victim = this.#rng.pick(cluster.workers);
+        await stopMember(victim, 30_000);
+        const replacement = await cluster.addWorker();
+        return `${victim.name} SIGTERM (exit ${victim.child.exitCode}), ${replacement.name} started`;
+      }
+      case 'scale-out': {
+        if (cluster.workers.length >= this.#options.maxWorkers) return 'skipped: at the maximum';
+        const added = await cluster.addWorker();
+        return `${added.name} started (${cluster.workers.length} workers)`;
+      }
+      case 'scale-in': {
+        if (cluster.workers.length <= this.#options.minWorkers) return 'skipped: at the minimum';
+        const victim = this.#rng.pick(cluster.workers);
+        await stopMember(victim, 30_000);
+        return `${victim.name} stopped (${cluster.workers.length} workers)`;
+      }
+      case 'worker-zombie': {
+        const victim = this.#rng.pick(cluster.workers);
+        const frozenMs = cluster.sessionTimeoutMs + 4000;
+        victim.child.kill('SIGSTOP');
+        this.#frozen.add(victim);
+        await sleep(frozenMs);
+        victim.child.kill('SIGCONT');
+        this.#frozen.delete(victim);
+        return `${victim.name} SIGSTOP for ${frozenMs} ms, then SIGCONT`;
+      }
+      case 'redis-restart':
+        await cluster.localRedis().restart();
+        return 'Redis restarted empty';
+      case 'kafka-restart': {
+        await cluster.localKafka().kill();
+        const downMs = this.#rng.int(1000, 4000);
+        await sleep(downMs);
+        await cluster.localKafka().restart();
+        return `broker SIGKILL, down ${downMs} ms, restarted`;
+      }
+      case 'gateway-kill': {
+        const victim: GatewayMember = this.#rng.pick(cluster.gateways);
+        victim.member.child.kill('SIGKILL');
+        await exitOf(victim.member);
+        await sleep(this.#rng.int(500, 3000));
+        await cluster.addGateway(victim.name, victim.port);
+        await cluster.waitGatewayReady(victim);
+        return `${victim.name} SIGKILL, restarted on the same port`;
+      }
+    }
+  }
+
+  /** Leaves the cluster whole: resumes frozen workers, restarts what is down, refills the fleet. */
+  async heal(): Promise<void> {
+    for (const member of this.#frozen) member.child.kill('SIGCONT');
+    this.#frozen.clear();
+    const cluster = this.#cluster;
+    if (!(await cluster.localKafka().isRunning())) await cluster.localKafka().restart();
+    if (!(await cluster.localRedis().isRunning())) await cluster.localRedis().restart();
+    while (cluster.workers.length < this.#options.minWorkers) await cluster.addWorker();
+    for (const gateway of cluster.gateways) {
+      if (gateway.member.exited()) {
+        await cluster.addGateway(gateway.name, gateway.port);
+        await cluster.waitGatewayReady(gateway);
+      }
+    }
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * The recovery probe: every `intervalMs` it produces a hold of one probe seat per partition
+ * straight to `seat-commands` (as user `probe`, nobody waiting on the reply) and watches
+ * `seat-events` for the decisions. A partition is "decided again" after a fault once a
+ * probe sent after the fault is decided; the recovery time of a fault is the slowest
+ * partition's. Probe seats belong to their own show, which the checker checks too.
+ */
+import { randomUUID } from 'node:crypto';
+import { type Consumer, Partitioners, type Producer } from 'kafkajs';
+import { type ShowDefinition, seatIdsOf, seatKey } from '../actors/messages.ts';
+import { decodeEvent, encodeCommand } from '../kafka/codec.ts';
+import type { ChaosCluster } from './cluster.ts';
+
+interface Probe {
+  readonly partition: number;
+  readonly sentAt: number;
+  decidedAt?: number;
+}
+
+/** The partition kafkajs's default partitioner (the gateways' and workers') picks for a key. */
+export function partitionOfKey(key: string, partitions: number): number {
+  const partitioner = Partitioners.DefaultPartitioner();
+  return partitioner({
+    topic: 'any',
+    partitionMetadata: Array.from({ length: partitions }, (_, partitionId) => ({
+      partitionId,
+      leader: 0,
+      partitionErrorCode: 0,
+      replicas: [0],
+      isr: [0],
+    })),
+    message: { key, value: null },
+  });
+}
+
+/** One seat of `show` per partition (the show must have enough seats to cover them all). */
+export function probeSeats(show: ShowDefinition, partitions: number): Map<number, string> {
+  const seats = new Map<number, string>();
+  for (const seatId of seatIdsOf(show)) {
+    const partition = partitionOfKey(seatKey(show.showId, seatId), partitions);
+    if (!seats.has(partition)) seats.set(partition, seatId);
+    if (seats.size === partitions) return seats;
+  }
+  throw new Error(`probe show ${show.showId} has no seat on some of ${partitions} partitions`);
+}
+
+export class RecoveryProbe {
+  readonly #cluster: ChaosCluster;
+  readonly #show: ShowDefinition;
+  readonly #seats: Map<number, string>;
+  readonly #intervalMs: number;
+  readonly #probes = new Map<string, Probe>();
+  readonly #byPartition = new Map<number, Probe[]>();
+  #producer: Producer;
+  #consumer: Consumer | undefined;
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #seq = 0;
+  sendFailures = 0;
+
+  constructor(cluster: ChaosCluster, show: ShowDefinition, intervalMs: number) {
+    this.#cluster = cluster;
+    this.#show = show;
+    this.#seats = probeSeats(show, cluster.partitions);
+    this.#intervalMs = intervalMs;
+    this.#producer = this.#newProducer();
+  }
+
+  #newProducer(): Producer {
+    // Not idempotent: after a broker restart an idempotent producer can fail for good, and a
+    // duplicated probe is harmless (same commandId: answered as a repeat).
+    return this.#cluster.kafka.producer({
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  }
+
+  async start(): Promise<void> {
+    const consumer = this.#cluster.kafka.consumer({
+      groupId: `${this.#cluster.kafkaPrefix}chaos-probe-${randomUUID().slice(0, 8)}`,
+      maxWaitTimeInMs: 100,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1000,
+    });
+    this.#consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.#cluster.topics.events, fromBeginning: false });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const decoded = decodeEvent(message);
+        if (!decoded.ok) return;
+        const probe = this.#probes.get(decoded.value.commandId);
+        if (probe && probe.decidedAt === undefined) probe.decidedAt = Date.now();
+      },
+    });
+    await this.#producer.connect();
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      const started = Date.now();
+      await this.#sendRound(started);
+      const wait = Math.max(50, this.#intervalMs - (Date.now() - started));
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
+  async #sendRound(sentAt: number): Promise<void> {
+    const commands = [...this.#seats].map(([partition, seatId]) => {
+      const commandId = `probe-${++this.#seq}`;
+      const probe: Probe = { partition, sentAt };
+      this.#probes.set(commandId, probe);
+      const list = this.#byPartition.get(partition) ?? [];
+      list.push(probe);
+      this.#byPartition.set(partition, list);
+      return encodeCommand({
+        type: 'seat.holdRequest',
+        commandId,
+        correlationId: commandId,
+        replyTo: '',
+        showId: this.#show.showId,
+        seatId,
+        userId: 'probe',
+        sentAt,
+      });
+    });
+    try {
+      await this.#producer.send({
+        topic: this.#cluster.topics.commands,
+        acks: -1,
+        messages: commands,
+      });
+    } catch {
+      this.sendFailures++;
+      await this.#producer.disconnect().catch(() => {});
+      this.#producer = this.#newProducer();
+      await this.#producer.connect().catch(() => {});
+    }
+  }
+
+  /**
+   * Milliseconds from `since` until every partition decided a probe sent at or after it;
+   * undefined while some partition has not.
+   */
+  recoveryMs(since: number): number | undefined {
+    let slowest = 0;
+    for (let partition = 0; partition < this.#cluster.partitions; partition++) {
+      const probes = this.#byPartition.get(partition) ?? [];
+      let first: number | undefined;
+      for (const probe of probes) {
+        if (probe.sentAt < since || probe.decidedAt === undefined) continue;
+        if (first === undefined || probe.decidedAt < first) first = probe.decidedAt;
+      }
+      if (first === undefined) return undefined;
+      slowest = Math.max(slowest, first - since);
+    }
+    return slowest;
+  }
+
+  /** Waits (polling) until every partition decides again after `since`, at most `capMs`. */
+  async waitRecovered(since: number, capMs: number): Promise<number | undefined> {
+    const deadline = Date.now() + capMs;
+    for (;;) {
+      const recovered = this.recoveryMs(since);
+      if (recovered !== undefined || Date.now() > deadline) return recovered;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    await this.#loop;
+    await this.#producer.disconnect().catch(() => {});
+    await this.#consumer?.disconnect().catch(() => {});
+  }
+}
