@@ -6,12 +6,35 @@
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { createLogger } from '../src/observability/logger.ts';
+import { actorsScenario } from './actors.ts';
+import { floorScenario, syncScenario } from './baselines.ts';
+import { contentionScenario } from './contention.ts';
+import { fanoutScenario } from './fanout.ts';
+import { scaleScenario } from './scale.ts';
+import { steadyScenario } from './steady.ts';
 import { markdownTable, saveReport } from './support/report.ts';
 import type { Scenario } from './support/scenario.ts';
-import { actorsScenario } from './actors.ts';
 import { workerScenario } from './worker.ts';
 
-const SCENARIOS: readonly Scenario[] = [actorsScenario, workerScenario];
+const SCENARIOS: readonly Scenario[] = [
+  actorsScenario,
+  workerScenario,
+  steadyScenario,
+  contentionScenario,
+  fanoutScenario,
+  scaleScenario,
+  floorScenario,
+  syncScenario,
+];
+
+function rates(value: string): number[] {
+  const list = value.split(',').map((v) => Number(v.trim()));
+  if (list.length === 0 || list.some((n) => !Number.isFinite(n) || n <= 0))
+    throw new InvalidArgumentError(
+      `--ramp must be positive rates separated by commas (got "${value}").`,
+    );
+  return list;
+}
 
 function positive(name: string) {
   return (value: string) => {
@@ -38,6 +61,7 @@ const program = new Command()
     'offered commands per second (scenario default otherwise)',
     positive('--rate'),
   )
+  .option('--ramp <rates>', 'offered rates of the throughput ramp, e.g. 250,500,1000', rates)
   .option('--json', 'logs to stderr; the last stdout line is one JSON object of the figures')
   .option(
     '--out <dir>',
@@ -52,7 +76,7 @@ const program = new Command()
   .action(
     async (
       name: string,
-      options: { duration?: number; rate?: number; json?: boolean; out: string },
+      options: { duration?: number; rate?: number; ramp?: number[]; json?: boolean; out: string },
     ) => {
       const scenario = SCENARIOS.find((s) => s.name === name);
       if (!scenario)
@@ -64,6 +88,7 @@ const program = new Command()
       const report = await scenario.run({
         durationS: options.duration,
         rate: options.rate,
+        rampRates: options.ramp,
         env: process.env,
         logger,
         progress,

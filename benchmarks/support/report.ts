@@ -1,8 +1,8 @@
 /** Benchmark reports: the machine, percentiles, and the files under benchmarks/results/. */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import type { Histogram } from 'hdr-histogram-js';
+import { build, type Histogram } from 'hdr-histogram-js';
 import type { ScenarioReport } from './scenario.ts';
 
 export function machine() {
@@ -13,7 +13,18 @@ export function machine() {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
+    /** 1/5/15-minute load averages when the report was written: other work on the machine. */
+    loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
   };
+}
+
+/** An empty latency histogram in microseconds (1 µs to 120 s, 3 significant digits). */
+export function emptyHistogram(): Histogram {
+  return build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 120_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
 }
 
 /** p50/p95/p99/max in milliseconds of a histogram recorded in microseconds. */
@@ -57,19 +68,27 @@ export async function saveReport(
   await mkdir(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const base = join(dir, `${scenario}-${stamp}`);
-  const body = { scenario, date: new Date().toISOString(), command, machine: machine(), ...report };
+  const { charts: _charts, ...kept } = report;
+  const body = { scenario, date: new Date().toISOString(), command, machine: machine(), ...kept };
   await writeFile(`${base}.json`, `${JSON.stringify(body, null, 2)}\n`);
+  const charts: string[] = [];
+  for (const chart of report.charts ?? []) {
+    const path = `${base}-${chart.name}.svg`;
+    await writeFile(path, chart.svg);
+    charts.push(`![${chart.name}](${path.slice(dir.length + 1)})`);
+  }
   const md = [
     `# ${scenario} — ${body.date}`,
     '',
     `Reproduce: \`${command}\``,
     '',
-    `Machine: ${body.machine.cpus} × ${body.machine.cpuModel}, ${body.machine.memoryGiB} GiB, Node ${body.machine.node}`,
+    `Machine: ${body.machine.cpus} × ${body.machine.cpuModel}, ${body.machine.memoryGiB} GiB, Node ${body.machine.node}, load average ${body.machine.loadAverage.join(' / ')}`,
     '',
     markdownTable(report.table),
     '',
     ...(report.notes ?? []).map((note) => `- ${note}`),
     '',
+    ...charts.flatMap((chart) => [chart, '']),
   ].join('\n');
   await writeFile(`${base}.md`, md);
   return { jsonPath: `${base}.json`, markdownPath: `${base}.md` };

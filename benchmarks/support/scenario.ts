@@ -6,6 +6,8 @@ export interface ScenarioOptions {
   durationS: number | undefined;
   /** Offered commands per second, where the scenario has a rate. */
   rate: number | undefined;
+  /** Offered rates of a throughput ramp, where the scenario has one (scenario default otherwise). */
+  rampRates?: number[] | undefined;
   /** Environment (KAFKA_BROKERS / REDIS_URL reuse a running stack). */
   env: Readonly<Record<string, string | undefined>>;
   logger: Logger;
@@ -20,6 +22,10 @@ export interface ScenarioReport {
   table: string[][];
   /** Notes for the reader: what the figures mean, what limited them. */
   notes?: string[];
+  /** Images saved beside the report as `<report>-<name>.svg` and linked from the markdown. */
+  charts?: { name: string; svg: string }[];
+  /** Anything else worth keeping in the JSON report (per-phase detail). */
+  detail?: unknown;
 }
 
 export interface Scenario {
