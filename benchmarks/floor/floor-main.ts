@@ -19,7 +19,8 @@ import { intVar, kafkaShape, parseEnv } from '../../src/config/env.ts';
 import { CommandProducer } from '../../src/gateway/command-producer.ts';
 import { ensureTopics } from '../../src/kafka/admin.ts';
 import { createKafka } from '../../src/kafka/client.ts';
-import { createProducer, sendInOrder } from '../../src/kafka/producer.ts';
+import { CoalescingSender } from '../../src/kafka/coalescing-sender.ts';
+import { createProducer } from '../../src/kafka/producer.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 
 const env = parseEnv(
@@ -62,6 +63,8 @@ if (env.HOLDFAST_FLOOR_ROLE === 'relay') {
   // Worker-like consumer settings (src/worker/worker.ts), same producer as the worker's.
   const producer = createProducer(kafka);
   await producer.connect();
+  // The worker's own strategy: every partition's batch in the next single produce request.
+  const sender = new CoalescingSender(producer);
   const consumer = kafka.consumer({ groupId: `${prefix}floor-relay`, maxWaitTimeInMs: 100 });
   consumer.on(consumer.events.GROUP_JOIN, () => {
     ready = true;
@@ -71,7 +74,7 @@ if (env.HOLDFAST_FLOOR_ROLE === 'relay') {
   await consumer.run({
     partitionsConsumedConcurrently: Math.min(env.HOLDFAST_PARTITIONS, 16),
     eachBatch: async ({ batch }) => {
-      await sendInOrder(producer, [
+      await sender.send([
         {
           topic: eventsTopic,
           messages: batch.messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),

@@ -34,6 +34,8 @@ const catalog = await ShowCatalog.start({
 });
 const redis = createRedis({ url: env.REDIS_URL, name: 'sync-service' });
 redis.on('error', (error: Error) => logger.warn({ err: error }, 'Redis error'));
+// No offline queue: the first command must wait for the connection.
+if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
 const service = new SyncReservationService({
   redis,
   redisPrefix: env.HOLDFAST_REDIS_PREFIX,
