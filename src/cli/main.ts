@@ -23,7 +23,9 @@ try {
     process.stderr.write(`holdfast: ${error.message} [${error.code}]\n`);
     process.exitCode = 1;
   } else {
-    process.stderr.write(`holdfast: unexpected failure: ${String((error as Error)?.stack ?? error)}\n`);
+    process.stderr.write(
+      `holdfast: unexpected failure: ${String((error as Error)?.stack ?? error)}\n`,
+    );
     process.exitCode = 1;
   }
 }

@@ -15,7 +15,7 @@ import { secretKey, signToken } from '../../gateway/auth.ts';
 import { infraConfig } from '../../infra/config.ts';
 import { infraDown, infraStatus } from '../../infra/stack.ts';
 import { createLogger } from '../../observability/logger.ts';
-import { runUntilSignal } from '../signals.ts';
+import { runService, type Stoppable } from '../signals.ts';
 import { runInfraUp } from './infra.ts';
 
 const devShape = {
@@ -47,7 +47,7 @@ async function pageUrl(
   return `http://127.0.0.1:${port}/#show=${encodeURIComponent(showId)}&token=${token}`;
 }
 
-async function runDev(env: Env): Promise<void> {
+async function startDev(env: Env): Promise<Stoppable> {
   const config = parseEnv(devShape, env);
   const infra = infraConfig(env);
   const wasUp = (await infraStatus(infra.infraDir)).every((service) => service.answering);
@@ -96,15 +96,17 @@ async function runDev(env: Env): Promise<void> {
       '',
     ].join('\n'),
   );
-  await runUntilSignal(async () => {
-    say('stopping gateways and workers…');
-    await stack.stop();
-    if (!wasUp) {
-      say('stopping the Kafka and Redis this command started…');
-      await infraDown({ infraDir: infra.infraDir, onProgress: say });
-    }
-    say('stopped.');
-  }, 30_000);
+  return {
+    stop: async () => {
+      say('stopping gateways and workers…');
+      await stack.stop();
+      if (!wasUp) {
+        say('stopping the Kafka and Redis this command started…');
+        await infraDown({ infraDir: infra.infraDir, onProgress: say });
+      }
+      say('stopped.');
+    },
+  };
 }
 
 export function registerDevCommand(program: Command): void {
@@ -130,6 +132,6 @@ Configuration (environment):
 Ctrl-C stops the gateways, the workers, and Kafka and Redis if this command started them.`,
     )
     .action(async () => {
-      await runDev(process.env);
+      await runService(() => startDev(process.env), 30_000);
     });
 }

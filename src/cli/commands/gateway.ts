@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadGatewayConfig } from '../../config/gateway.ts';
 import { startGateway } from '../../gateway/gateway.ts';
-import { runUntilSignal } from '../signals.ts';
+import { runService } from '../signals.ts';
 
 export function registerGatewayCommand(program: Command): void {
   program
@@ -30,8 +30,12 @@ the consumer group left.`,
     )
     .action(async () => {
       const config = loadGatewayConfig(process.env);
-      const gateway = await startGateway(config);
-      process.stderr.write(`holdfast: gateway ${gateway.gatewayId} listening on ${gateway.url}\n`);
-      await runUntilSignal(() => gateway.stop());
+      await runService(async () => {
+        const gateway = await startGateway(config);
+        process.stderr.write(
+          `holdfast: gateway ${gateway.gatewayId} listening on ${gateway.url}\n`,
+        );
+        return gateway;
+      });
     });
 }

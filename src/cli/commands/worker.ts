@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadWorkerConfig } from '../../config/worker.ts';
 import { startWorker } from '../../worker/worker.ts';
-import { runUntilSignal } from '../signals.ts';
+import { runService } from '../signals.ts';
 
 export function registerWorkerCommand(program: Command): void {
   program
@@ -27,7 +27,6 @@ Stops gracefully on SIGTERM or SIGINT: finishes and commits the batch in hand, l
     )
     .action(async () => {
       const config = loadWorkerConfig(process.env);
-      const worker = await startWorker(config);
-      await runUntilSignal(() => worker.stop());
+      await runService(() => startWorker(config));
     });
 }

@@ -6,12 +6,16 @@
 import { afterAll, expect, inject, it } from 'vitest';
 import type { SeatCommand } from '../../../src/actors/messages.ts';
 import { seatIdsOf } from '../../../src/actors/messages.ts';
+import { type FleetMember, spawnMember, waitReady } from '../../../src/fleet/fleet.ts';
+import { freePort } from '../../../src/infra/ports.ts';
 import { waitFor } from '../../support/wait.ts';
 import { uniqueById, WorkerTestbed } from '../../support/worker-testbed.ts';
 
 let bed: WorkerTestbed | undefined;
+const members: FleetMember[] = [];
 
 afterAll(async () => {
+  for (const member of members) member.child.kill('SIGKILL');
   await bed?.close();
 });
 
@@ -23,12 +27,25 @@ it('moves the partitions of a SIGTERMed worker with no decision lost or doubled'
   });
   bed = b;
   const show = await b.createShow({ rows: 20, seatsPerRow: 50 });
-  const leaving = b.spawnWorker();
-  const staying = b.spawnWorker();
+  const leaving = spawnMember({
+    name: 'leaving',
+    kind: 'worker',
+    port: await freePort(),
+    env: { ...process.env, ...b.env },
+  });
+  const staying = spawnMember({
+    name: 'staying',
+    kind: 'worker',
+    port: await freePort(),
+    env: { ...process.env, ...b.env },
+  });
+  members.push(leaving, staying);
+  // Under load, not while it is still starting: both own partitions first.
+  await Promise.all([waitReady(leaving), waitReady(staying)]);
   const seats = seatIdsOf(show);
   const sent: SeatCommand[] = [];
   const exit = new Promise<number | null>((resolve) =>
-    leaving.once('exit', (code) => resolve(code)),
+    leaving.child.once('exit', (code) => resolve(code)),
   );
 
   // Steady load: 20 holds every 100 ms on fresh seats, 60 rounds; SIGTERM a third of the way.
@@ -38,7 +55,7 @@ it('moves the partitions of a SIGTERMed worker with no decision lost or doubled'
       .map((seatId) => b.hold(show.showId, seatId, `u-${seatId}`));
     await b.sendMany(batch);
     sent.push(...batch);
-    if (round === 20) leaving.kill('SIGTERM');
+    if (round === 20) leaving.child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 
@@ -52,5 +69,5 @@ it('moves the partitions of a SIGTERMed worker with no decision lost or doubled'
     expect(answers).toHaveLength(1);
     expect(answers[0]).toMatchObject({ type: 'seat.held', version: 1 });
   }
-  expect(staying.exitCode).toBeNull();
+  expect(staying.exited()).toBe(false);
 });
