@@ -48,6 +48,8 @@ const SCHEMAS: { [E in ClientEventName]: z.ZodType<PayloadByEvent[E]> } = {
   'seat:confirm': HoldActionPayloadSchema,
   'seat:release': HoldActionPayloadSchema,
 };
+/** The payload schema of each client event (asyncapi.yaml is generated from these). */
+export const CLIENT_PAYLOAD_SCHEMAS = SCHEMAS;
 
 export type Checked<T> =
   | { ok: true; value: T; show: ShowDefinition }
