@@ -1,0 +1,139 @@
+/**
+ * The command acceptor is a shortcut through `SeatCommandSchema`, never a second judge: on
+ * random valid commands, random mutations of them and random JSON, whatever it accepts zod
+ * accepts with an equal value; and it does accept the valid commands (or the hot path would
+ * silently fall back to zod).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { COMMAND_TYPES, SeatCommandSchema } from '../../../src/actors/messages.ts';
+import { compileAcceptor } from '../../../src/kafka/fast-accept.ts';
+
+const accept = compileAcceptor(SeatCommandSchema);
+
+const idChars = fc.constantFrom(
+  ...'abcXYZ019_-'.split(''),
+  ...' /.é\u0000'.split(''), // outside the pattern
+);
+/** Mostly valid values, so that whole commands are often valid too. */
+const mostly = <T>(valid: fc.Arbitrary<T>, other: fc.Arbitrary<T>) =>
+  fc.oneof({ arbitrary: valid, weight: 12 }, { arbitrary: other, weight: 1 });
+const id = mostly(
+  fc.string({ unit: fc.constantFrom(...'aZ09_-'.split('')), minLength: 1, maxLength: 64 }),
+  fc.string({ unit: idChars, minLength: 0, maxLength: 66 }),
+);
+const seatId = mostly(
+  fc
+    .tuple(
+      fc.string({ unit: fc.constantFrom('A', 'B', 'Z'), minLength: 1, maxLength: 3 }),
+      fc.integer({ min: 1, max: 9999 }),
+    )
+    .map(([row, n]) => `${row}${n}`),
+  fc.constantFrom('', 'A0', 'a1', 'AAAA1', 'A10000', 'A01', '1A', 'A1 '),
+);
+const text = mostly(
+  fc.string({ minLength: 1, maxLength: 128 }),
+  fc.string({ minLength: 0, maxLength: 130 }),
+);
+const count = mostly<number>(
+  fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+  fc.constantFrom(-1, 0.5, Number.MAX_SAFE_INTEGER + 1, Number.POSITIVE_INFINITY, -0),
+);
+
+const command = fc.record({
+  type: fc.constantFrom(...COMMAND_TYPES),
+  commandId: id,
+  correlationId: text,
+  replyTo: text,
+  showId: id,
+  seatId,
+  userId: text,
+  sentAt: count,
+  holdId: id,
+  expiresAt: count,
+});
+
+/** Shapes a record like a command of its type: the fields of its type, maybe one off. */
+const shaped = fc
+  .tuple(
+    command,
+    fc.constantFrom('none', 'none', 'none', 'drop', 'extra', 'wrongType', 'null', 'array'),
+    fc.nat(),
+  )
+  .map(([raw, mutation, pick]) => {
+    const value: Record<string, unknown> = { ...raw };
+    if (raw.type !== 'seat.holdExpiry') delete value.expiresAt;
+    if (raw.type === 'seat.holdRequest') delete value.holdId;
+    const keys = Object.keys(value);
+    const key = keys[pick % keys.length] as string;
+    if (mutation === 'drop') delete value[key];
+    if (mutation === 'extra') value.unexpected = 1;
+    if (mutation === 'wrongType') value[key] = typeof value[key] === 'string' ? 1 : 'x';
+    if (mutation === 'null') value[key] = null;
+    if (mutation === 'array') value[key] = [value[key]];
+    // Through JSON, as the codec sees it.
+    return JSON.parse(JSON.stringify(value)) as unknown;
+  });
+
+function expectNoFalseAccept(value: unknown): void {
+  if (!accept(value)) return;
+  const parsed = SeatCommandSchema.safeParse(value);
+  expect(parsed.success).toBe(true);
+  expect(parsed.data).toEqual(value);
+}
+
+describe('compileAcceptor(SeatCommandSchema)', () => {
+  it('accepts only what zod accepts, with an equal value, on shaped and mutated commands', () => {
+    fc.assert(fc.property(shaped, expectNoFalseAccept), { numRuns: 5000 });
+  });
+
+  it('accepts only what zod accepts on arbitrary JSON', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => expectNoFalseAccept(value)),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('accepts every command zod accepts among the shaped ones (the fast path is taken)', () => {
+    let valid = 0;
+    fc.assert(
+      fc.property(shaped, (value) => {
+        if (!SeatCommandSchema.safeParse(value).success) return;
+        valid++;
+        expect(accept(value)).toBe(true);
+      }),
+      { numRuns: 5000 },
+    );
+    expect(valid).toBeGreaterThan(100);
+  });
+
+  it('refuses a wrapper, an array and a prototype trick', () => {
+    const good = {
+      type: 'seat.holdRequest',
+      commandId: 'c1',
+      correlationId: 'r1',
+      replyTo: 'g1',
+      showId: 's1',
+      seatId: 'A1',
+      userId: 'u1',
+      sentAt: 1,
+    };
+    expect(accept(good)).toBe(true);
+    expect(accept([good])).toBe(false);
+    expect(accept(null)).toBe(false);
+    expect(accept('seat.holdRequest')).toBe(false);
+    const withProto = JSON.parse(`{"__proto__":{"x":1},${JSON.stringify(good).slice(1)}`);
+    expect(accept(withProto)).toBe(SeatCommandSchema.safeParse(withProto).success);
+  });
+
+  it('gives no fast path for a schema it cannot read (zod judges everything)', () => {
+    const loose = z.object({ a: z.string() });
+    const optional = z.strictObject({ a: z.string().optional() });
+    const email = z.strictObject({ a: z.email() });
+    expect(compileAcceptor(loose)({ a: 'x' })).toBe(false);
+    expect(compileAcceptor(optional)({ a: 'x' })).toBe(false);
+    expect(compileAcceptor(email)({ a: 'a@b.co' })).toBe(false);
+    expect(compileAcceptor(z.strictObject({ a: z.string() }))({ a: 'x' })).toBe(true);
+  });
+});
