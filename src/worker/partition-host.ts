@@ -194,7 +194,16 @@ export class PartitionHost {
         show,
       );
       for (const event of produced) {
-        events.push(encodeEvent(event));
+        const record = encodeEvent(event);
+        // `seat-events` has the partition count of `seat-commands` and the same key, so the
+        // default partitioner would pick this very partition: naming it skips a murmur2 hash
+        // of the key per event (DESIGN §4).
+        events.push({
+          key: record.key,
+          value: record.value,
+          headers: record.headers,
+          partition: this.partition,
+        });
         metrics.commands.inc({
           type: command.type,
           outcome: event.type === 'seat.rejected' ? event.reason : event.type,
