@@ -6,7 +6,12 @@
 import { decisionOf } from './decision.ts';
 import type { SeatEvent } from './messages.ts';
 import { rememberDecision, rememberEndedHold, rememberedDecision } from './seat-memory.ts';
-import type { SeatMemory, SeatMemoryLimits, SeatState } from './seat-state.ts';
+import {
+  type SeatMemory,
+  type SeatMemoryLimits,
+  type SeatState,
+  withMemory,
+} from './seat-state.ts';
 
 /** Applies one event. `limits` must be the ones the decisions were made with. */
 export function evolve(state: SeatState, event: SeatEvent, limits: SeatMemoryLimits): SeatState {
@@ -48,7 +53,7 @@ export function evolve(state: SeatState, event: SeatEvent, limits: SeatMemoryLim
     case 'seat.rejected':
       // An unknown show or seat has no seat to remember anything for.
       if (event.reason === 'UNKNOWN_SHOW' || event.reason === 'UNKNOWN_SEAT') return state;
-      return { ...state, memory: remember(state.memory, event, limits) };
+      return withMemory(state, remember(state.memory, event, limits));
     case 'seat.decisionRepeated': {
       const known = rememberedDecision(
         state.memory,
@@ -59,7 +64,7 @@ export function evolve(state: SeatState, event: SeatEvent, limits: SeatMemoryLim
       );
       if (known !== undefined) return state;
       // A holder asking again under a new commandId: that commandId now stands for the hold.
-      return { ...state, memory: remember(state.memory, event, limits) };
+      return withMemory(state, remember(state.memory, event, limits));
     }
   }
 }

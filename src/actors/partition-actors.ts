@@ -26,6 +26,7 @@ import {
   type SeatMemoryLimits,
   type SeatState,
   seatMemoryLimits,
+  withMemory,
 } from './seat-state.ts';
 import { decodeSeat, encodeSeat, SNAPSHOT_FORMAT } from './snapshot-codec.ts';
 import { TimerHeap } from './timer-heap.ts';
@@ -308,7 +309,7 @@ export class PartitionActors {
     }
     this.live.delete(actor.key);
     const memory = pruneMemory(actor.state.memory, this.logTimeHighWater, this.limits);
-    const state = memory === actor.state.memory ? actor.state : { ...actor.state, memory };
+    const state = memory === actor.state.memory ? actor.state : withMemory(actor.state, memory);
     if (isTouched(state)) this.idle.set(actor.key, encodeSeat(state));
   }
 

@@ -10,14 +10,23 @@ import type { HoldEnding, RememberedDecision, SeatMemory, SeatMemoryLimits } fro
 
 /** A 31-bit FNV-1a hash of `(userId, commandId)`: the dedupe memory's index key. */
 export function decisionKey(userId: string, commandId: string): number {
+  // A decision looks its key up, then its event remembers it under the same key: the last
+  // pair answers the second call without hashing again.
+  if (userId === lastKeyUserId && commandId === lastKeyCommandId) return lastKey;
   let hash = 0x811c9dc5;
   for (let i = 0; i < userId.length; i++) hash = Math.imul(hash ^ userId.charCodeAt(i), 0x01000193);
   hash = Math.imul(hash ^ 0, 0x01000193);
   for (let i = 0; i < commandId.length; i++) {
     hash = Math.imul(hash ^ commandId.charCodeAt(i), 0x01000193);
   }
-  return hash >>> 1;
+  lastKeyUserId = userId;
+  lastKeyCommandId = commandId;
+  lastKey = hash >>> 1;
+  return lastKey;
 }
+let lastKeyUserId: string | undefined;
+let lastKeyCommandId: string | undefined;
+let lastKey = 0;
 
 /** The remembered decision of a user's command, if it is inside the window at `logTime`. */
 export function rememberedDecision(
@@ -69,7 +78,7 @@ export function rememberDecision(
   decision: Decision,
   limits: SeatMemoryLimits,
 ): SeatMemory {
-  const { decisions: previous } = memory;
+  const { decisions: previous, decisionKeys: previousKeys } = memory;
   let refusals = memory.refusals;
   let start = 0;
   for (; start < previous.length; start++) {
@@ -77,19 +86,32 @@ export function rememberDecision(
     if (entry === undefined || decidedAt - entry.decidedAt < limits.dedupeWindowMs) break;
     if (entry.decision.outcome === 'rejected') refusals--;
   }
-  const decisions = previous.slice(start);
-  const decisionKeys = memory.decisionKeys.slice(start);
-  decisions.push({ userId, commandId, decidedAt, decision });
-  decisionKeys.push(decisionKey(userId, commandId));
-  if (decision.outcome === 'rejected') {
-    refusals++;
-    if (refusals > limits.maxRememberedRefusals) {
-      // The new entry is a refusal, so there is one to drop.
-      const oldest = decisions.findIndex((entry) => entry.decision.outcome === 'rejected');
-      decisions.splice(oldest, 1);
-      decisionKeys.splice(oldest, 1);
-      refusals--;
+  // Over the cap, the oldest remembered refusal makes way for the new one.
+  const rejected = decision.outcome === 'rejected';
+  if (rejected) refusals++;
+  let skip = -1;
+  const overCap = rejected && refusals > limits.maxRememberedRefusals;
+  if (overCap) {
+    for (let i = start; i < previous.length; i++) {
+      if (previous[i]?.decision.outcome === 'rejected') {
+        skip = i;
+        break;
+      }
     }
+    refusals--;
+  }
+  // One pass into new arrays: this runs for nearly every command.
+  const decisions: RememberedDecision[] = [];
+  const decisionKeys: number[] = [];
+  for (let i = start; i < previous.length; i++) {
+    if (i === skip) continue;
+    decisions.push(previous[i] as RememberedDecision);
+    decisionKeys.push(previousKeys[i] as number);
+  }
+  // With no older refusal to drop (a cap of 0), the new refusal itself is not kept.
+  if (!overCap || skip >= 0) {
+    decisions.push({ userId, commandId, decidedAt, decision });
+    decisionKeys.push(decisionKey(userId, commandId));
   }
   return { endedHolds: memory.endedHolds, decisions, decisionKeys, refusals };
 }

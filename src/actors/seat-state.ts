@@ -88,6 +88,37 @@ export const INITIAL_SEAT_STATE: AvailableSeat = Object.freeze({
   memory: EMPTY_SEAT_MEMORY,
 });
 
+/**
+ * The same seat with another memory. Spelled out per status rather than spread: it runs for
+ * nearly every refusal, and one literal shape per status keeps the hot path monomorphic.
+ */
+export function withMemory(state: SeatState, memory: SeatMemory): SeatState {
+  switch (state.status) {
+    case 'available':
+      return { status: 'available', version: state.version, memory };
+    case 'held':
+      return {
+        status: 'held',
+        version: state.version,
+        holdId: state.holdId,
+        userId: state.userId,
+        heldAt: state.heldAt,
+        expiresAt: state.expiresAt,
+        memory,
+      };
+    case 'reserved':
+      return {
+        status: 'reserved',
+        version: state.version,
+        holdId: state.holdId,
+        userId: state.userId,
+        reservedAt: state.reservedAt,
+        reservedEventId: state.reservedEventId,
+        memory,
+      };
+  }
+}
+
 /** Whether a seat differs from a never-touched one (and so needs a snapshot entry). */
 export function isTouched(state: SeatState): boolean {
   return (

@@ -47,39 +47,63 @@ interface SeatRecord {
   d?: [string, string, number, EncodedDecision][];
 }
 
+/**
+ * The record of a seat: exactly `JSON.stringify` of the record above (same keys, same
+ * order), written by hand. A hot seat remembers a couple of dozen decisions and is written
+ * after every batch that touched it; each remembered entry is immutable and shared by every
+ * later state, so its text is made once and reused (`entryText`).
+ */
 export function encodeSeat(state: SeatState): string {
-  const record: SeatRecord = { f: SNAPSHOT_FORMAT, v: state.version, s: 'a' };
+  let text = `{"f":${SNAPSHOT_FORMAT},"v":${state.version}`;
   switch (state.status) {
     case 'held':
-      record.s = 'h';
-      record.h = state.holdId;
-      record.u = state.userId;
-      record.t = state.heldAt;
-      record.x = state.expiresAt;
+      text += `,"s":"h","h":${quote(state.holdId)},"u":${quote(state.userId)},"t":${state.heldAt},"x":${state.expiresAt}`;
       break;
     case 'reserved':
-      record.s = 'r';
-      record.h = state.holdId;
-      record.u = state.userId;
-      record.t = state.reservedAt;
-      record.i = state.reservedEventId;
+      text += `,"s":"r","h":${quote(state.holdId)},"u":${quote(state.userId)},"t":${state.reservedAt},"i":${quote(state.reservedEventId)}`;
       break;
     case 'available':
+      text += ',"s":"a"';
       break;
   }
   const { endedHolds, decisions } = state.memory;
   if (endedHolds.length > 0) {
-    record.e = endedHolds.map((ended) => [ended.holdId, encodeEnding(ended.ending), ended.endedAt]);
+    text += ',"e":[';
+    for (let i = 0; i < endedHolds.length; i++) {
+      const ended = endedHolds[i] as EndedHold;
+      if (i > 0) text += ',';
+      text += `[${quote(ended.holdId)},"${encodeEnding(ended.ending)}",${ended.endedAt}]`;
+    }
+    text += ']';
   }
   if (decisions.length > 0) {
-    record.d = decisions.map((entry) => [
+    text += ',"d":[';
+    for (let i = 0; i < decisions.length; i++) {
+      if (i > 0) text += ',';
+      text += entryText(decisions[i] as RememberedDecision);
+    }
+    text += ']';
+  }
+  return `${text}}`;
+}
+
+const quote = JSON.stringify as (value: string) => string;
+
+const entryTexts = new WeakMap<RememberedDecision, string>();
+
+/** `[userId, commandId, decidedAt, decision]` of one remembered decision, made once. */
+function entryText(entry: RememberedDecision): string {
+  let text = entryTexts.get(entry);
+  if (text === undefined) {
+    text = JSON.stringify([
       entry.userId,
       entry.commandId,
       entry.decidedAt,
       encodeDecision(entry.decision),
     ]);
+    entryTexts.set(entry, text);
   }
-  return JSON.stringify(record);
+  return text;
 }
 
 /**
