@@ -46,10 +46,19 @@ export interface EventsConsumerOptions {
   now?: () => number;
 }
 
+/** A rebuild that applies nothing for this long is positioned again. */
+const REBUILD_STALL_MS = 3000;
+
 type PartitionState =
   | { phase: 'loading' }
   | { phase: 'live'; low: bigint }
-  | { phase: 'rebuilding'; low: bigint; target: bigint }
+  | {
+      phase: 'rebuilding';
+      low: bigint;
+      target: bigint;
+      /** When the rebuild last applied a record (or was last positioned). */
+      progressAt: number;
+    }
   | { phase: 'resetting' };
 
 export class EventsConsumer {
@@ -60,6 +69,8 @@ export class EventsConsumer {
   readonly #rebuildTtlMs: number;
   #joined = false;
   #loading = false;
+  #checking = false;
+  #dead = false;
   #generation = 0;
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
@@ -79,9 +90,13 @@ export class EventsConsumer {
     });
   }
 
+  #now(): number {
+    return (this.#o.now ?? Date.now)();
+  }
+
   /** Joined the group and every assigned partition knows where it starts. */
   get ready(): boolean {
-    if (!this.#joined) return false;
+    if (!this.#joined || this.#dead) return false;
     for (const state of this.#partitions.values()) {
       if (state.phase === 'loading' || state.phase === 'resetting') return false;
     }
@@ -104,9 +119,14 @@ export class EventsConsumer {
       this.#onAssigned(partitions);
     });
     this.#consumer.on(events.CRASH, (event) => {
+      // kafkajs restarts a crashed consumer unless `restart` is false: then it is dead in a
+      // live process, and readiness must say so.
+      if (!event.payload.restart) this.#dead = true;
       this.#logger.error(
         { err: event.payload.error, restart: event.payload.restart },
-        'seat-events consumer crashed',
+        event.payload.restart
+          ? 'seat-events consumer crashed; kafkajs restarts it'
+          : 'seat-events consumer crashed for good: this gateway is not ready any more',
       );
     });
     await this.#consumer.connect();
@@ -176,6 +196,7 @@ export class EventsConsumer {
           phase: 'rebuilding',
           low: marks.low,
           target: marks.high,
+          progressAt: this.#now(),
         });
       } else {
         if (rebuilding) await this.#o.readModel.clearRebuilding(partition);
@@ -207,7 +228,12 @@ export class EventsConsumer {
       { partition, from: marks.low.toString(), to: marks.high.toString() },
       'read model missing for partition: rebuilding it from the start of the log',
     );
-    this.#partitions.set(partition, { phase: 'rebuilding', low: marks.low, target: marks.high });
+    this.#partitions.set(partition, {
+      phase: 'rebuilding',
+      low: marks.low,
+      target: marks.high,
+      progressAt: this.#now(),
+    });
   }
 
   async #onLost(partition: number): Promise<void> {
@@ -268,6 +294,7 @@ export class EventsConsumer {
         );
       }
       payload.resolveOffset(message.offset);
+      if (state.phase === 'rebuilding') state.progressAt = this.#now();
       if (state.phase === 'rebuilding' && offset + 1n >= state.target) {
         await this.#o.readModel.clearRebuilding(partition);
         this.#partitions.set(partition, { phase: 'live', low: state.low });
@@ -279,6 +306,16 @@ export class EventsConsumer {
 
   /** Notices a lost read model on quiet partitions and keeps rebuilding marks alive. */
   async #check(): Promise<void> {
+    if (this.#checking) return;
+    this.#checking = true;
+    try {
+      await this.#checkOnce();
+    } finally {
+      this.#checking = false;
+    }
+  }
+
+  async #checkOnce(): Promise<void> {
     const partitions = [...this.#partitions.keys()];
     if (partitions.length === 0 || this.#stopped) return;
     const loading = partitions.filter((p) => this.#partitions.get(p)?.phase === 'loading');
@@ -291,7 +328,21 @@ export class EventsConsumer {
       const state = this.#partitions.get(partition);
       if (!state) continue;
       if (state.phase === 'rebuilding') {
-        await this.#o.readModel.markRebuilding(partition, this.#o.owner, this.#rebuildTtlMs);
+        // Extend, never re-create: the handler may have just finished and cleared it.
+        await this.#o.readModel.refreshRebuilding(partition, this.#rebuildTtlMs);
+        const offset = stored.get(partition);
+        if (offset !== undefined && this.#now() - state.progressAt > REBUILD_STALL_MS) {
+          // A seek can be lost (kafkajs pops it before committing it, and a failed commit
+          // drops it); at the end of a quiet log nothing would ever show it. Seek again to
+          // where the rebuild stands.
+          const from = offset + 1n > state.low ? offset + 1n : state.low;
+          this.#logger.warn(
+            { partition, from: from.toString(), to: state.target.toString() },
+            'read-model rebuild made no progress; seeking again',
+          );
+          state.progressAt = this.#now();
+          this.#consumer.seek({ topic: this.#o.topic, partition, offset: from.toString() });
+        }
       }
       if (state.phase !== 'resetting' && stored.get(partition) === undefined) {
         await this.#onLost(partition);

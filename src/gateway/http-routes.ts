@@ -1,7 +1,7 @@
 /**
  * The gateway's HTTP routes on `PORT` besides Socket.IO: `/healthz`, `/readyz`, `/metrics`
- * (shared handler), `GET /shows/:showId/seats` (the versioned seat map) and `GET /` (a
- * placeholder until the seat-map page lands).
+ * (shared handler), `GET /shows/:showId/seats` (the versioned seat map) and the seat-map
+ * page (`GET /`, `/app.js`, `/app.css`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ShowIdSchema } from '../actors/messages.ts';
@@ -9,6 +9,7 @@ import type { ShowLookup } from '../kafka/show-catalog.ts';
 import { type HealthHandlers, handleHealthRoute } from '../observability/health-http.ts';
 import type { ReadModel } from '../state/read-model.ts';
 import { viewFor } from '../state/read-model.ts';
+import { webAssets } from '../web/assets.ts';
 
 export interface HttpContext {
   health: HealthHandlers;
@@ -24,14 +25,6 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 
 const SEATS_ROUTE = /^\/shows\/([^/]+)\/seats$/;
 
-const PLACEHOLDER_PAGE = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Holdfast</title></head>
-<body><h1>Holdfast gateway</h1>
-<p>The seat-map page comes later. Meanwhile: <code>GET /shows/&lt;showId&gt;/seats</code>,
-Socket.IO on <code>/socket.io</code> (see DESIGN §4), <code>/healthz</code>,
-<code>/readyz</code>, <code>/metrics</code>.</p></body></html>
-`;
-
 export async function handleHttp(
   ctx: HttpContext,
   req: IncomingMessage,
@@ -42,9 +35,10 @@ export async function handleHttp(
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     return json(res, 405, { ok: false, error: { code: 'METHOD_NOT_ALLOWED' } });
   }
-  if (path === '/') {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(PLACEHOLDER_PAGE);
+  const asset = (await webAssets()).get(path);
+  if (asset) {
+    res.writeHead(200, { 'content-type': asset.contentType, 'cache-control': 'no-cache' });
+    res.end(req.method === 'HEAD' ? undefined : asset.body);
     return;
   }
   const match = SEATS_ROUTE.exec(path);

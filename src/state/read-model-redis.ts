@@ -113,6 +113,10 @@ export class RedisReadModel implements ReadModel {
     await this.#redis.set(this.#rebuildingKey(partition), owner, 'PX', ttlMs);
   }
 
+  async refreshRebuilding(partition: number, ttlMs: number): Promise<void> {
+    await this.#redis.pexpire(this.#rebuildingKey(partition), ttlMs);
+  }
+
   async isRebuilding(partition: number): Promise<boolean> {
     return (await this.#redis.exists(this.#rebuildingKey(partition))) === 1;
   }

@@ -57,6 +57,8 @@ export interface ReadModel {
   resetPartition(partition: number): Promise<void>;
   /** Marks a partition as rebuilding, cluster-wide, for `ttlMs` unless refreshed. */
   markRebuilding(partition: number, owner: string, ttlMs: number): Promise<void>;
+  /** Extends a rebuilding mark that still exists; never creates one (it may just be cleared). */
+  refreshRebuilding(partition: number, ttlMs: number): Promise<void>;
   isRebuilding(partition: number): Promise<boolean>;
   clearRebuilding(partition: number): Promise<void>;
   /** True when every partition has an offset record and none is rebuilding. */

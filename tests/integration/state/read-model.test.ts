@@ -122,5 +122,8 @@ describe('RedisReadModel', () => {
     expect(await model.isRebuilding(1)).toBe(true);
     await model.clearRebuilding(1);
     expect(await model.isComplete([0, 1])).toBe(true);
+    // A refresh after the clear does not bring the mark back.
+    await model.refreshRebuilding(1, 10_000);
+    expect(await model.isRebuilding(1)).toBe(false);
   });
 });
