@@ -1,0 +1,39 @@
+# syntax=docker/dockerfile:1
+# Holdfast: one image for every process (`holdfast gateway`, `holdfast worker`,
+# `holdfast shows create …`, `holdfast token …`). The sources are TypeScript run through tsx,
+# a runtime dependency, so there is no build step: the first stage installs the production
+# dependencies only, the second copies them beside the sources and runs as a non-root user.
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Production dependencies only (tsx and esbuild included: they run the TypeScript sources).
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    # Containers listen on every interface; the code's default is loopback.
+    HOLDFAST_HOST=0.0.0.0 \
+    PORT=8080 \
+    HOLDFAST_METRICS_PORT=9464
+WORKDIR /app
+COPY --from=deps --chown=root:root /app/node_modules ./node_modules
+COPY --chown=root:root package.json asyncapi.yaml ./
+COPY --chown=root:root bin ./bin
+COPY --chown=root:root src ./src
+COPY --chown=root:root deploy/healthcheck.mjs ./deploy/healthcheck.mjs
+# The code is root-owned and read-only to the runtime user; `holdfast` on PATH.
+RUN chmod 0755 bin/holdfast.js deploy/healthcheck.mjs \
+ && ln -s /app/bin/holdfast.js /usr/local/bin/holdfast
+# The node image's unprivileged user (uid 1000). tsx keeps its cache under /tmp.
+USER node
+# Gateway: HTTP + Socket.IO (PORT). Worker: /metrics, /healthz, /readyz (HOLDFAST_METRICS_PORT).
+EXPOSE 8080 9464
+# /healthz on whichever of the two ports this process serves (never asks Kafka or Redis).
+HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "/app/deploy/healthcheck.mjs", "/healthz"]
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["holdfast"]
+CMD ["--help"]
