@@ -18,6 +18,7 @@ const MAX_NINES = 4;
 /** The x position of a percentile: -log10(1 - p/100), capped at four nines (100 → the cap). */
 export function ninesOf(percentile: number): number {
   if (percentile >= 100) return MAX_NINES;
+  if (percentile <= 0) return 0;
   return Math.min(MAX_NINES, -Math.log10(1 - percentile / 100));
 }
 
