@@ -90,6 +90,7 @@ export async function startWorker(
       readiness: () => worker.readiness(),
     },
     config.HOLDFAST_METRICS_PORT,
+    config.HOLDFAST_METRICS_HOST,
   );
   logger.info(
     { metricsPort: health.port, partitions: config.HOLDFAST_PARTITIONS },

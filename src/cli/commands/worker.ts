@@ -19,6 +19,7 @@ Configuration (environment):
   HOLDFAST_PARTITIONS           partitions of seat-commands/seat-events (default 12)
   HOLDFAST_SESSION_TIMEOUT_MS   how long a dead worker's partitions wait (default 10000)
   HOLDFAST_METRICS_PORT         /metrics, /healthz, /readyz (default 9464; 0 = free port)
+  HOLDFAST_METRICS_HOST         address they listen on (default 127.0.0.1; 0.0.0.0 in a pod)
   HOLDFAST_DEDUPE_WINDOW_MS     how long a commandId is remembered (default 900000)
   HOLDFAST_ACTOR_IDLE_MS        idle time before a seat actor is passivated (default 60000)
   HOLDFAST_KAFKA_PREFIX, HOLDFAST_REDIS_PREFIX, HOLDFAST_WORKER_ID, HOLDFAST_LOG_LEVEL
