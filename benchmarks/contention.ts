@@ -13,7 +13,7 @@ import type { Scenario, ScenarioOptions, ScenarioReport } from './support/scenar
 import { type Design, makeShows, startSystem } from './support/stacks.ts';
 import { STEP_HEADER, stepRow } from './support/summary.ts';
 
-const SOCKETS = 1000;
+const DEFAULT_SOCKETS = 1000;
 const SEATS_PER_ROUND = 10;
 /** A socket sends a hold (and, if it wins, a confirm) per round: ≤ 10 messages/s. */
 const MIN_ROUND_MS = 200;
@@ -27,11 +27,13 @@ interface ContentionRun {
 
 export const contentionScenario: Scenario = {
   name: 'contention',
-  description: `rounds of ${SOCKETS} sockets racing for ${SEATS_PER_ROUND} fresh seats at once (holdfast and sync); no seat may be held twice`,
+  description: `rounds of ${DEFAULT_SOCKETS} sockets racing for ${SEATS_PER_ROUND} fresh seats at once (holdfast and sync); no seat may be held twice`,
   async run(options: ScenarioOptions): Promise<ScenarioReport> {
-    const rate = options.rate ?? SOCKETS;
+    // BENCH_CONTENTION_SOCKETS: fewer racers for smoke runs.
+    const sockets = Number(options.env.BENCH_CONTENTION_SOCKETS ?? DEFAULT_SOCKETS);
+    const rate = options.rate ?? sockets;
     const durationS = options.durationS ?? 20;
-    const roundIntervalMs = Math.max(MIN_ROUND_MS, Math.round((SOCKETS / rate) * 1000));
+    const roundIntervalMs = Math.max(MIN_ROUND_MS, Math.round((sockets / rate) * 1000));
     const rounds = Math.ceil((durationS * 1000) / roundIntervalMs);
     const rows = Math.min(702, Math.ceil((rounds * SEATS_PER_ROUND) / SEATS_PER_ROW) + 1);
     const stack = await startEphemeralStack(options.env, options.progress);
@@ -52,7 +54,7 @@ export const contentionScenario: Scenario = {
             sut,
             stack,
             {
-              sockets: SOCKETS,
+              sockets: sockets,
               processes: 2,
               workload: { kind: 'contention', seatsPerRound: SEATS_PER_ROUND, roundIntervalMs },
               shows,
@@ -62,7 +64,7 @@ export const contentionScenario: Scenario = {
             options.progress,
           );
           try {
-            const offered = Math.round((SOCKETS * 1000) / roundIntervalMs);
+            const offered = Math.round((sockets * 1000) / roundIntervalMs);
             const phase = await driver.fixed(`${rounds} rounds`, offered, durationS);
             const winners = Object.values(phase.step.winners);
             runs.push({
@@ -85,7 +87,7 @@ export const contentionScenario: Scenario = {
     const s = runs.find((r) => r.design === 'sync');
     return {
       figures: {
-        sockets: SOCKETS,
+        sockets: sockets,
         seatsPerRound: SEATS_PER_ROUND,
         roundIntervalMs,
         commandsPerSecond: h?.phase.figures.commandsPerSecond ?? null,

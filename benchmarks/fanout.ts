@@ -13,14 +13,16 @@ import type { Scenario, ScenarioOptions, ScenarioReport } from './support/scenar
 import { makeShows, startSystem } from './support/stacks.ts';
 import { percentilesOf, stepFigures } from './support/summary.ts';
 
-const WATCHERS = 2000;
+const DEFAULT_WATCHERS = 2000;
 const DEFAULT_CHANGES_PER_S = 10;
 
 export const fanoutScenario: Scenario = {
   name: 'fanout',
-  description: `${WATCHERS} watchers in one show, ${DEFAULT_CHANGES_PER_S} changes/s; decision → delivery at every watcher`,
+  description: `${DEFAULT_WATCHERS} watchers in one show, ${DEFAULT_CHANGES_PER_S} changes/s; decision → delivery at every watcher`,
   async run(options: ScenarioOptions): Promise<ScenarioReport> {
     const rate = options.rate ?? DEFAULT_CHANGES_PER_S;
+    // BENCH_FANOUT_WATCHERS: fewer watchers for smoke runs.
+    const watcherCount = Number(options.env.BENCH_FANOUT_WATCHERS ?? DEFAULT_WATCHERS);
     const durationS = options.durationS ?? 60;
     const shows = makeShows(
       'fanout-show-',
@@ -43,7 +45,7 @@ export const fanoutScenario: Scenario = {
           sut,
           stack,
           {
-            sockets: WATCHERS,
+            sockets: watcherCount,
             processes: 2,
             workload: { kind: 'watch' },
             shows,
@@ -74,12 +76,12 @@ export const fanoutScenario: Scenario = {
           const changes = driverStep?.ok ?? 0;
           const acks = driverStep ? stepFigures(driverStep, rate, durationS) : undefined;
           const d = watched.step.deliveries;
-          const expected = changes * WATCHERS;
+          const expected = changes * watcherCount;
           const pct = d ? percentilesOf(d) : [];
           const at = (p: number) => pct.find(([q]) => q === p)?.[1] ?? null;
           return {
             figures: {
-              watchers: WATCHERS,
+              watchers: watcherCount,
               changesPerSecond: rate,
               changes,
               deliveries: watched.step.deliveryCount,
@@ -98,7 +100,7 @@ export const fanoutScenario: Scenario = {
             },
             table: [
               ['measure', 'value'],
-              ['watchers / changes per second', `${WATCHERS} / ${rate}`],
+              ['watchers / changes per second', `${watcherCount} / ${rate}`],
               [
                 'changes made / deliveries / expected',
                 `${changes} / ${watched.step.deliveryCount} / ${expected}`,
@@ -119,7 +121,7 @@ export const fanoutScenario: Scenario = {
             charts: [
               {
                 name: 'latency',
-                svg: percentileChartSvg(`decision → delivery at ${WATCHERS} watchers`, [
+                svg: percentileChartSvg(`decision → delivery at ${watcherCount} watchers`, [
                   { label: 'fanout', points: pct },
                 ]),
               },

@@ -13,7 +13,7 @@ export const SHOWS = 20;
 export const SEATS_PER_ROW = 50;
 /** Sockets that join their show in command scenarios: a constant audience per change. */
 export const JOINED_SOCKETS = 200;
-/** Seconds of discarded load before any measured phase. */
+/** Seconds of discarded load before any measured phase (BENCH_WARM_UP_S overrides: smoke runs). */
 export const WARM_UP_S = 3;
 
 export interface DesignRun {
