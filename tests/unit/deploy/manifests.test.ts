@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { type Env, kafkaShape, parseEnv } from '../../../src/config/env.ts';
 import { loadGatewayConfig } from '../../../src/config/gateway.ts';
-import { loadWorkerConfig, workerShape } from '../../../src/config/worker.ts';
+import { loadWorkerConfig } from '../../../src/config/worker.ts';
 import { groupNames, topicNames } from '../../../src/kafka/topics.ts';
 
 const root = new URL('../../../', import.meta.url);
@@ -136,17 +136,16 @@ describe('deploy/k8s', () => {
     expect(annotations['prometheus.io/path']).toBe('/metrics');
   });
 
-  it('probes the worker on HOLDFAST_METRICS_PORT from inside the pod (it binds loopback)', () => {
-    // The worker's health server has no host setting and listens on 127.0.0.1; once the
-    // worker config grows one, switch these probes to httpGet.
-    expect(Object.keys(workerShape)).not.toContain('HOLDFAST_HOST');
+  it('probes and scrapes the worker on HOLDFAST_METRICS_PORT over the pod IP', () => {
     const c = container(workers);
-    const port = loadWorkerConfig(containerEnv(workers)).HOLDFAST_METRICS_PORT;
+    const config = loadWorkerConfig(containerEnv(workers));
+    expect(config.HOLDFAST_METRICS_HOST).toBe('0.0.0.0'); // reachable on the pod IP
+    const port = config.HOLDFAST_METRICS_PORT;
     expect(port).toBe(loadWorkerConfig(minimal).HOLDFAST_METRICS_PORT); // default 9464
-    const probe = (path: string) => ['node', '/app/deploy/healthcheck.mjs', path, String(port)];
-    expect(c.startupProbe.exec.command).toEqual(probe('/healthz'));
-    expect(c.livenessProbe.exec.command).toEqual(probe('/healthz'));
-    expect(c.readinessProbe.exec.command).toEqual(probe('/readyz'));
+    for (const probe of ['startupProbe', 'livenessProbe']) {
+      expect(c[probe].httpGet).toEqual({ path: '/healthz', port: 'metrics' });
+    }
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'metrics' });
     expect(c.ports.find((p: K8s) => p.name === 'metrics').containerPort).toBe(port);
     expect(workers.spec.template.metadata.annotations['prometheus.io/port']).toBe(String(port));
   });
