@@ -34,6 +34,7 @@ export async function readTopic(
   });
   await consumer.connect();
   try {
+    await consumer.subscribe({ topic, fromBeginning: true });
     const done = new Promise<void>((resolve) => {
       void consumer.run({
         eachBatch: async ({ batch }) => {
@@ -50,7 +51,6 @@ export async function readTopic(
         },
       });
     });
-    await consumer.subscribe({ topic, fromBeginning: true });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(

@@ -141,6 +141,7 @@ const program = new Command()
       gateways: options.gateways,
       partitions: options.partitions,
       sessionTimeoutMs: options.sessionTimeoutMs,
+      faultGapMs: [2000, 6000],
       badInput: options.badInput,
       badInputMessages: options.badInputMessages,
       outDir: options.out,

@@ -41,6 +41,8 @@ export interface ChaosOptions {
   gateways: number;
   partitions: number;
   sessionTimeoutMs: number;
+  /** Pause between a fault's recovery and the next fault, drawn from [min, max] ms. */
+  faultGapMs: readonly [number, number];
   badInput: boolean;
   /** Scale of the bad-input pass: messages per fuzzing socket. */
   badInputMessages: number;
@@ -155,7 +157,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       kinds: options.faults,
       minWorkers: options.workers,
       maxWorkers: Math.min(options.partitions, options.workers + 2),
-      gapMs: [3000, 8000],
+      gapMs: options.faultGapMs,
       recoveryCapMs: 90_000,
       progress,
     });
