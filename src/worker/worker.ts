@@ -237,7 +237,7 @@ class ReservationWorker {
   }
 
   async #loadAssignment(consumer: Consumer, assigned: number[], generation: number): Promise<void> {
-    const { topics, admin, shows, producer, metrics, logger } = this.#parts;
+    const { topics, admin, shows, metrics, logger } = this.#parts;
     // Every assignment claims afresh: a partition kept across a rebalance may have been
     // decided by another member in between.
     const previous = [...this.#hosts.values()];
