@@ -68,6 +68,7 @@ describe('seat-map page', () => {
     const alice = await openAs('alice', gateways[0] as GatewayHandle);
     const bob = await openAs('bob', gateways[1] as GatewayHandle);
 
+    await expect(alice.locator('#login').isVisible()).resolves.toBe(false);
     await seat(alice, 'B3').click();
     await alice.locator('[data-seat="B3"][data-status="held"][data-mine="true"]').waitFor();
     await expect(alice.locator('#countdown').textContent()).resolves.toMatch(/left to confirm/);
