@@ -1,0 +1,73 @@
+/**
+ * The seeded parts of a chaos run: one seed gives one fault schedule (every kind in each
+ * round, a scale-out before its scale-in) and one stream of garbage for the bad-input pass,
+ * which covers real and made-up events, near-miss ids, big and deep payloads.
+ */
+import { describe, expect, it } from 'vitest';
+import { fuzzMessage, MAX_FUZZ_BYTES, REAL_EVENTS } from '../../../src/chaos/bad-payloads.ts';
+import { FAULT_KINDS, type FaultKind, faultSchedule } from '../../../src/chaos/faults.ts';
+import { Rng } from '../../../src/chaos/rng.ts';
+
+function take(kinds: readonly FaultKind[], seed: number, count: number): FaultKind[] {
+  const out: FaultKind[] = [];
+  for (const kind of faultSchedule(kinds, new Rng(seed))) {
+    out.push(kind);
+    if (out.length === count) break;
+  }
+  return out;
+}
+
+describe('fault schedule', () => {
+  it('is the same for the same seed and differs between seeds', () => {
+    expect(take(FAULT_KINDS, 7, 24)).toEqual(take(FAULT_KINDS, 7, 24));
+    expect(take(FAULT_KINDS, 7, 24)).not.toEqual(take(FAULT_KINDS, 8, 24));
+  });
+
+  it('has every kind in each round and scales out before scaling in', () => {
+    for (let seed = 0; seed < 50; seed++) {
+      const schedule = take(FAULT_KINDS, seed, FAULT_KINDS.length * 3);
+      for (let round = 0; round < 3; round++) {
+        const slice = schedule.slice(round * FAULT_KINDS.length, (round + 1) * FAULT_KINDS.length);
+        expect(new Set(slice)).toEqual(new Set(FAULT_KINDS));
+        expect(slice.indexOf('scale-out')).toBeLessThan(slice.indexOf('scale-in'));
+      }
+    }
+  });
+
+  it('yields nothing without kinds', () => {
+    expect(take([], 1, 5)).toEqual([]);
+  });
+});
+
+describe('bad-input payloads', () => {
+  const messages = Array.from({ length: 2000 }, (_, i) => i).map(
+    (() => {
+      const rng = new Rng(99);
+      return () => fuzzMessage(rng, 'gala');
+    })(),
+  );
+
+  it('are reproducible from the seed', () => {
+    const rng = new Rng(99);
+    expect(Array.from({ length: 50 }, () => fuzzMessage(rng, 'gala'))).toEqual(
+      messages.slice(0, 50),
+    );
+  });
+
+  it('cover real and made-up events, every JSON type, big and deep payloads', () => {
+    const events = new Set(messages.map((m) => m.event));
+    for (const event of REAL_EVENTS) expect(events).toContain(event);
+    expect([...events].some((e) => !(REAL_EVENTS as readonly string[]).includes(e))).toBe(true);
+    const types = new Set(
+      messages.map((m) =>
+        Array.isArray(m.payload) ? 'array' : m.payload === null ? 'null' : typeof m.payload,
+      ),
+    );
+    expect(types).toEqual(
+      new Set(['array', 'null', 'object', 'string', 'number', 'boolean', 'undefined']),
+    );
+    const sizes = messages.map((m) => JSON.stringify(m.payload ?? null).length);
+    expect(Math.max(...sizes)).toBeGreaterThan(10_000);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(MAX_FUZZ_BYTES + 200);
+  });
+});
