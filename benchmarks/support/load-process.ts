@@ -258,7 +258,7 @@ async function run(steps: Step[]): Promise<void> {
       // Changes decided near the end are still on their way.
       await sleep(2000);
     } else if (p.workload.kind === 'contention') {
-      await contention(p, p.workload.seatsPerRound, p.workload.roundIntervalMs, began, endAt);
+      await contention(p.workload.seatsPerRound, p.workload.roundIntervalMs, began, endAt);
     } else if (rate > 0 && clients.length > 0) {
       let due = 0;
       let next = 0;
@@ -282,13 +282,7 @@ async function run(steps: Step[]): Promise<void> {
 }
 
 /** Flash-sale rounds: every socket races for one of the round's seats at the same instant. */
-async function contention(
-  p: LoadPlan,
-  seatsPerRound: number,
-  intervalMs: number,
-  began: number,
-  endAt: number,
-) {
+async function contention(seatsPerRound: number, intervalMs: number, began: number, endAt: number) {
   for (let round = 0; !stopped; round++) {
     const at = began + round * intervalMs;
     if (at >= endAt) break;

@@ -5,7 +5,7 @@
  * hops). Each gets its own Kafka and Redis prefix; shows are published before processes start.
  *
  * BENCH_CPU_PROF=<dir> in the environment makes every gateway and worker write a V8 CPU
- * profile there when it stops (node --cpu-prof).
+ * profile there when it stops (cpu-profile.mjs, preloaded: NODE_OPTIONS refuses --cpu-prof).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -29,6 +29,8 @@ import type { Logger } from '../../src/observability/logger.ts';
 import type { ShowRef } from './load-protocol.ts';
 
 export const PARTITIONS = 12;
+/** Preloaded into gateways, workers and baseline processes when BENCH_CPU_PROF names a directory. */
+const PROFILE_HOOK = fileURLToPath(new URL('./cpu-profile.mjs', import.meta.url));
 
 export type Design = 'holdfast' | 'sync' | 'floor';
 
@@ -84,10 +86,7 @@ export async function startSystem(options: SystemOptions): Promise<SystemUnderTe
     HOLDFAST_PARTITIONS: String(PARTITIONS),
     HOLDFAST_LOG_LEVEL: 'warn',
     HOLDFAST_JWT_SECRET: jwtSecret,
-    NODE_OPTIONS: [
-      options.env.NODE_OPTIONS,
-      profileDir ? `--cpu-prof --cpu-prof-dir=${profileDir}` : '',
-    ]
+    NODE_OPTIONS: [options.env.NODE_OPTIONS, profileDir ? `--import ${PROFILE_HOOK}` : '']
       .filter(Boolean)
       .join(' '),
   };
