@@ -5,7 +5,7 @@
  * minimum size) so that the checker judges a system that has had its chance to recover.
  */
 import type { FleetMember } from '../fleet/fleet.ts';
-import { stopMember } from '../fleet/fleet.ts';
+import { stopMember, waitReady } from '../fleet/fleet.ts';
 import type { ChaosCluster, GatewayMember } from './cluster.ts';
 import { type FaultKind, faultSchedule } from './faults.ts';
 import type { RecoveryProbe } from './probe.ts';
@@ -32,11 +32,23 @@ export interface NemesisOptions {
   progress: (line: string) => void;
 }
 
+/**
+ * After a fault's injection ends, how long its after-effects (a replacement joining, a
+ * zombie rejoining) still count as part of it.
+ */
+const SETTLE_MS = 4000;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function exitOf(member: FleetMember): Promise<void> {
   if (member.exited()) return Promise.resolve();
   return new Promise((resolve) => member.child.once('exit', () => resolve()));
+}
+
+/** How a member ended: a signal means it died before its own handlers were in place. */
+function exitText(member: FleetMember): string {
+  const { exitCode, signalCode } = member.child;
+  return exitCode === null ? `killed by ${signalCode ?? 'a signal'}` : `exit ${exitCode}`;
 }
 
 export class Nemesis {
@@ -81,7 +93,9 @@ export class Nemesis {
       } catch (error) {
         record.error = error instanceof Error ? error.message : String(error);
       }
-      const recovered = await this.#probe.waitRecovered(at, this.#options.recoveryCapMs);
+      // The window of the fault's effects: its injection, then the rebalances it causes.
+      const settled = Date.now() + SETTLE_MS;
+      const recovered = await this.#probe.waitRecovered(at, settled, this.#options.recoveryCapMs);
       if (recovered !== undefined) record.recoveryMs = recovered;
       this.#options.progress(
         `fault ${this.faults.length}: ${record.kind} ${record.detail}${record.error ? ` (error: ${record.error})` : ''} → recovered ${recovered === undefined ? 'NOT within cap' : `in ${(recovered / 1000).toFixed(1)} s`}`,
@@ -99,6 +113,11 @@ export class Nemesis {
     while (!this.#stopped && Date.now() < end) await sleep(Math.min(250, end - Date.now()));
   }
 
+  /** A new worker is ready once it owns partitions: the rebalance it caused is over. */
+  async #ready(member: FleetMember): Promise<void> {
+    await waitReady(member, this.#options.recoveryCapMs).catch(() => {});
+  }
+
   async #inject(kind: FaultKind): Promise<string> {
     const cluster = this.#cluster;
     switch (kind) {
@@ -107,24 +126,27 @@ export class Nemesis {
         victim.child.kill('SIGKILL');
         await exitOf(victim);
         const replacement = await cluster.addWorker();
+        await this.#ready(replacement);
         return `${victim.name} SIGKILL, ${replacement.name} started`;
       }
       case 'worker-term': {
         const victim = this.#rng.pick(cluster.workers);
         await stopMember(victim, 30_000);
         const replacement = await cluster.addWorker();
-        return `${victim.name} SIGTERM (exit ${victim.child.exitCode}), ${replacement.name} started`;
+        await this.#ready(replacement);
+        return `${victim.name} SIGTERM (${exitText(victim)}), ${replacement.name} started`;
       }
       case 'scale-out': {
         if (cluster.workers.length >= this.#options.maxWorkers) return 'skipped: at the maximum';
         const added = await cluster.addWorker();
+        await this.#ready(added);
         return `${added.name} started (${cluster.workers.length} workers)`;
       }
       case 'scale-in': {
         if (cluster.workers.length <= this.#options.minWorkers) return 'skipped: at the minimum';
         const victim = this.#rng.pick(cluster.workers);
         await stopMember(victim, 30_000);
-        return `${victim.name} stopped (${cluster.workers.length} workers)`;
+        return `${victim.name} SIGTERM (${exitText(victim)}; ${cluster.workers.length} workers)`;
       }
       case 'worker-zombie': {
         const victim = this.#rng.pick(cluster.workers);

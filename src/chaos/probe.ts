@@ -44,6 +44,9 @@ export function probeSeats(show: ShowDefinition, partitions: number): Map<number
   throw new Error(`probe show ${show.showId} has no seat on some of ${partitions} partitions`);
 }
 
+/** A probe decided later than this after it was sent met a stalled partition. */
+export const STALL_MS = 2000;
+
 export class RecoveryProbe {
   readonly #cluster: ChaosCluster;
   readonly #show: ShowDefinition;
@@ -141,29 +144,40 @@ export class RecoveryProbe {
   }
 
   /**
-   * Milliseconds from `since` until every partition decided a probe sent at or after it;
-   * undefined while some partition has not.
+   * Milliseconds from `since` until every partition was deciding again, judged on the probes
+   * sent in [since, until]: the last decision of a stalled probe (one that took over
+   * `STALL_MS`), or else the first decision after `since`. Undefined while a probe of that
+   * window is undecided (or a partition has none yet).
    */
-  recoveryMs(since: number): number | undefined {
+  recoveryMs(since: number, until: number): number | undefined {
     let slowest = 0;
     for (let partition = 0; partition < this.#cluster.partitions; partition++) {
-      const probes = this.#byPartition.get(partition) ?? [];
-      let first: number | undefined;
+      const probes = (this.#byPartition.get(partition) ?? []).filter(
+        (probe) => probe.sentAt >= since && probe.sentAt <= until,
+      );
+      if (probes.length === 0) return undefined;
+      let firstDecided = Number.POSITIVE_INFINITY;
+      let lastStalled: number | undefined;
       for (const probe of probes) {
-        if (probe.sentAt < since || probe.decidedAt === undefined) continue;
-        if (first === undefined || probe.decidedAt < first) first = probe.decidedAt;
+        if (probe.decidedAt === undefined) return undefined;
+        firstDecided = Math.min(firstDecided, probe.decidedAt);
+        if (probe.decidedAt - probe.sentAt > STALL_MS) {
+          lastStalled = Math.max(lastStalled ?? 0, probe.decidedAt);
+        }
       }
-      if (first === undefined) return undefined;
-      slowest = Math.max(slowest, first - since);
+      slowest = Math.max(slowest, (lastStalled ?? firstDecided) - since);
     }
     return slowest;
   }
 
-  /** Waits (polling) until every partition decides again after `since`, at most `capMs`. */
-  async waitRecovered(since: number, capMs: number): Promise<number | undefined> {
-    const deadline = Date.now() + capMs;
+  /**
+   * Waits until the window [since, until] is over and judged (see `recoveryMs`), at most
+   * until `capMs` after `since`; undefined when some partition was still not deciding.
+   */
+  async waitRecovered(since: number, until: number, capMs: number): Promise<number | undefined> {
+    const deadline = since + capMs;
     for (;;) {
-      const recovered = this.recoveryMs(since);
+      const recovered = Date.now() > until ? this.recoveryMs(since, until) : undefined;
       if (recovered !== undefined || Date.now() > deadline) return recovered;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }

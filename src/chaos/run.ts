@@ -172,7 +172,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     );
     await nemesis.heal();
     const healedAt = Date.now();
-    const healed = await probe.waitRecovered(healedAt, 120_000);
+    const healed = await probe.waitRecovered(healedAt, healedAt + 2000, 120_000);
     progress(
       `healed: every partition deciding again in ${healed === undefined ? 'NOT within 120 s' : `${(healed / 1000).toFixed(1)} s`}`,
     );

@@ -1,0 +1,88 @@
+/**
+ * Regression (found by the chaos run, seed 42): after the Kafka broker is killed and
+ * restarted, a worker could end up with TWO consumers in the reservation group — the one
+ * it replaced when it left and rejoined (`#scheduleRejoin` in src/worker/worker.ts) was
+ * restarted by kafkajs's own crash-restart timer. The replaced consumer's GROUP_JOIN still
+ * reaches `#onAssignment`, which drops every partition host (the current consumer's too)
+ * and loads only its own; the other partitions stay paused and are never decided again.
+ *
+ * The run: two worker processes on a broker of their own, the recovery probe (one hold per
+ * partition every 300 ms), the broker killed and restarted three times. After each restart
+ * every partition must decide again and each worker must be one member of the group.
+ * Bounded waits only; no timing assertion.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ShowDefinition } from '../../src/actors/messages.ts';
+import { ChaosCluster } from '../../src/chaos/cluster.ts';
+import { RecoveryProbe } from '../../src/chaos/probe.ts';
+import { withAdmin } from '../../src/kafka/admin.ts';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('workers across broker restarts', () => {
+  let cluster: ChaosCluster | undefined;
+  let probe: RecoveryProbe | undefined;
+  let dir: string | undefined;
+
+  afterAll(async () => {
+    await probe?.stop();
+    await cluster?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('every partition decides again and each worker stays one group member', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'holdfast-broker-restart-'));
+    cluster = await ChaosCluster.start({
+      env: process.env,
+      partitions: 6,
+      workers: 2,
+      gateways: 0,
+      sessionTimeoutMs: 6000,
+      ackTimeoutMs: 5000,
+      memberLogPath: join(dir, 'members.log'),
+      logger: pino({ level: 'silent' }),
+      progress: () => {},
+    });
+    const show: ShowDefinition = {
+      showId: 'probe',
+      rows: 1,
+      seatsPerRow: 60,
+      holdTtlMs: 3000,
+      createdAt: Date.now(),
+    };
+    await cluster.publishShows([show]);
+    await cluster.startFleet();
+    probe = new RecoveryProbe(cluster, show, 300);
+    await probe.start();
+    const running = cluster;
+    for (let round = 1; round <= 3; round++) {
+      await running.localKafka().kill();
+      await sleep(2000 + round * 500);
+      await running.localKafka().restart();
+      const since = Date.now();
+      const recovered = await probe.waitRecovered(since, since + 1000, 120_000);
+      // Members of a crashed consumer linger until their session times out: poll, bounded.
+      const expected = running.workers.map((worker) => worker.name).sort();
+      let group: string[] = [];
+      for (let i = 0; i < 60; i++) {
+        group = await withAdmin(running.kafka, async (admin) => {
+          const { groups } = await admin.describeGroups([
+            `${running.kafkaPrefix}holdfast-reservation`,
+          ]);
+          return groups[0]?.members.map((member) => member.clientId).sort() ?? [];
+        }).catch(() => []);
+        if (group.join() === expected.join()) break;
+        await sleep(500);
+      }
+      expect({ round, everyPartitionDecidesAgain: recovered !== undefined, group }).toEqual({
+        round,
+        everyPartitionDecidesAgain: true,
+        group: expected,
+      });
+    }
+  }, 600_000);
+});
