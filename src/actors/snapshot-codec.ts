@@ -34,22 +34,9 @@ type EncodedDecision =
   | ['l', string, number, string, EncodedEnding]
   | ['j', string, number, RejectionReason];
 
-interface SeatRecord {
-  f: number;
-  v: number;
-  s: 'a' | 'h' | 'r';
-  h?: string;
-  u?: string;
-  t?: number;
-  x?: number;
-  i?: string;
-  e?: [string, EncodedEnding, number][];
-  d?: [string, string, number, EncodedDecision][];
-}
-
 /**
- * The record of a seat: exactly `JSON.stringify` of the record above (same keys, same
- * order), written by hand. A hot seat remembers a couple of dozen decisions and is written
+ * The record of a seat: exactly what `JSON.stringify` writes for the record of the module
+ * comment (keys in its order, `e` and `d` only when not empty), written by hand. A hot seat remembers a couple of dozen decisions and is written
  * after every batch that touched it; each remembered entry is immutable and shared by every
  * later state, so its text is made once and reused (`entryText`).
  */
