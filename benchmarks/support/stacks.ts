@@ -96,9 +96,9 @@ export async function startSystem(options: SystemOptions): Promise<SystemUnderTe
     if (line.includes('"logger":"kafkajs"')) return;
     if (/"level":(50|60)|Error/.test(line)) progress(`${name}: ${line.slice(0, 400)}`);
   };
+  // All at once: measuring is over, and each graceful stop (drain, leave the group) waits.
   const stop = async () => {
-    for (const member of [...members].reverse())
-      await stopMember(member, 15_000).catch(() => undefined);
+    await Promise.all(members.map((member) => stopMember(member, 15_000).catch(() => undefined)));
   };
   try {
     if (design !== 'floor') await publishTopicsAndShows(options, prefix);
