@@ -46,6 +46,8 @@ export function probeSeats(show: ShowDefinition, partitions: number): Map<number
 
 /** A probe decided later than this after it was sent met a stalled partition. */
 export const STALL_MS = 2000;
+/** Rounds still being sent at most (a dead broker holds each for its retries). */
+const MAX_SENDS_IN_FLIGHT = 40;
 
 export class RecoveryProbe {
   readonly #cluster: ChaosCluster;
@@ -54,7 +56,8 @@ export class RecoveryProbe {
   readonly #intervalMs: number;
   readonly #probes = new Map<string, Probe>();
   readonly #byPartition = new Map<number, Probe[]>();
-  #producer: Producer;
+  readonly #producer: Producer;
+  readonly #inFlight = new Set<Promise<void>>();
   #consumer: Consumer | undefined;
   #running = false;
   #loop: Promise<void> | undefined;
@@ -101,19 +104,28 @@ export class RecoveryProbe {
     this.#loop = this.#run();
   }
 
+  /**
+   * A round every `intervalMs` whether or not earlier sends are done: while the broker is
+   * down a send can take many seconds, and a window without probes could not be judged.
+   */
   async #run(): Promise<void> {
     while (this.#running) {
-      const started = Date.now();
-      await this.#sendRound(started);
-      const wait = Math.max(50, this.#intervalMs - (Date.now() - started));
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      if (this.#inFlight.size < MAX_SENDS_IN_FLIGHT) {
+        const send = this.#sendRound(Date.now());
+        this.#inFlight.add(send);
+        void send.finally(() => this.#inFlight.delete(send));
+      }
+      await new Promise((resolve) => setTimeout(resolve, this.#intervalMs));
     }
+    await Promise.all(this.#inFlight);
   }
 
   async #sendRound(sentAt: number): Promise<void> {
+    const round = new Set<Probe>();
     const commands = [...this.#seats].map(([partition, seatId]) => {
       const commandId = `probe-${++this.#seq}`;
       const probe: Probe = { partition, sentAt };
+      round.add(probe);
       this.#probes.set(commandId, probe);
       const list = this.#byPartition.get(partition) ?? [];
       list.push(probe);
@@ -136,10 +148,14 @@ export class RecoveryProbe {
         messages: commands,
       });
     } catch {
+      // Not sent: these probes never get a decision, and later rounds judge the window.
       this.sendFailures++;
-      await this.#producer.disconnect().catch(() => {});
-      this.#producer = this.#newProducer();
-      await this.#producer.connect().catch(() => {});
+      for (const [partition, list] of this.#byPartition) {
+        this.#byPartition.set(
+          partition,
+          list.filter((probe) => !round.has(probe)),
+        );
+      }
     }
   }
 
