@@ -165,6 +165,7 @@ class ReservationWorker {
       maxWaitTimeInMs: 100,
     });
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      if (this.#isStale(consumer)) return;
       metrics.rebalances.inc();
       const assigned = event.payload.memberAssignment[this.#parts.topics.commands] ?? [];
       this.#onAssignment(consumer, assigned);
@@ -173,6 +174,7 @@ class ReservationWorker {
       logger.info('group is rebalancing');
     });
     consumer.on(consumer.events.CRASH, (event) => {
+      if (this.#isStale(consumer)) return;
       logger.error(
         { err: event.payload.error, restart: event.payload.restart },
         'consumer crashed',
@@ -180,6 +182,18 @@ class ReservationWorker {
       if (!event.payload.restart) this.#crashed = event.payload.error;
     });
     return consumer;
+  }
+
+  /**
+   * A consumer this worker has replaced (on rejoin) can come back by itself: kafkajs
+   * restarts a crashed consumer on a timer that may be set after our disconnect. Such a
+   * consumer must not touch the partition hosts; it is disconnected again.
+   */
+  #isStale(consumer: Consumer): boolean {
+    if (consumer === this.#consumer) return false;
+    this.#parts.logger.warn('a replaced consumer came back; disconnecting it');
+    consumer.disconnect().catch(() => {});
+    return true;
   }
 
   async start(): Promise<void> {
@@ -195,7 +209,9 @@ class ReservationWorker {
       autoCommitInterval: 1000,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: Math.min(this.#parts.config.HOLDFAST_PARTITIONS, 16),
-      eachBatch: (payload) => this.#eachBatch(payload),
+      eachBatch: async (payload) => {
+        if (!this.#isStale(consumer)) await this.#eachBatch(payload);
+      },
     });
   }
 
@@ -294,18 +310,29 @@ class ReservationWorker {
     this.#rejoin = (async () => {
       try {
         const old = this.#consumer;
-        await old.disconnect();
+        // Replaced before it is stopped, so anything the old one still emits is stale.
+        this.#consumer = this.#createConsumer();
+        await old.disconnect().catch((error: unknown) => {
+          logger.warn({ err: error }, 'disconnecting the replaced consumer failed');
+        });
         const hosts = [...this.#hosts.values()];
         this.#hosts.clear();
         await Promise.all(hosts.map((host) => host.stop()));
         this.#updateGauges();
-        if (this.lifecycle !== 'REJOINING') return;
-        this.#consumer = this.#createConsumer();
-        await this.#run(this.#consumer);
-        this.lifecycle = 'RUNNING';
-      } catch (error) {
-        logger.error({ err: error }, 'rejoining the group failed');
-        this.#crashed = error as Error;
+        // The broker may be down (that may be why the partition failed): keep trying, with
+        // a growing pause, until the group takes us back or the worker is told to stop.
+        for (let attempt = 0; this.lifecycle === 'REJOINING'; attempt++) {
+          try {
+            await this.#run(this.#consumer);
+            this.lifecycle = 'RUNNING';
+          } catch (error) {
+            const pauseMs = Math.min(500 * 2 ** attempt, 5000);
+            logger.warn({ err: error, attempt, pauseMs }, 'rejoining the group failed; retrying');
+            await this.#consumer.disconnect().catch(() => {});
+            this.#consumer = this.#createConsumer();
+            await new Promise((resolve) => setTimeout(resolve, pauseMs));
+          }
+        }
       } finally {
         this.#rejoin = undefined;
       }
