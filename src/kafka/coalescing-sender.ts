@@ -26,7 +26,11 @@ export class CoalescingSender {
   send(records: readonly TopicRecords[]): Promise<void> {
     return new Promise((resolve, reject) => {
       this.#queue.push({ records, resolve, reject });
-      if (!this.#inFlight) void this.#flush();
+      if (!this.#inFlight) {
+        // One tick later, so every partition batch of the same fetch rides in this request.
+        this.#inFlight = true;
+        setImmediate(() => void this.#flush());
+      }
     });
   }
 
