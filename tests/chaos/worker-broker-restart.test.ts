@@ -101,12 +101,37 @@ describe('workers across broker restarts', () => {
         if (group.join() === expected.join()) break;
         await sleep(500);
       }
+      // On failure, where it stalls: log ends and the group's committed offsets, per partition.
+      const stall =
+        recovered === undefined
+          ? await withAdmin(running.kafka, async (admin) => {
+              const ends = async (topic: string) =>
+                (await admin.fetchTopicOffsets(topic))
+                  .sort((a, b) => a.partition - b.partition)
+                  .map((o) => o.high)
+                  .join(' ');
+              const [committed] = await admin.fetchOffsets({
+                groupId: `${running.kafkaPrefix}holdfast-reservation`,
+                topics: [running.topics.commands],
+              });
+              return {
+                commands: await ends(running.topics.commands),
+                committed: committed?.partitions
+                  .sort((a, b) => a.partition - b.partition)
+                  .map((p) => p.offset)
+                  .join(' '),
+                events: await ends(running.topics.events),
+              };
+            }).catch((error: unknown) => ({ error: String(error) }))
+          : undefined;
       expect({
+        stall,
         round,
         logs: dir,
         everyPartitionDecidesAgain: recovered !== undefined,
         group,
       }).toEqual({
+        stall: undefined,
         round,
         logs: dir,
         everyPartitionDecidesAgain: true,
