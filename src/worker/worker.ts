@@ -163,6 +163,14 @@ class ReservationWorker {
       rebalanceTimeout: Math.max(config.HOLDFAST_SESSION_TIMEOUT_MS, 10_000),
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 100,
+      retry: {
+        retries: 8,
+        initialRetryTime: 100,
+        maxRetryTime: 3000,
+        // kafkajs restarts a crashed consumer by itself; one this worker has replaced must
+        // stay down, or it rejoins the group as a second member and rebalances it forever.
+        restartOnFailure: async () => consumer === this.#consumer,
+      },
     });
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       if (this.#isStale(consumer)) return;
