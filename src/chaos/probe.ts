@@ -90,7 +90,9 @@ export class RecoveryProbe {
     });
     this.#consumer = consumer;
     await consumer.connect();
-    await consumer.subscribe({ topic: this.#cluster.topics.events, fromBeginning: false });
+    // From the beginning: after a broker restart the consumer may rejoin with no committed
+    // offset, and "latest" would skip the very decisions the probe waits for.
+    await consumer.subscribe({ topic: this.#cluster.topics.events, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
         const decoded = decodeEvent(message);
