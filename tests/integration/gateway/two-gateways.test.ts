@@ -92,7 +92,9 @@ describe('two gateways', () => {
   it('answers the originating client when the other gateway consumed the event', async () => {
     const a = await tb.client('carol', gw1.url);
     await a.join(show.showId);
-    // A seat whose events land in a partition that gateway 2 consumes.
+    // A seat whose events land in a partition that gateway 2 consumes (after any rebalance
+    // a slow machine caused since the suite started has settled).
+    await tb.settled([gw1, gw2], PARTITIONS);
     const owned = new Set(gw2.assignedPartitions());
     const seatId = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'B8', 'B9', 'B10'].find((id) =>
       owned.has(partitionOf(show.showId, id, PARTITIONS)),
