@@ -9,28 +9,13 @@ import { randomUUID } from 'node:crypto';
 import { type Consumer, Partitioners, type Producer } from 'kafkajs';
 import { type ShowDefinition, seatIdsOf, seatKey } from '../actors/messages.ts';
 import { decodeEvent, encodeCommand } from '../kafka/codec.ts';
+import { partitionOfKey } from '../kafka/partitioning.ts';
 import type { ChaosCluster } from './cluster.ts';
 
 interface Probe {
   readonly partition: number;
   readonly sentAt: number;
   decidedAt?: number;
-}
-
-/** The partition kafkajs's default partitioner (the gateways' and workers') picks for a key. */
-export function partitionOfKey(key: string, partitions: number): number {
-  const partitioner = Partitioners.DefaultPartitioner();
-  return partitioner({
-    topic: 'any',
-    partitionMetadata: Array.from({ length: partitions }, (_, partitionId) => ({
-      partitionId,
-      leader: 0,
-      partitionErrorCode: 0,
-      replicas: [0],
-      isr: [0],
-    })),
-    message: { key, value: null },
-  });
 }
 
 /** One seat of `show` per partition (the show must have enough seats to cover them all). */

@@ -3,23 +3,11 @@
  * partition's end at the time of the call: an operator's view of a seat's history.
  */
 import { randomUUID } from 'node:crypto';
-import { type Kafka, Partitioners } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { type SeatEvent, seatKey } from '../actors/messages.ts';
 import { ERROR_CODES, HoldfastError } from '../errors.ts';
 import { decodeEvent } from './codec.ts';
-
-/** The partition kafkajs's default partitioner (murmur2, as Java's) gives a key. */
-export function partitionOfKey(topic: string, key: string, partitions: number): number {
-  const partitioner = Partitioners.DefaultPartitioner();
-  const partitionMetadata = Array.from({ length: partitions }, (_, partitionId) => ({
-    partitionId,
-    leader: 0,
-    partitionErrorCode: 0,
-    replicas: [0],
-    isr: [0],
-  }));
-  return partitioner({ topic, partitionMetadata, message: { key, value: null } });
-}
+import { partitionOfKey } from './partitioning.ts';
 
 export interface SeatHistoryOptions {
   kafka: Kafka;
@@ -35,7 +23,7 @@ export async function readSeatHistory(options: SeatHistoryOptions): Promise<Seat
   const admin = options.kafka.admin();
   await admin.connect();
   const offsets = await admin.fetchTopicOffsets(options.topic).finally(() => admin.disconnect());
-  const partition = partitionOfKey(options.topic, key, offsets.length);
+  const partition = partitionOfKey(key, offsets.length);
   const end = BigInt(offsets.find((o) => o.partition === partition)?.high ?? '0');
   const history: SeatEvent[] = [];
   if (end === 0n) return history;

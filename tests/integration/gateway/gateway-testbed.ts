@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { connect, createServer, type Socket as NetSocket, type Server } from 'node:net';
-import { Partitioners } from 'kafkajs';
 import { io, type Socket } from 'socket.io-client';
+import { seatKey } from '../../../src/actors/messages.ts';
 import {
   connectHoldfast,
   type HoldfastClient,
@@ -15,6 +15,7 @@ import {
 import { type GatewayConfig, loadGatewayConfig } from '../../../src/config/gateway.ts';
 import { secretKey, signToken } from '../../../src/gateway/auth.ts';
 import { type GatewayHandle, startGateway } from '../../../src/gateway/gateway.ts';
+import { partitionOfKey } from '../../../src/kafka/partitioning.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import { testAddresses } from '../../support/fixtures.ts';
 import { waitFor } from '../../support/wait.ts';
@@ -125,18 +126,7 @@ export class GatewayTestbed {
 
 /** The partition of a seat's key, as the producers' default partitioner picks it. */
 export function partitionOf(showId: string, seatId: string, partitions: number): number {
-  const partitioner = Partitioners.DefaultPartitioner();
-  return partitioner({
-    topic: 'any',
-    partitionMetadata: Array.from({ length: partitions }, (_, partitionId) => ({
-      partitionErrorCode: 0,
-      partitionId,
-      leader: 0,
-      replicas: [0],
-      isr: [0],
-    })),
-    message: { key: `${showId}/${seatId}`, value: null },
-  });
+  return partitionOfKey(seatKey(showId, seatId), partitions);
 }
 
 /** A TCP proxy whose target can move: a load balancer in front of gateways. */

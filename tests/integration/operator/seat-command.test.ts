@@ -5,7 +5,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { SeatHeld, ShowDefinition } from '../../../src/actors/messages.ts';
 import { currentState } from '../../../src/cli/commands/seat.ts';
-import { partitionOfKey, readSeatHistory } from '../../../src/kafka/seat-history.ts';
+import { partitionOfKey } from '../../../src/kafka/partitioning.ts';
+import { readSeatHistory } from '../../../src/kafka/seat-history.ts';
 import { WorkerTestbed } from '../../support/worker-testbed.ts';
 
 const CLI = fileURLToPath(new URL('../../../bin/holdfast.js', import.meta.url));
@@ -39,7 +40,7 @@ afterAll(async () => {
 describe('seat history', () => {
   it('finds the partition kafkajs produced the key to', async () => {
     const at = await bed.send(bed.hold(show.showId, 'A3', 'carol'));
-    expect(partitionOfKey(bed.topics.commands, `${show.showId}/A3`, 3)).toBe(at.partition);
+    expect(partitionOfKey(`${show.showId}/A3`, 3)).toBe(at.partition);
   });
 
   it("reads a seat's events in order and folds them into its current state", async () => {
