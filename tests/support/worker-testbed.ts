@@ -164,13 +164,9 @@ export class WorkerTestbed {
     seatId: string,
     userId: string,
     holdId: string,
-    commandId: string = randomUUID(),
+    commandId?: string,
   ): SeatCommand {
-    return {
-      ...this.#base(showId, seatId, userId, commandId),
-      type: 'seat.confirmationRequest',
-      holdId,
-    };
+    return this.#onHold('seat.confirmationRequest', showId, seatId, userId, holdId, commandId);
   }
 
   release(
@@ -178,13 +174,20 @@ export class WorkerTestbed {
     seatId: string,
     userId: string,
     holdId: string,
+    commandId?: string,
+  ): SeatCommand {
+    return this.#onHold('seat.releaseRequest', showId, seatId, userId, holdId, commandId);
+  }
+
+  #onHold(
+    type: 'seat.confirmationRequest' | 'seat.releaseRequest',
+    showId: string,
+    seatId: string,
+    userId: string,
+    holdId: string,
     commandId: string = randomUUID(),
   ): SeatCommand {
-    return {
-      ...this.#base(showId, seatId, userId, commandId),
-      type: 'seat.releaseRequest',
-      holdId,
-    };
+    return { ...this.#base(showId, seatId, userId, commandId), type, holdId };
   }
 
   #base(showId: string, seatId: string, userId: string, commandId: string) {

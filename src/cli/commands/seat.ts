@@ -11,45 +11,14 @@ import { createKafka } from '../../kafka/client.ts';
 import { readSeatHistory } from '../../kafka/seat-history.ts';
 import { topicNames } from '../../kafka/topics.ts';
 import { createLogger } from '../../observability/logger.ts';
+import { type StoredSeat, storedSeatOf } from '../../state/read-model.ts';
 
-export interface SeatState {
-  status: 'available' | 'held' | 'reserved';
-  version: number;
-  userId?: string;
-  holdId?: string;
-  expiresAt?: number;
-}
-
-/** The state after the newest state change (events deduplicated by id, in version order). */
-export function currentState(history: readonly SeatEvent[]): SeatState {
-  let state: SeatState = { status: 'available', version: 0 };
-  const seen = new Set<string>();
-  const changes = history
-    .filter(
-      (e) =>
-        (e.type === 'seat.held' || e.type === 'seat.reserved' || e.type === 'seat.released') &&
-        !seen.has(e.eventId) &&
-        seen.add(e.eventId),
-    )
-    .sort((a, b) => a.version - b.version);
-  for (const event of changes) {
-    if (event.type === 'seat.held')
-      state = {
-        status: 'held',
-        version: event.version,
-        userId: event.userId,
-        holdId: event.holdId,
-        expiresAt: event.expiresAt,
-      };
-    else if (event.type === 'seat.reserved')
-      state = {
-        status: 'reserved',
-        version: event.version,
-        userId: event.userId,
-        holdId: event.holdId,
-      };
-    else if (event.type === 'seat.released')
-      state = { status: 'available', version: event.version };
+/** The state after the newest state change (events deduplicated by id), as the read model stores it. */
+export function currentState(history: readonly SeatEvent[]): StoredSeat {
+  let state: StoredSeat = { status: 'available', version: 0 };
+  for (const event of history) {
+    const stored = storedSeatOf(event);
+    if (stored && stored.version > state.version) state = stored;
   }
   return state;
 }
