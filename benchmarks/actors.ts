@@ -17,12 +17,6 @@ import { ManualClock } from '../src/actors/clock.ts';
 import { decide } from '../src/actors/decide.ts';
 import { evolve } from '../src/actors/evolve.ts';
 import { holdExpiryCommand } from '../src/actors/hold-expiry.ts';
-import {
-  type SeatCommand,
-  type ShowDefinition,
-  seatIdsOf,
-  seatKey,
-} from '../src/actors/messages.ts';
 import { PartitionActors } from '../src/actors/partition-actors.ts';
 import {
   DEFAULT_SEAT_MEMORY_LIMITS,
@@ -30,6 +24,10 @@ import {
   type SeatState,
 } from '../src/actors/seat-state.ts';
 import { encodeSeat } from '../src/actors/snapshot-codec.ts';
+import { seatKey } from '../src/contract/ids.ts';
+import type { SeatCommand } from '../src/contract/kafka-records.ts';
+import { seatIdsOf } from '../src/contract/seat-layout.ts';
+import type { ShowDefinition } from '../src/contract/shows.ts';
 import { median } from './support/report.ts';
 import type { Scenario, ScenarioReport } from './support/scenario.ts';
 

@@ -11,8 +11,9 @@
 import { randomUUID } from 'node:crypto';
 import { build } from 'hdr-histogram-js';
 import type { Consumer, Kafka, Message } from 'kafkajs';
-import type { SeatCommand, ShowDefinition } from '../src/actors/messages.ts';
-import { seatIdsOf } from '../src/actors/messages.ts';
+import type { SeatCommand } from '../src/contract/kafka-records.ts';
+import { seatIdsOf } from '../src/contract/seat-layout.ts';
+import type { ShowDefinition } from '../src/contract/shows.ts';
 import { cpuSeconds, spawnMember, stopMember, waitReady } from '../src/fleet/fleet.ts';
 import { startEphemeralStack } from '../src/infra/ephemeral.ts';
 import { freePort } from '../src/infra/ports.ts';

@@ -6,7 +6,7 @@
  */
 import { build, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
 import { io, type Socket } from 'socket.io-client';
-import { seatIdsOf } from '../../src/actors/messages.ts';
+import { seatIdsOf } from '../../src/contract/seat-layout.ts';
 import { secretKey, signToken } from '../../src/gateway/auth.ts';
 import type { FromLoad, LoadPlan, ShowRef, Step, StepResult, ToLoad } from './load-protocol.ts';
 import { type CodeCounts, classify } from './outcomes.ts';

@@ -10,7 +10,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { ShowDefinition } from '../../src/actors/messages.ts';
+import type { ShowDefinition } from '../../src/contract/shows.ts';
 import {
   cpuSeconds,
   type FleetMember,

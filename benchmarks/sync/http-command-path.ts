@@ -6,7 +6,7 @@
  * acks) is unchanged.
  */
 import { Agent, request } from 'node:http';
-import { isStateChange, type SeatCommand } from '../../src/actors/messages.ts';
+import { isStateChange, type SeatCommand } from '../../src/contract/kafka-records.ts';
 import type { EventSink } from '../../src/gateway/events-consumer.ts';
 import type { CommandPath } from '../../src/gateway/gateway.ts';
 import { seatView, storedSeatOf } from '../../src/state/read-model.ts';

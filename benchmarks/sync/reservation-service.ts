@@ -15,12 +15,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Redis } from 'ioredis';
 import {
-  type RejectionReason,
   type SeatCommand,
   SeatCommandSchema,
   type SeatEvent,
-  type ShowDefinition,
-} from '../../src/actors/messages.ts';
+} from '../../src/contract/kafka-records.ts';
+import type { RejectionReason } from '../../src/contract/refusals.ts';
+import type { ShowDefinition } from '../../src/contract/shows.ts';
 import type { Logger } from '../../src/observability/logger.ts';
 import { RedisReadModel } from '../../src/state/read-model-redis.ts';
 

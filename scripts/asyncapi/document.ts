@@ -3,19 +3,16 @@
  * groups from src/kafka/topics.ts, record types and schemas from src/actors/messages.ts, the
  * Socket.IO events, error codes and shapes from src/gateway/. Only the prose lives here.
  */
-import {
-  COMMAND_TYPES,
-  type CommandType,
-  EVENT_TYPES,
-  ID_PATTERN,
-  SEAT_ID_PATTERN,
-} from '../../src/actors/messages.ts';
+
 import { kafkaShape, parseEnv } from '../../src/config/env.ts';
+import { ID_PATTERN, SEAT_ID_PATTERN } from '../../src/contract/ids.ts';
 import {
-  CLIENT_EVENTS,
-  type ClientEventName,
-  ERROR_CODES_PUBLIC,
-} from '../../src/gateway/contract.ts';
+  SEAT_COMMAND_TYPES,
+  SEAT_EVENT_TYPES,
+  type SeatCommandType,
+} from '../../src/contract/kafka-records.ts';
+import { PUBLIC_ERROR_CODES } from '../../src/contract/refusals.ts';
+import { CLIENT_EVENTS, type ClientEventName } from '../../src/contract/socket-events.ts';
 import { SHOW_RECORD_TYPE, TYPE_HEADER } from '../../src/kafka/codec.ts';
 import { groupNames, type TopicSpec, topicNames, topicSpecs } from '../../src/kafka/topics.ts';
 import {
@@ -98,7 +95,7 @@ function kafkaMessage(
   };
 }
 
-const COMMAND_SUMMARIES: Record<CommandType, string> = {
+const COMMAND_SUMMARIES: Record<SeatCommandType, string> = {
   'seat.holdRequest': 'A user asks to hold a seat (from a gateway).',
   'seat.confirmationRequest': 'The holder asks to turn a hold into a reservation.',
   'seat.releaseRequest': 'The holder gives a hold back.',
@@ -106,7 +103,7 @@ const COMMAND_SUMMARIES: Record<CommandType, string> = {
     "A worker's timer says a hold reached its expiry; decided in log order like any command.",
 };
 
-const EVENT_SUMMARIES: Record<(typeof EVENT_TYPES)[number], string> = {
+const EVENT_SUMMARIES: Record<(typeof SEAT_EVENT_TYPES)[number], string> = {
   'seat.held': 'The seat is held; `holdId` is this event id, `expiresAt` the log-time deadline.',
   'seat.reserved': 'The hold became a reservation: final.',
   'seat.released': 'The seat is available again, by its holder (`released`) or by expiry.',
@@ -151,7 +148,7 @@ function kafkaChannels(partitions: number) {
         '"now" for the decision. Retained forever. The partition count (HOLDFAST_PARTITIONS, ' +
         `default ${partitions}) is fixed at creation and caps the number of busy workers.`,
       servers: [ref('#/servers/kafka')],
-      messages: byType(COMMAND_TYPES, ''),
+      messages: byType(SEAT_COMMAND_TYPES, ''),
       bindings: binding(topics.commands),
     },
     seatEvents: {
@@ -161,7 +158,7 @@ function kafkaChannels(partitions: number) {
         'Domain events and repeat answers, same key and partition count as seat-commands. ' +
         'Each carries the commandId, correlationId and replyTo of its command. Retained forever.',
       servers: [ref('#/servers/kafka')],
-      messages: byType(EVENT_TYPES, ''),
+      messages: byType(SEAT_EVENT_TYPES, ''),
       bindings: binding(topics.events),
     },
     deadLetters: {
@@ -294,14 +291,14 @@ function operations() {
         'Consumer group of the reservation workers: one live actor per seat; scale up to the ' +
         'partition count.',
       channel: ref('#/channels/seatCommands'),
-      messages: msgs('seatCommands', COMMAND_TYPES),
+      messages: msgs('seatCommands', SEAT_COMMAND_TYPES),
       bindings: group(reservation),
     },
     publishSeatEvents: {
       action: 'send',
       title: 'Workers publish decisions',
       channel: ref('#/channels/seatEvents'),
-      messages: msgs('seatEvents', EVENT_TYPES),
+      messages: msgs('seatEvents', SEAT_EVENT_TYPES),
     },
     consumeSeatEvents: {
       action: 'receive',
@@ -310,7 +307,7 @@ function operations() {
         'Consumer group of the gateways: write the read model, broadcast seat:changed, hand the ' +
         'decision to the gateway named in replyTo.',
       channel: ref('#/channels/seatEvents'),
-      messages: msgs('seatEvents', EVENT_TYPES),
+      messages: msgs('seatEvents', SEAT_EVENT_TYPES),
       bindings: group(gateway),
     },
     deadLetterCommand: {
@@ -363,7 +360,7 @@ function operations() {
 
 function messages() {
   const out: Record<string, unknown> = {};
-  for (const type of COMMAND_TYPES) {
+  for (const type of SEAT_COMMAND_TYPES) {
     out[type] = kafkaMessage(
       type,
       COMMAND_SCHEMAS[type].name,
@@ -371,7 +368,7 @@ function messages() {
       SEAT_KEY_SCHEMA,
     );
   }
-  for (const type of EVENT_TYPES) {
+  for (const type of SEAT_EVENT_TYPES) {
     out[type] = kafkaMessage(
       type,
       EVENT_SCHEMAS[type].name,
@@ -431,7 +428,7 @@ export function buildAsyncApiDocument(options: DocumentOptions): Record<string, 
         `Kafka record has a \`${TYPE_HEADER}\` header and a JSON body validated by one schema. ` +
         'Topic and group names take the deployment prefix HOLDFAST_KAFKA_PREFIX (default none). ' +
         'Refusal codes: ' +
-        `${ERROR_CODES_PUBLIC.join(', ')}. Times are epoch milliseconds of broker log time.`,
+        `${PUBLIC_ERROR_CODES.join(', ')}. Times are epoch milliseconds of broker log time.`,
     },
     defaultContentType: 'application/json',
     servers: {

@@ -1,28 +1,34 @@
 /**
- * The JSON Schemas of asyncapi.yaml, each generated from the code's own zod schema: the wire
- * contract (src/actors/messages.ts), the client payloads (src/gateway/validation.ts) and the
- * gateway's answers (socket-schemas.ts, pinned to src/gateway/contract.ts by the type checker).
+ * The JSON Schemas of asyncapi.yaml, each generated from the zod schema in src/contract/ that
+ * the code itself validates with or derives its types from: Kafka records, show definitions,
+ * client payloads, acks, broadcasts and the handshake refusal.
  */
 import { z } from 'zod';
 import {
-  COMMAND_TYPES,
-  type CommandType,
   ConfirmationRequestSchema,
   DecisionRepeatedSchema,
-  EVENT_TYPES,
-  type EventType,
   HoldExpirySchema,
   HoldRequestSchema,
   ReleaseRequestSchema,
+  SEAT_COMMAND_TYPES,
+  SEAT_EVENT_TYPES,
+  type SeatCommandType,
+  type SeatEventType,
   SeatHeldSchema,
   SeatRejectedSchema,
   SeatReleasedSchema,
   SeatReservedSchema,
-  ShowDefinitionSchema,
-} from '../../src/actors/messages.ts';
-import { CLIENT_EVENTS, type ClientEventName } from '../../src/gateway/contract.ts';
-import { CLIENT_PAYLOAD_SCHEMAS } from '../../src/gateway/validation.ts';
-import { ACK_SCHEMAS, BROADCAST_SCHEMAS, HandshakeErrorSchema } from './socket-schemas.ts';
+} from '../../src/contract/kafka-records.ts';
+import { ShowDefinitionSchema } from '../../src/contract/shows.ts';
+import {
+  ACK_SCHEMAS,
+  BROADCAST_SCHEMAS,
+  type BroadcastEventName,
+  CLIENT_EVENTS,
+  CLIENT_PAYLOAD_SCHEMAS,
+  type ClientEventName,
+  HandshakeErrorSchema,
+} from '../../src/contract/socket-events.ts';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -36,14 +42,14 @@ export function jsonSchemaOf(schema: z.ZodType): JsonSchema {
 }
 
 /** `seat.holdRequest` → `HoldRequest`: the component name of each record type. */
-export const COMMAND_SCHEMAS: Record<CommandType, { name: string; schema: z.ZodType }> = {
+export const COMMAND_SCHEMAS: Record<SeatCommandType, { name: string; schema: z.ZodType }> = {
   'seat.holdRequest': { name: 'HoldRequest', schema: HoldRequestSchema },
   'seat.confirmationRequest': { name: 'ConfirmationRequest', schema: ConfirmationRequestSchema },
   'seat.releaseRequest': { name: 'ReleaseRequest', schema: ReleaseRequestSchema },
   'seat.holdExpiry': { name: 'HoldExpiry', schema: HoldExpirySchema },
 };
 
-export const EVENT_SCHEMAS: Record<EventType, { name: string; schema: z.ZodType }> = {
+export const EVENT_SCHEMAS: Record<SeatEventType, { name: string; schema: z.ZodType }> = {
   'seat.held': { name: 'SeatHeld', schema: SeatHeldSchema },
   'seat.reserved': { name: 'SeatReserved', schema: SeatReservedSchema },
   'seat.released': { name: 'SeatReleased', schema: SeatReleasedSchema },
@@ -61,19 +67,18 @@ export function socketEventName(event: string): string {
 
 export const payloadSchemaName = (event: ClientEventName) => `${socketEventName(event)}Payload`;
 export const ackSchemaName = (event: ClientEventName) => `${socketEventName(event)}Ack`;
-export const broadcastSchemaName = (event: keyof typeof BROADCAST_SCHEMAS) =>
-  socketEventName(event);
+export const broadcastSchemaName = (event: BroadcastEventName) => socketEventName(event);
 export const SHOW_SCHEMA_NAME = 'ShowDefinition';
 export const HANDSHAKE_SCHEMA_NAME = 'HandshakeError';
 
 /** Every schema of `components.schemas`, by name, in document order. */
 export function contractSchemas(): Record<string, JsonSchema> {
   const schemas: Record<string, JsonSchema> = {};
-  for (const type of COMMAND_TYPES) {
+  for (const type of SEAT_COMMAND_TYPES) {
     const { name, schema } = COMMAND_SCHEMAS[type];
     schemas[name] = jsonSchemaOf(schema);
   }
-  for (const type of EVENT_TYPES) {
+  for (const type of SEAT_EVENT_TYPES) {
     const { name, schema } = EVENT_SCHEMAS[type];
     schemas[name] = jsonSchemaOf(schema);
   }
@@ -82,7 +87,7 @@ export function contractSchemas(): Record<string, JsonSchema> {
     schemas[payloadSchemaName(event)] = jsonSchemaOf(CLIENT_PAYLOAD_SCHEMAS[event]);
     schemas[ackSchemaName(event)] = jsonSchemaOf(ACK_SCHEMAS[event]);
   }
-  for (const event of Object.keys(BROADCAST_SCHEMAS) as (keyof typeof BROADCAST_SCHEMAS)[]) {
+  for (const event of Object.keys(BROADCAST_SCHEMAS) as BroadcastEventName[]) {
     schemas[broadcastSchemaName(event)] = jsonSchemaOf(BROADCAST_SCHEMAS[event]);
   }
   schemas[HANDSHAKE_SCHEMA_NAME] = jsonSchemaOf(HandshakeErrorSchema);

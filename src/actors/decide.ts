@@ -8,13 +8,13 @@ import type {
   Decision,
   HoldExpiry,
   HoldRequest,
-  RejectionReason,
   ReleaseRequest,
   SeatCommand,
   SeatEvent,
-  ShowDefinition,
-} from './messages.ts';
-import { isSeatOfShow } from './seat-layout.ts';
+} from '../contract/kafka-records.ts';
+import type { RejectionReason } from '../contract/refusals.ts';
+import { isSeatOfShow } from '../contract/seat-layout.ts';
+import type { ShowDefinition } from '../contract/shows.ts';
 import { holdEnding, rememberedDecision } from './seat-memory.ts';
 import type { HeldSeat, SeatMemoryLimits, SeatState } from './seat-state.ts';
 

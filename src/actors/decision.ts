@@ -1,7 +1,7 @@
 /**
  * The decision an event stands for: what a repeated command is answered with (DESIGN §3.11).
  */
-import type { Decision, SeatEvent } from './messages.ts';
+import type { Decision, SeatEvent } from '../contract/kafka-records.ts';
 
 /**
  * The decision that a user command's event records, or `undefined` for an event that is no

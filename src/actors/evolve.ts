@@ -3,8 +3,9 @@
  * synchronous. State changes set the event's version; refusals and repeats change only the
  * dedupe memory (a repeat answered from that memory changes nothing at all).
  */
+
+import type { SeatEvent } from '../contract/kafka-records.ts';
 import { decisionOf } from './decision.ts';
-import type { SeatEvent } from './messages.ts';
 import { rememberDecision, rememberEndedHold, rememberedDecision } from './seat-memory.ts';
 import {
   type SeatMemory,

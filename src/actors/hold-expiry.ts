@@ -3,7 +3,7 @@
  * never state changes. Its ids derive from the hold, so a timer that fires twice (after a
  * restart or a retry) produces the same command again, and the second is a no-op.
  */
-import type { HoldExpiry } from './messages.ts';
+import type { HoldExpiry } from '../contract/kafka-records.ts';
 
 /** The hold a timer expires. */
 export interface HoldDeadline {

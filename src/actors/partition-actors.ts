@@ -7,18 +7,15 @@
  * its end, so operations on one seat never interleave and per-seat order is the log's order:
  * the mailbox of each actor is the partition's record stream itself.
  */
+
+import { seatKey } from '../contract/ids.ts';
+import type { HoldExpiry, SeatCommand, SeatEvent } from '../contract/kafka-records.ts';
+import { isSeatOfShow } from '../contract/seat-layout.ts';
+import type { ShowDefinition } from '../contract/shows.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { decide } from './decide.ts';
 import { evolve } from './evolve.ts';
 import { type HoldDeadline, holdExpiryCommand } from './hold-expiry.ts';
-import {
-  type HoldExpiry,
-  type SeatCommand,
-  type SeatEvent,
-  type ShowDefinition,
-  seatKey,
-} from './messages.ts';
-import { isSeatOfShow } from './seat-layout.ts';
 import { pruneMemory } from './seat-memory.ts';
 import {
   INITIAL_SEAT_STATE,

@@ -5,7 +5,7 @@
  *
  * Lookups check the window themselves, so when pruning happens never changes a decision.
  */
-import type { Decision } from './messages.ts';
+import type { Decision } from '../contract/kafka-records.ts';
 import type { HoldEnding, RememberedDecision, SeatMemory, SeatMemoryLimits } from './seat-state.ts';
 
 /** A 31-bit FNV-1a hash of `(userId, commandId)`: the dedupe memory's index key. */

@@ -2,7 +2,7 @@
  * The state of one seat as its actor holds it: an immutable value that only `evolve`
  * turns into the next one. DESIGN §3.5–3.6 and §3.10–3.11.
  */
-import type { Decision } from './messages.ts';
+import type { Decision } from '../contract/kafka-records.ts';
 
 /** How a hold that is no longer current came to an end. */
 export type HoldEnding = 'expired' | 'released';

@@ -12,8 +12,9 @@
  *         | ['l', eventId, version, holdId, 'r' | 'x'] | ['j', eventId, version, reason]
  * ```
  */
-import { ERROR_CODES, HoldfastError } from '../errors.ts';
-import { type Decision, REJECTION_REASONS, type RejectionReason } from './messages.ts';
+import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
+import type { Decision } from '../contract/kafka-records.ts';
+import { REJECTION_REASONS, type RejectionReason } from '../contract/refusals.ts';
 import { indexDecisions } from './seat-memory.ts';
 import type {
   EndedHold,

@@ -6,7 +6,7 @@
  * another gateway. Every call goes into the history.
  */
 import { connectHoldfast, type HoldfastClient } from '../client/index.ts';
-import type { CommandAck } from '../gateway/contract.ts';
+import type { CommandAck } from '../contract/socket-events.ts';
 import type { History, Operation, OperationKind } from './history.ts';
 import type { Rng } from './rng.ts';
 

@@ -7,9 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Kafka } from 'kafkajs';
-import type { ShowDefinition } from '../actors/messages.ts';
 import type { Env } from '../config/env.ts';
-import { ERROR_CODES, HoldfastError } from '../errors.ts';
+import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
+import type { ShowDefinition } from '../contract/shows.ts';
 import { type FleetMember, spawnMember, stopMember, waitReady } from '../fleet/fleet.ts';
 import { type EphemeralStack, startEphemeralStack } from '../infra/ephemeral.ts';
 import type { LocalKafka } from '../infra/kafka-local.ts';

@@ -7,7 +7,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type Consumer, Partitioners, type Producer } from 'kafkajs';
-import { type ShowDefinition, seatIdsOf, seatKey } from '../actors/messages.ts';
+import { seatKey } from '../contract/ids.ts';
+import { seatIdsOf } from '../contract/seat-layout.ts';
+import type { ShowDefinition } from '../contract/shows.ts';
 import { decodeEvent, encodeCommand } from '../kafka/codec.ts';
 import { partitionOfKey } from '../kafka/partitioning.ts';
 import type { ChaosCluster } from './cluster.ts';

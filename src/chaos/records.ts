@@ -2,7 +2,8 @@
  * What the checker reads besides the history: the decoded `seat-commands` and `seat-events`
  * logs with their positions, and the read model as Redis held it at the end of the run.
  */
-import type { SeatCommand, SeatEvent, ShowDefinition } from '../actors/messages.ts';
+import type { SeatCommand, SeatEvent } from '../contract/kafka-records.ts';
+import type { ShowDefinition } from '../contract/shows.ts';
 import type { StoredSeat } from '../state/read-model.ts';
 
 export interface LoggedCommand {

@@ -3,7 +3,7 @@
  * module under `commands/` and is registered here.
  */
 import { Command, CommanderError } from 'commander';
-import { isHoldfastError } from '../errors.ts';
+import { isHoldfastError } from '../contract/errors.ts';
 import { registerCommands } from './commands/index.ts';
 
 const program = new Command()

@@ -13,6 +13,8 @@
  * ```
  */
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import type { Refusal } from '../contract/refusals.ts';
+import type { MySeat, SeatChanged, SeatView, ShowStats } from '../contract/seat-views.ts';
 import type {
   ClientToServerEvents,
   CommandAck,
@@ -21,17 +23,36 @@ import type {
   HoldAck,
   JoinAck,
   LeaveAck,
-  MySeat,
-  Refusal,
   ReleaseAck,
-  SeatChanged,
-  SeatView,
   ServerToClientEvents,
-  ShowStats,
-} from '../gateway/contract.ts';
+} from '../contract/socket-events.ts';
 import { LocalSeatMap } from './seat-map.ts';
 
-export type * from '../gateway/contract.ts';
+export type { PublicErrorCode, Refusal, RejectionReason } from '../contract/refusals.ts';
+export type {
+  MySeat,
+  SeatChanged,
+  SeatStatus,
+  SeatView,
+  ShowStats,
+} from '../contract/seat-views.ts';
+export type {
+  ClientEventName,
+  ClientToServerEvents,
+  CommandAck,
+  ConfirmAck,
+  ConfirmPayload,
+  HandshakeErrorData,
+  HoldAck,
+  HoldPayload,
+  JoinAck,
+  JoinPayload,
+  LeaveAck,
+  LeavePayload,
+  ReleaseAck,
+  ReleasePayload,
+  ServerToClientEvents,
+} from '../contract/socket-events.ts';
 export { LocalSeatMap } from './seat-map.ts';
 
 export interface HoldfastClientOptions {

@@ -3,7 +3,7 @@
  * is newer than the one held (DESIGN §4), so late or repeated broadcasts and a join that
  * raced a change never move a seat back.
  */
-import type { SeatView, ShowStats } from '../gateway/contract.ts';
+import type { SeatView, ShowStats } from '../contract/seat-views.ts';
 
 export class LocalSeatMap {
   readonly #seats = new Map<string, SeatView>();

@@ -4,7 +4,7 @@
  * the `HOLDFAST_` prefix except the conventional `PORT`, `KAFKA_BROKERS` and `REDIS_URL`.
  */
 import { z } from 'zod';
-import { ERROR_CODES, HoldfastError } from '../errors.ts';
+import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 

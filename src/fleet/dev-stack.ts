@@ -8,7 +8,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ShowDefinition } from '../actors/messages.ts';
+import type { ShowDefinition } from '../contract/shows.ts';
 import { ensureTopics } from '../kafka/admin.ts';
 import { createKafka } from '../kafka/client.ts';
 import { ShowCatalog } from '../kafka/show-catalog.ts';

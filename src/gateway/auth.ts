@@ -5,8 +5,8 @@
  * `data.code` is `UNAUTHENTICATED`.
  */
 import { errors, jwtVerify, SignJWT } from 'jose';
-import { UserIdSchema } from '../actors/messages.ts';
-import type { HandshakeErrorData } from './contract.ts';
+import { UserIdSchema } from '../contract/ids.ts';
+import type { HandshakeErrorData } from '../contract/socket-events.ts';
 
 /** Leeway on `exp` / `nbf`, in seconds. */
 export const CLOCK_TOLERANCE_S = 5;

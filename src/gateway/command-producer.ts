@@ -7,7 +7,7 @@
  * OUT_OF_ORDER_SEQUENCE_NUMBER for good.
  */
 import { type Kafka, Partitioners, type Producer } from 'kafkajs';
-import type { SeatCommand } from '../actors/messages.ts';
+import type { SeatCommand } from '../contract/kafka-records.ts';
 import { encodeCommand } from '../kafka/codec.ts';
 import { chunkRecords } from '../kafka/producer.ts';
 import type { Logger } from '../observability/logger.ts';

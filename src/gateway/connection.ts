@@ -6,22 +6,22 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io';
-import type { SeatCommand, SeatEvent } from '../actors/messages.ts';
-import type { ShowLookup } from '../kafka/show-catalog.ts';
-import type { Logger } from '../observability/logger.ts';
-import { type ReadModel, viewFor } from '../state/read-model.ts';
+import type { ClientCommandType, SeatCommand } from '../contract/kafka-records.ts';
+import type { PublicErrorCode, Refusal } from '../contract/refusals.ts';
 import {
   CLIENT_EVENTS,
   type ClientEventName,
+  COMMAND_TYPE_OF_EVENT,
   type CommandAck,
   type ConfirmPayload,
   type HoldPayload,
+  type InterServerEvents,
   type JoinAck,
-  type PublicErrorCode,
-  type Refusal,
   type ServerToClientEvents,
-} from './contract.ts';
-import type { ClientCommandType } from './decisions.ts';
+} from '../contract/socket-events.ts';
+import type { ShowLookup } from '../kafka/show-catalog.ts';
+import type { Logger } from '../observability/logger.ts';
+import { type ReadModel, viewFor } from '../state/read-model.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import type { PendingAcks } from './pending-acks.ts';
 import { RateLimiter, type RateLimitOptions } from './rate-limiter.ts';
@@ -29,12 +29,6 @@ import { checkPayload } from './validation.ts';
 
 /** Server-side view of client events: payloads arrive unchecked. */
 export type RawClientEvents = Record<ClientEventName, (...args: unknown[]) => void>;
-
-/** Server ↔ server messages through the adapter, tagged by event name. */
-export interface InterServerEvents {
-  /** A decision for the gateway named in its `replyTo`; every other gateway ignores it. */
-  'seat:decision': (event: SeatEvent) => void;
-}
 
 export interface SocketData {
   userId: string;
@@ -69,12 +63,6 @@ export function showRoom(showId: string): string {
 function refusal(code: PublicErrorCode, message: string): Refusal {
   return { ok: false, error: { code, message } };
 }
-
-const COMMAND_TYPES: Record<'seat:hold' | 'seat:confirm' | 'seat:release', ClientCommandType> = {
-  'seat:hold': 'seat.holdRequest',
-  'seat:confirm': 'seat.confirmationRequest',
-  'seat:release': 'seat.releaseRequest',
-};
 
 export function attachConnection(socket: GatewaySocket, ctx: ConnectionContext): void {
   const limiter = new RateLimiter(ctx.rateLimit);
@@ -152,7 +140,12 @@ export function attachConnection(socket: GatewaySocket, ctx: ConnectionContext):
         if (!ctx.accepting()) {
           return answer(refusal('UNAVAILABLE', 'this gateway is shutting down; reconnect'));
         }
-        const command = buildCommand(COMMAND_TYPES[event], checked.value, userId, ctx.gatewayId);
+        const command = buildCommand(
+          COMMAND_TYPE_OF_EVENT[event],
+          checked.value,
+          userId,
+          ctx.gatewayId,
+        );
         const started = process.hrtime.bigint();
         const log = logger.child({ correlationId: command.correlationId });
         ctx.pending.add(command.correlationId, command.type as ClientCommandType, (ack) => {

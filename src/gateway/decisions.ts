@@ -4,14 +4,10 @@
  * grants the new one): only the event that decides the command answers it. A repeat
  * (`seat.decisionRepeated`) answers exactly as the original decision did.
  */
-import type { Decision, RejectionReason, SeatEvent } from '../actors/messages.ts';
-import type { CommandAck, SeatView } from './contract.ts';
-
-/** The client commands a gateway sends and waits on. */
-export type ClientCommandType =
-  | 'seat.holdRequest'
-  | 'seat.confirmationRequest'
-  | 'seat.releaseRequest';
+import type { ClientCommandType, Decision, SeatEvent } from '../contract/kafka-records.ts';
+import { rejection } from '../contract/refusals.ts';
+import type { SeatView } from '../contract/seat-views.ts';
+import type { CommandAck } from '../contract/socket-events.ts';
 
 function seat(
   event: SeatEvent,
@@ -22,18 +18,6 @@ function seat(
   const view: SeatView = { showId: event.showId, seatId: event.seatId, status, version };
   if (expiresAt !== undefined) view.expiresAt = expiresAt;
   return view;
-}
-
-const MESSAGES: Record<RejectionReason, string> = {
-  SEAT_TAKEN: 'the seat is held or reserved by someone else',
-  NOT_HOLDER: 'that hold is not yours or not current',
-  HOLD_EXPIRED: 'the hold expired',
-  UNKNOWN_SHOW: 'no such show',
-  UNKNOWN_SEAT: 'no such seat in this show',
-};
-
-function refusal(code: RejectionReason): CommandAck {
-  return { ok: false, error: { code, message: MESSAGES[code] } };
 }
 
 /** The ack a decision gives to a command of `type`, or undefined if it does not answer it. */
@@ -62,9 +46,9 @@ function fromDecision(
       }
       // A live expiry is a side effect the decision's own answer follows; a repeated one
       // means the release found its hold already expired.
-      return repeated ? refusal('HOLD_EXPIRED') : undefined;
+      return repeated ? rejection('HOLD_EXPIRED') : undefined;
     case 'rejected':
-      return refusal(decision.reason);
+      return rejection(decision.reason);
   }
 }
 
@@ -98,7 +82,7 @@ export function ackFor(type: ClientCommandType, event: SeatEvent): CommandAck | 
         false,
       );
     case 'seat.rejected':
-      return refusal(event.reason);
+      return rejection(event.reason);
     case 'seat.decisionRepeated':
       return fromDecision(type, event, event.decision, true);
   }

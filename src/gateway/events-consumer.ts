@@ -13,12 +13,12 @@
  * listener pauses the new partitions, loads where each starts, seeks and resumes.
  */
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { isStateChange, type SeatEvent } from '../actors/messages.ts';
+import { isStateChange, type SeatEvent } from '../contract/kafka-records.ts';
+import type { SeatChanged } from '../contract/seat-views.ts';
 import { decodeEvent } from '../kafka/codec.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { ReadModel } from '../state/read-model.ts';
 import { seatView, storedSeatOf } from '../state/read-model.ts';
-import type { SeatChanged } from './contract.ts';
 
 /** What the consumer does with a record once the read model has it. */
 export interface EventSink {

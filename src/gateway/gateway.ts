@@ -9,9 +9,14 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
 import type { Admin, Kafka } from 'kafkajs';
 import { Server } from 'socket.io';
-import type { SeatCommand, SeatEvent } from '../actors/messages.ts';
 import type { GatewayConfig } from '../config/gateway.ts';
-import { ERROR_CODES, HoldfastError } from '../errors.ts';
+import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
+import type { SeatCommand, SeatEvent } from '../contract/kafka-records.ts';
+import {
+  type InterServerEvents,
+  MAX_MESSAGE_BYTES,
+  type ServerToClientEvents,
+} from '../contract/socket-events.ts';
 import { ensureTopics } from '../kafka/admin.ts';
 import { createKafka } from '../kafka/client.ts';
 import { ShowCatalog } from '../kafka/show-catalog.ts';
@@ -21,14 +26,7 @@ import { RedisReadModel } from '../state/read-model-redis.ts';
 import { createRedis } from '../state/redis.ts';
 import { secretKey, UnauthenticatedError, verifyToken } from './auth.ts';
 import { CommandProducer } from './command-producer.ts';
-import {
-  attachConnection,
-  type InterServerEvents,
-  type RawClientEvents,
-  type SocketData,
-  showRoom,
-} from './connection.ts';
-import { MAX_MESSAGE_BYTES, type ServerToClientEvents } from './contract.ts';
+import { attachConnection, type RawClientEvents, type SocketData, showRoom } from './connection.ts';
 import { type EventSink, EventsConsumer } from './events-consumer.ts';
 import { handleHttp } from './http-routes.ts';
 import { createGatewayMetrics } from './metrics.ts';

@@ -4,7 +4,7 @@
  * page (`GET /`, `/app.js`, `/app.css`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ShowIdSchema } from '../actors/messages.ts';
+import { ShowIdSchema } from '../contract/ids.ts';
 import type { ShowLookup } from '../kafka/show-catalog.ts';
 import { type HealthHandlers, handleHealthRoute } from '../observability/health-http.ts';
 import type { ReadModel } from '../state/read-model.ts';

@@ -4,9 +4,9 @@
  * unknown: the client resyncs and retries with the same `commandId`), or with whatever the
  * gateway settles it with (`UNAVAILABLE` when the command could not be produced).
  */
-import type { SeatEvent } from '../actors/messages.ts';
-import type { CommandAck } from './contract.ts';
-import { ackFor, type ClientCommandType } from './decisions.ts';
+import type { ClientCommandType, SeatEvent } from '../contract/kafka-records.ts';
+import type { CommandAck } from '../contract/socket-events.ts';
+import { ackFor } from './decisions.ts';
 
 interface Waiting {
   type: ClientCommandType;

@@ -4,7 +4,7 @@
  * process that just created its topics waits here until every topic answers.
  */
 import type { Admin } from 'kafkajs';
-import { ERROR_CODES, HoldfastError } from '../errors.ts';
+import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
 
 export async function waitForTopicOffsets(
   admin: Admin,

@@ -1,55 +1,20 @@
 /**
- * Payload checks of DESIGN §4, pure: shape first (anything malformed is `INVALID_PAYLOAD`),
- * then existence against the known shows (a well-formed id that names nothing is
+ * Payload checks, pure: shape first (anything malformed is `INVALID_PAYLOAD`), then
+ * existence against the known shows (a well-formed id that names nothing is
  * `UNKNOWN_SHOW` / `UNKNOWN_SEAT`). Business rules are the worker's, never checked here.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { PublicErrorCode } from '../contract/refusals.ts';
+import { isSeatOfShow } from '../contract/seat-layout.ts';
+import type { ShowDefinition } from '../contract/shows.ts';
 import {
-  CommandIdSchema,
-  HoldIdSchema,
-  SeatIdSchema,
-  type ShowDefinition,
-  ShowIdSchema,
-  showHasSeat,
-} from '../actors/messages.ts';
-import type {
-  ClientEventName,
-  ConfirmPayload,
-  HoldPayload,
-  JoinPayload,
-  PublicErrorCode,
-} from './contract.ts';
+  CLIENT_PAYLOAD_SCHEMAS,
+  type ClientEventName,
+  type PayloadOf,
+} from '../contract/socket-events.ts';
 
-const ShowPayloadSchema = z.strictObject({ showId: ShowIdSchema });
-const HoldPayloadSchema = z.strictObject({
-  showId: ShowIdSchema,
-  seatId: SeatIdSchema,
-  commandId: CommandIdSchema.optional(),
-});
-const HoldActionPayloadSchema = z.strictObject({
-  showId: ShowIdSchema,
-  seatId: SeatIdSchema,
-  holdId: HoldIdSchema,
-  commandId: CommandIdSchema.optional(),
-});
-
-export interface PayloadByEvent {
-  'show:join': JoinPayload;
-  'show:leave': JoinPayload;
-  'seat:hold': HoldPayload;
-  'seat:confirm': ConfirmPayload;
-  'seat:release': ConfirmPayload;
-}
-
-const SCHEMAS: { [E in ClientEventName]: z.ZodType<PayloadByEvent[E]> } = {
-  'show:join': ShowPayloadSchema,
-  'show:leave': ShowPayloadSchema,
-  'seat:hold': HoldPayloadSchema,
-  'seat:confirm': HoldActionPayloadSchema,
-  'seat:release': HoldActionPayloadSchema,
-};
-/** The payload schema of each client event (asyncapi.yaml is generated from these). */
-export const CLIENT_PAYLOAD_SCHEMAS = SCHEMAS;
+/** The same schemas, typed so that indexing by a generic event keeps its payload type. */
+const SCHEMAS: { [E in ClientEventName]: z.ZodType<PayloadOf<E>> } = CLIENT_PAYLOAD_SCHEMAS;
 
 export type Checked<T> =
   | { ok: true; value: T; show: ShowDefinition }
@@ -71,7 +36,7 @@ export function checkPayload<E extends ClientEventName>(
   event: E,
   payload: unknown,
   lookup: (showId: string) => ShowDefinition | undefined,
-): Checked<PayloadByEvent[E]> {
+): Checked<PayloadOf<E>> {
   const parsed = SCHEMAS[event].safeParse(payload);
   if (!parsed.success) {
     return { ok: false, code: 'INVALID_PAYLOAD', message: describe(parsed.error) };
@@ -81,7 +46,7 @@ export function checkPayload<E extends ClientEventName>(
   if (!show) {
     return { ok: false, code: 'UNKNOWN_SHOW', message: `no show ${value.showId}` };
   }
-  if ('seatId' in value && !showHasSeat(show, value.seatId)) {
+  if ('seatId' in value && !isSeatOfShow(show, value.seatId)) {
     return {
       ok: false,
       code: 'UNKNOWN_SEAT',

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ERROR_CODES, HoldfastError } from '../errors.ts';
+import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
 
 /** The broker version every local stack runs: one line, so an upgrade is one change. */
 export const KAFKA_VERSION = '4.1.2';

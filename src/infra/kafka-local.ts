@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { ERROR_CODES, HoldfastError } from '../errors.ts';
+import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
 import { freePort, LOOPBACK, reusablePort } from './ports.ts';
 import { isOurProcess, kill, readPidFile, spawnDetached, terminate } from './processes.ts';
 import { kafkaAnswers, waitUntilReady } from './readiness.ts';

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ERROR_CODES, HoldfastError } from '../errors.ts';
+import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
 
 /** How long a SIGTERM may take before SIGKILL follows. */
 export const STOP_GRACE_MS = 20_000;

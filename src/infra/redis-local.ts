@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ERROR_CODES, HoldfastError } from '../errors.ts';
+import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
 import { LOOPBACK, reusablePort } from './ports.ts';
 import { isOurProcess, kill, readPidFile, spawnDetached, terminate } from './processes.ts';
 import { redisAnswers, waitUntilReady } from './readiness.ts';

@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ERROR_CODES, HoldfastError } from '../errors.ts';
+import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
 import { attachLocalKafka } from './kafka-local.ts';
 import { provisionStack, type ServiceState } from './provision.ts';
 import { kafkaAnswers, redisAnswers } from './readiness.ts';

@@ -5,7 +5,7 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { ERROR_CODES, HoldfastError } from '../errors.ts';
+import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
 
 export type LocalTool = 'java' | 'mvn' | 'redis-server';
 

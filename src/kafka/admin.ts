@@ -6,7 +6,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import kafkajs, { type Admin, type Kafka } from 'kafkajs';
-import { ERROR_CODES, HoldfastError } from '../errors.ts';
+import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
 import type { TopicSpec } from './topics.ts';
 
 // kafkajs is CommonJS and Node's ESM loader cannot see these named exports: take them from the default.

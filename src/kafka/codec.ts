@@ -4,15 +4,14 @@
  * value (`{ ok: false, reason }`) for the caller to dead-letter, never an exception.
  */
 import type { ZodType } from 'zod';
+import { seatKey } from '../contract/ids.ts';
 import {
   type SeatCommand,
   SeatCommandSchema,
   type SeatEvent,
   SeatEventSchema,
-  type ShowDefinition,
-  ShowDefinitionSchema,
-  seatKey,
-} from '../actors/messages.ts';
+} from '../contract/kafka-records.ts';
+import { type ShowDefinition, ShowDefinitionSchema } from '../contract/shows.ts';
 import { type Acceptor, compileAcceptor } from './fast-accept.ts';
 
 export const TYPE_HEADER = 'type';

@@ -4,8 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { type SeatEvent, seatKey } from '../actors/messages.ts';
-import { ERROR_CODES, HoldfastError } from '../errors.ts';
+import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
+import { seatKey } from '../contract/ids.ts';
+import type { SeatEvent } from '../contract/kafka-records.ts';
 import { decodeEvent } from './codec.ts';
 import { partitionOfKey } from './partitioning.ts';
 

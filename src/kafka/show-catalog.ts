@@ -10,8 +10,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, Kafka, KafkaMessage } from 'kafkajs';
-import type { ShowDefinition } from '../actors/messages.ts';
-import { ERROR_CODES, HoldfastError } from '../errors.ts';
+import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
+import type { ShowDefinition } from '../contract/shows.ts';
 import type { Logger } from '../observability/logger.ts';
 import { decodeShow } from './codec.ts';
 

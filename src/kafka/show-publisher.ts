@@ -4,8 +4,8 @@
  * creators of one showId is settled by readers keeping the first record).
  */
 import type { Kafka } from 'kafkajs';
-import { type ShowDefinition, ShowDefinitionSchema } from '../actors/messages.ts';
-import { ERROR_CODES, HoldfastError } from '../errors.ts';
+import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
+import { type ShowDefinition, ShowDefinitionSchema } from '../contract/shows.ts';
 import { encodeShow } from './codec.ts';
 import { createProducer } from './producer.ts';
 import type { ShowLookup } from './show-catalog.ts';

@@ -5,8 +5,9 @@
  * `show:<showId>:counts` (hash held / reserved). One Lua script applies a record.
  */
 import type { Redis } from 'ioredis';
-import type { SeatEvent, ShowDefinition } from '../actors/messages.ts';
-import type { ShowStats } from '../gateway/contract.ts';
+import type { SeatEvent } from '../contract/kafka-records.ts';
+import type { ShowStats } from '../contract/seat-views.ts';
+import type { ShowDefinition } from '../contract/shows.ts';
 import { luaScript } from './lua/index.ts';
 import {
   type ApplyResult,

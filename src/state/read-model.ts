@@ -8,13 +8,10 @@
  * lost its read model (or was never read): its consumer rebuilds it from the start of the
  * log, and the map is not served until every partition has a record and none rebuilds.
  */
-import {
-  isStateChange,
-  type SeatEvent,
-  type ShowDefinition,
-  seatIdsOf,
-} from '../actors/messages.ts';
-import type { MySeat, SeatStatus, SeatView, ShowStats } from '../gateway/contract.ts';
+import { isStateChange, type SeatEvent } from '../contract/kafka-records.ts';
+import { seatIdsOf } from '../contract/seat-layout.ts';
+import type { MySeat, SeatStatus, SeatView, ShowStats } from '../contract/seat-views.ts';
+import type { ShowDefinition } from '../contract/shows.ts';
 
 /** A seat as stored: its view plus, internally, who holds or owns it. Never broadcast. */
 export interface StoredSeat {

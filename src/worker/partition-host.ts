@@ -9,7 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import type { KafkaMessage, Message } from 'kafkajs';
 import PQueue from 'p-queue';
-import type { HoldExpiry, SeatCommand, SeatEvent, ShowDefinition } from '../actors/messages.ts';
+import type { HoldExpiry, SeatCommand, SeatEvent } from '../contract/kafka-records.ts';
+import type { ShowDefinition } from '../contract/shows.ts';
 import { decodeCommand, encodeCommand, encodeEvent } from '../kafka/codec.ts';
 import { deadLetter } from '../kafka/dead-letters.ts';
 import type { Logger } from '../observability/logger.ts';

@@ -8,8 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ShowDefinition } from '../../src/actors/messages.ts';
 import { connectHoldfast, type HoldfastClient } from '../../src/client/index.ts';
+import type { ShowDefinition } from '../../src/contract/shows.ts';
 import { testAddresses } from '../support/fixtures.ts';
 import { WorkerTestbed } from '../support/worker-testbed.ts';
 

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ShowDefinition } from '../../src/actors/messages.ts';
+import type { ShowDefinition } from '../../src/contract/shows.ts';
 import type { GatewayHandle } from '../../src/gateway/gateway.ts';
 import { GatewayTestbed } from '../integration/gateway/gateway-testbed.ts';
 

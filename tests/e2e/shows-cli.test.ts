@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ShowDefinitionSchema } from '../../src/actors/messages.ts';
+import { ShowDefinitionSchema } from '../../src/contract/shows.ts';
 import { createKafka } from '../../src/kafka/client.ts';
 import { topicNames } from '../../src/kafka/topics.ts';
 import { silentLogger, testAddresses, testNames } from '../support/fixtures.ts';

@@ -4,9 +4,10 @@
  * "who has this seat, and how did it get there".
  */
 import type { Command } from 'commander';
-import { type SeatEvent, SeatIdSchema, ShowIdSchema } from '../../actors/messages.ts';
 import { kafkaShape, parseEnv } from '../../config/env.ts';
-import { ERROR_CODES, HoldfastError } from '../../errors.ts';
+import { ERROR_CODES, HoldfastError } from '../../contract/errors.ts';
+import { SeatIdSchema, ShowIdSchema } from '../../contract/ids.ts';
+import type { SeatEvent } from '../../contract/kafka-records.ts';
 import { createKafka } from '../../kafka/client.ts';
 import { readSeatHistory } from '../../kafka/seat-history.ts';
 import { topicNames } from '../../kafka/topics.ts';

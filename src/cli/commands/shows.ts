@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import type { ShowDefinition } from '../../actors/messages.ts';
 import {
   connectionShape,
   type Env,
@@ -8,8 +7,9 @@ import {
   parseEnv,
   redisUrlVar,
 } from '../../config/env.ts';
-import { ERROR_CODES, HoldfastError } from '../../errors.ts';
-import type { ShowStats } from '../../gateway/contract.ts';
+import { ERROR_CODES, HoldfastError } from '../../contract/errors.ts';
+import type { ShowStats } from '../../contract/seat-views.ts';
+import type { ShowDefinition } from '../../contract/shows.ts';
 import { ensureTopics } from '../../kafka/admin.ts';
 import { createKafka } from '../../kafka/client.ts';
 import { ShowCatalog } from '../../kafka/show-catalog.ts';

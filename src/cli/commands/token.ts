@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { UserIdSchema } from '../../actors/messages.ts';
 import { loadJwtSecret } from '../../config/gateway.ts';
-import { ERROR_CODES, HoldfastError } from '../../errors.ts';
+import { ERROR_CODES, HoldfastError } from '../../contract/errors.ts';
+import { UserIdSchema } from '../../contract/ids.ts';
 import { secretKey, signToken } from '../../gateway/auth.ts';
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectError, SocketIOClient } from '../../../benchmarks/k6/lib/socketio.ts';
-import type { ShowDefinition } from '../../../src/actors/messages.ts';
+import type { ShowDefinition } from '../../../src/contract/shows.ts';
 import type { GatewayHandle } from '../../../src/gateway/gateway.ts';
 import { waitFor } from '../../support/wait.ts';
 import { GatewayTestbed } from '../gateway/gateway-testbed.ts';

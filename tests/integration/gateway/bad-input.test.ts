@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ShowDefinition } from '../../../src/actors/messages.ts';
+import type { ShowDefinition } from '../../../src/contract/shows.ts';
 import type { GatewayHandle } from '../../../src/gateway/gateway.ts';
 import { waitFor } from '../../support/wait.ts';
 import { GatewayTestbed } from './gateway-testbed.ts';

@@ -3,8 +3,8 @@
  * model and the gateways rebuild it from the log.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ShowDefinition } from '../../../src/actors/messages.ts';
 import type { JoinAck, SeatView } from '../../../src/client/index.ts';
+import type { ShowDefinition } from '../../../src/contract/shows.ts';
 import type { GatewayHandle } from '../../../src/gateway/gateway.ts';
 import { waitFor } from '../../support/wait.ts';
 import { GatewayTestbed } from './gateway-testbed.ts';

@@ -6,13 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import { connect, createServer, type Socket as NetSocket, type Server } from 'node:net';
 import { io, type Socket } from 'socket.io-client';
-import { seatKey } from '../../../src/actors/messages.ts';
 import {
   connectHoldfast,
   type HoldfastClient,
   type HoldfastClientOptions,
 } from '../../../src/client/index.ts';
 import { type GatewayConfig, loadGatewayConfig } from '../../../src/config/gateway.ts';
+import { seatKey } from '../../../src/contract/ids.ts';
 import { secretKey, signToken } from '../../../src/gateway/auth.ts';
 import { type GatewayHandle, startGateway } from '../../../src/gateway/gateway.ts';
 import { partitionOfKey } from '../../../src/kafka/partitioning.ts';

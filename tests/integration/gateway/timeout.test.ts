@@ -3,7 +3,7 @@
  * retry with the same commandId gets the decision the first attempt caused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ShowDefinition } from '../../../src/actors/messages.ts';
+import type { ShowDefinition } from '../../../src/contract/shows.ts';
 import type { GatewayHandle } from '../../../src/gateway/gateway.ts';
 import { GatewayTestbed } from './gateway-testbed.ts';
 

@@ -3,8 +3,8 @@
  * that must exist"). One testbed for the file; every test uses its own seats.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ShowDefinition } from '../../../src/actors/messages.ts';
 import type { HoldfastClient, SeatChanged } from '../../../src/client/index.ts';
+import type { ShowDefinition } from '../../../src/contract/shows.ts';
 import { secretKey, signToken } from '../../../src/gateway/auth.ts';
 import type { GatewayHandle } from '../../../src/gateway/gateway.ts';
 import { waitFor } from '../../support/wait.ts';

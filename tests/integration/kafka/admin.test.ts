@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ERROR_CODES, isHoldfastError } from '../../../src/errors.ts';
+import { ERROR_CODES, isHoldfastError } from '../../../src/contract/errors.ts';
 import { ensureTopics } from '../../../src/kafka/admin.ts';
 import { topicSpecs } from '../../../src/kafka/topics.ts';
 import { openTestScope, type TestScope } from '../../support/fixtures.ts';

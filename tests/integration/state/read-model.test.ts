@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SeatEvent, ShowDefinition } from '../../../src/actors/messages.ts';
+import type { SeatEvent } from '../../../src/contract/kafka-records.ts';
+import type { ShowDefinition } from '../../../src/contract/shows.ts';
 import { viewFor } from '../../../src/state/read-model.ts';
 import { RedisReadModel } from '../../../src/state/read-model-redis.ts';
 import { openTestScope, type TestScope } from '../../support/fixtures.ts';

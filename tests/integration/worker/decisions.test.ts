@@ -3,12 +3,9 @@
  * events read back from `seat-events`, snapshots in Redis.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import {
-  type SeatEvent,
-  type SeatHeld,
-  type ShowDefinition,
-  seatIdsOf,
-} from '../../../src/actors/messages.ts';
+import type { SeatEvent, SeatHeld } from '../../../src/contract/kafka-records.ts';
+import { seatIdsOf } from '../../../src/contract/seat-layout.ts';
+import type { ShowDefinition } from '../../../src/contract/shows.ts';
 import { waitFor } from '../../support/wait.ts';
 import { uniqueById, WorkerTestbed } from '../../support/worker-testbed.ts';
 

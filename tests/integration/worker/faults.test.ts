@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import type { SeatCommand, SeatEvent, SeatHeld } from '../../../src/actors/messages.ts';
+import type { SeatCommand, SeatEvent, SeatHeld } from '../../../src/contract/kafka-records.ts';
 import { RedisSnapshotStore } from '../../../src/state/snapshot-store.ts';
 import { waitFor } from '../../support/wait.ts';
 import { uniqueById, WorkerTestbed } from '../../support/worker-testbed.ts';

@@ -4,8 +4,8 @@
  * lost or doubled.
  */
 import { afterAll, expect, inject, it } from 'vitest';
-import type { SeatCommand } from '../../../src/actors/messages.ts';
-import { seatIdsOf } from '../../../src/actors/messages.ts';
+import type { SeatCommand } from '../../../src/contract/kafka-records.ts';
+import { seatIdsOf } from '../../../src/contract/seat-layout.ts';
 import { type FleetMember, spawnMember, waitReady } from '../../../src/fleet/fleet.ts';
 import { freePort } from '../../../src/infra/ports.ts';
 import { waitFor } from '../../support/wait.ts';

@@ -2,12 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../../src/actors/decide.ts';
 import { evolve } from '../../../src/actors/evolve.ts';
-import { SeatEventSchema } from '../../../src/actors/messages.ts';
 import {
   DEFAULT_SEAT_MEMORY_LIMITS,
   INITIAL_SEAT_STATE,
   seatMemoryLimits,
 } from '../../../src/actors/seat-state.ts';
+import { SeatEventSchema } from '../../../src/contract/kafka-records.ts';
 import {
   as,
   confirmation,

@@ -1,20 +1,20 @@
 /** Shared builders for the actors unit tests: a show, commands, and a pure seat runner. */
 import { type Decided, decide } from '../../../src/actors/decide.ts';
 import { evolve } from '../../../src/actors/evolve.ts';
-import type {
-  ConfirmationRequest,
-  HoldExpiry,
-  HoldRequest,
-  ReleaseRequest,
-  SeatEvent,
-  ShowDefinition,
-} from '../../../src/actors/messages.ts';
 import {
   DEFAULT_SEAT_MEMORY_LIMITS,
   INITIAL_SEAT_STATE,
   type SeatMemoryLimits,
   type SeatState,
 } from '../../../src/actors/seat-state.ts';
+import type {
+  ConfirmationRequest,
+  HoldExpiry,
+  HoldRequest,
+  ReleaseRequest,
+  SeatEvent,
+} from '../../../src/contract/kafka-records.ts';
+import type { ShowDefinition } from '../../../src/contract/shows.ts';
 
 export const TTL_MS = 10_000;
 export const T0 = 1_700_000_000_000;

@@ -1,13 +1,13 @@
 /** The partition runtime: timers, activation and passivation, dirty tracking, snapshots. */
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/actors/clock.ts';
-import type { SeatCommand } from '../../../src/actors/messages.ts';
 import {
   PartitionActors,
   type PartitionActorsOptions,
 } from '../../../src/actors/partition-actors.ts';
 import { EMPTY_SEAT_MEMORY } from '../../../src/actors/seat-state.ts';
 import { decodeSeat, encodeSeat } from '../../../src/actors/snapshot-codec.ts';
+import type { SeatCommand } from '../../../src/contract/kafka-records.ts';
 import { as, confirmation, expiry, holdRequest, release, SHOW, T0, TTL_MS } from './fixtures.ts';
 
 function partition(options: PartitionActorsOptions = {}) {

@@ -7,14 +7,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/actors/clock.ts';
 import { decisionOf } from '../../../src/actors/decision.ts';
+import { PartitionActors } from '../../../src/actors/partition-actors.ts';
+import { seatKey } from '../../../src/contract/ids.ts';
 import {
   type Decision,
   type SeatCommand,
   type SeatEvent,
   SeatEventSchema,
-  seatKey,
-} from '../../../src/actors/messages.ts';
-import { PartitionActors } from '../../../src/actors/partition-actors.ts';
+} from '../../../src/contract/kafka-records.ts';
 import { confirmation, expiry, holdRequest, release, SHOW, T0, TTL_MS } from './fixtures.ts';
 
 const SEATS = ['A1', 'B2'] as const;

@@ -5,7 +5,6 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Decision } from '../../../src/actors/messages.ts';
 import {
   decisionKey,
   rememberDecision,
@@ -17,6 +16,7 @@ import {
   type SeatMemory,
   seatMemoryLimits,
 } from '../../../src/actors/seat-state.ts';
+import type { Decision } from '../../../src/contract/kafka-records.ts';
 
 /** The definition, written the slow and obvious way. */
 function reference(

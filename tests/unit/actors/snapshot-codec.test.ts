@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Decision } from '../../../src/actors/messages.ts';
 import { indexDecisions } from '../../../src/actors/seat-memory.ts';
 import {
   type EndedHold,
@@ -9,7 +8,8 @@ import {
   type SeatState,
 } from '../../../src/actors/seat-state.ts';
 import { decodeSeat, encodeSeat, SNAPSHOT_FORMAT } from '../../../src/actors/snapshot-codec.ts';
-import { isHoldfastError } from '../../../src/errors.ts';
+import { isHoldfastError } from '../../../src/contract/errors.ts';
+import type { Decision } from '../../../src/contract/kafka-records.ts';
 import { as, confirmation, expiry, holdRequest, release, SeatRunner, T0 } from './fixtures.ts';
 
 function seatsInEveryShape(): SeatState[] {

@@ -3,10 +3,12 @@
  * commands and events a worker would log for them (every event logged twice, as after a
  * replay), the history the clients saw and the read model the gateways wrote.
  */
-import type { SeatCommand, SeatEvent, ShowDefinition } from '../../../src/actors/messages.ts';
+
 import type { CheckInput } from '../../../src/chaos/checker.ts';
 import type { Operation } from '../../../src/chaos/history.ts';
 import type { LoggedCommand, LoggedEvent, ShowReadModel } from '../../../src/chaos/records.ts';
+import type { SeatCommand, SeatEvent } from '../../../src/contract/kafka-records.ts';
+import type { ShowDefinition } from '../../../src/contract/shows.ts';
 import type { StoredSeat } from '../../../src/state/read-model.ts';
 
 export const SHOW: ShowDefinition = {

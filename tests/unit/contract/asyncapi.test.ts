@@ -17,20 +17,17 @@ import {
   type JsonSchema,
   jsonSchemaOf,
 } from '../../../scripts/asyncapi/schemas.ts';
+import { seatKey } from '../../../src/contract/ids.ts';
+import { SEAT_COMMAND_TYPES, SEAT_EVENT_TYPES } from '../../../src/contract/kafka-records.ts';
+import { PUBLIC_ERROR_CODES, REJECTION_REASONS } from '../../../src/contract/refusals.ts';
+import { ShowDefinitionSchema } from '../../../src/contract/shows.ts';
 import {
   ACK_SCHEMAS,
   BROADCAST_SCHEMAS,
+  CLIENT_EVENTS,
+  CLIENT_PAYLOAD_SCHEMAS,
   HandshakeErrorSchema,
-} from '../../../scripts/asyncapi/socket-schemas.ts';
-import {
-  COMMAND_TYPES,
-  EVENT_TYPES,
-  REJECTION_REASONS,
-  ShowDefinitionSchema,
-  seatKey,
-} from '../../../src/actors/messages.ts';
-import { CLIENT_EVENTS, ERROR_CODES_PUBLIC } from '../../../src/gateway/contract.ts';
-import { CLIENT_PAYLOAD_SCHEMAS } from '../../../src/gateway/validation.ts';
+} from '../../../src/contract/socket-events.ts';
 import { SHOW_RECORD_TYPE, TYPE_HEADER } from '../../../src/kafka/codec.ts';
 import { groupNames, topicNames, topicSpecs } from '../../../src/kafka/topics.ts';
 
@@ -94,15 +91,15 @@ describe('asyncapi.yaml', () => {
 
   it('gives every Kafka record type the code schema, its type header and its key', () => {
     const topics = topicNames();
-    for (const type of COMMAND_TYPES) {
+    for (const type of SEAT_COMMAND_TYPES) {
       expect(payloadOf(topics.commands, type)).toEqual(jsonSchemaOf(COMMAND_SCHEMAS[type].schema));
     }
-    for (const type of EVENT_TYPES) {
+    for (const type of SEAT_EVENT_TYPES) {
       expect(payloadOf(topics.events, type)).toEqual(jsonSchemaOf(EVENT_SCHEMAS[type].schema));
     }
     expect(payloadOf(topics.shows, SHOW_RECORD_TYPE)).toEqual(jsonSchemaOf(ShowDefinitionSchema));
 
-    for (const type of [...COMMAND_TYPES, ...EVENT_TYPES, SHOW_RECORD_TYPE]) {
+    for (const type of [...SEAT_COMMAND_TYPES, ...SEAT_EVENT_TYPES, SHOW_RECORD_TYPE]) {
       const message = raw.components.messages[type];
       expect(message?.headers?.properties).toEqual({
         [TYPE_HEADER]: expect.objectContaining({ const: type }),
@@ -115,7 +112,7 @@ describe('asyncapi.yaml', () => {
         | undefined;
       return bindings?.kafka.key.pattern ?? 'missing';
     };
-    for (const type of [...COMMAND_TYPES, ...EVENT_TYPES]) {
+    for (const type of [...SEAT_COMMAND_TYPES, ...SEAT_EVENT_TYPES]) {
       const pattern = new RegExp(keyOf(type));
       expect(pattern.test(seatKey('show-1', 'AA12'))).toBe(true);
       expect(pattern.test('show-1:AA12')).toBe(false);
@@ -145,7 +142,7 @@ describe('asyncapi.yaml', () => {
   it('names every error code, rejection reason and the handshake refusal', () => {
     const refusal = raw.components.schemas.SeatHoldAck as { oneOf: JsonSchema[] };
     const codes = JSON.stringify(refusal.oneOf[1]);
-    for (const code of ERROR_CODES_PUBLIC) expect(codes).toContain(`"${code}"`);
+    for (const code of PUBLIC_ERROR_CODES) expect(codes).toContain(`"${code}"`);
     const rejected = JSON.stringify(raw.components.schemas.SeatRejected);
     for (const reason of REJECTION_REASONS) expect(rejected).toContain(`"${reason}"`);
     expect(text).toContain('UNAUTHENTICATED');

@@ -1,7 +1,7 @@
 import type { Kafka, Producer, ProducerBatch, ProducerRecord } from 'kafkajs';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { SeatCommand } from '../../../src/actors/messages.ts';
+import type { SeatCommand } from '../../../src/contract/kafka-records.ts';
 import { CommandProducer } from '../../../src/gateway/command-producer.ts';
 
 const logger = pino({ level: 'silent' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadGatewayConfig } from '../../../src/config/gateway.ts';
-import { isHoldfastError } from '../../../src/errors.ts';
+import { isHoldfastError } from '../../../src/contract/errors.ts';
 
 const base = {
   KAFKA_BROKERS: '127.0.0.1:9092',

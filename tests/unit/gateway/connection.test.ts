@@ -4,7 +4,8 @@
  */
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SeatCommand, SeatEvent, ShowDefinition } from '../../../src/actors/messages.ts';
+import type { SeatCommand, SeatEvent } from '../../../src/contract/kafka-records.ts';
+import type { ShowDefinition } from '../../../src/contract/shows.ts';
 import {
   attachConnection,
   type ConnectionContext,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SeatEvent } from '../../../src/actors/messages.ts';
+import type { SeatEvent } from '../../../src/contract/kafka-records.ts';
 import { ackFor } from '../../../src/gateway/decisions.ts';
 
 const base = {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SeatEvent } from '../../../src/actors/messages.ts';
-import type { CommandAck } from '../../../src/gateway/contract.ts';
+import type { SeatEvent } from '../../../src/contract/kafka-records.ts';
+import type { CommandAck } from '../../../src/contract/socket-events.ts';
 import { PendingAcks } from '../../../src/gateway/pending-acks.ts';
 
 const held: SeatEvent = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ShowDefinition } from '../../../src/actors/messages.ts';
-import type { ClientEventName } from '../../../src/gateway/contract.ts';
+import type { ShowDefinition } from '../../../src/contract/shows.ts';
+import type { ClientEventName } from '../../../src/contract/socket-events.ts';
 import { checkPayload } from '../../../src/gateway/validation.ts';
 
 const show: ShowDefinition = {

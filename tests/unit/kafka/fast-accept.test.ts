@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { COMMAND_TYPES, SeatCommandSchema } from '../../../src/actors/messages.ts';
+import { SEAT_COMMAND_TYPES, SeatCommandSchema } from '../../../src/contract/kafka-records.ts';
 import { compileAcceptor } from '../../../src/kafka/fast-accept.ts';
 
 const accept = compileAcceptor(SeatCommandSchema);
@@ -42,7 +42,7 @@ const count = mostly<number>(
 );
 
 const command = fc.record({
-  type: fc.constantFrom(...COMMAND_TYPES),
+  type: fc.constantFrom(...SEAT_COMMAND_TYPES),
   commandId: id,
   correlationId: text,
   replyTo: text,

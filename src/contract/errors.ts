@@ -1,7 +1,7 @@
 /**
- * The one error module. Business refusals are values (see `actors/messages.ts`), never
- * exceptions: only infrastructure and usage faults are thrown, always as a `HoldfastError`
- * with a code from this closed list.
+ * The one error module. Business refusals are values (see `refusals.ts`), never exceptions:
+ * only infrastructure and usage faults are thrown, always as a `HoldfastError` with a code
+ * from this closed list.
  */
 export const ERROR_CODES = {
   CONFIG_INVALID: 'HF_CONFIG_INVALID',
@@ -10,12 +10,10 @@ export const ERROR_CODES = {
   INFRA_NOT_READY: 'HF_INFRA_NOT_READY',
   TOPIC_MISMATCH: 'HF_TOPIC_MISMATCH',
   RECORD_INVALID: 'HF_RECORD_INVALID',
-  SNAPSHOT_FENCED: 'HF_SNAPSHOT_FENCED',
   SHOW_EXISTS: 'HF_SHOW_EXISTS',
   SHOW_INVALID: 'HF_SHOW_INVALID',
   USAGE: 'HF_USAGE',
   TIMEOUT: 'HF_TIMEOUT',
-  SHUTTING_DOWN: 'HF_SHUTTING_DOWN',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

@@ -1,53 +1,42 @@
 /**
- * The wire contract of Holdfast's Kafka records: commands (intents) on `seat-commands` and
- * domain events (facts) on `seat-events`. Defined once here and validated at every boundary
- * (gateway before producing, worker and gateway after consuming). DESIGN.md §4 is the spec.
+ * The records of Holdfast's Kafka topics: commands (intents) on `seat-commands` and domain
+ * events (facts) on `seat-events`, both keyed by `seatKey`. Validated at every boundary
+ * (gateway before producing, worker and gateway after consuming). Show definitions, the
+ * records of `shows`, are in `shows.ts`.
  */
 import { z } from 'zod';
+import {
+  CommandIdSchema,
+  CorrelationIdSchema,
+  EpochMsSchema,
+  EventIdSchema,
+  HoldIdSchema,
+  ReplyToSchema,
+  SeatIdSchema,
+  ShowIdSchema,
+  UserIdSchema,
+  VersionSchema,
+} from './ids.ts';
+import { RejectionReasonSchema } from './refusals.ts';
 
-/** `showId`, `commandId`, `holdId`: 1–64 characters of `[A-Za-z0-9_-]`. */
-export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-/** A row label (`A`…`Z`, `AA`, …) then a seat number from 1: `A1`, `B12`, `AA3`. */
-export const SEAT_ID_PATTERN = /^[A-Z]{1,3}[1-9][0-9]{0,3}$/;
-
-export const ShowIdSchema = z.string().regex(ID_PATTERN);
-export const SeatIdSchema = z.string().regex(SEAT_ID_PATTERN);
-export const CommandIdSchema = z.string().regex(ID_PATTERN);
-export const HoldIdSchema = z.string().regex(ID_PATTERN);
-/** The authenticated subject of a socket (JWT `sub`), never a field a client sends. */
-export const UserIdSchema = z.string().min(1).max(128);
-/** A gateway instance id, or `''` for commands nobody waits on (the worker's own expiries). */
-export const ReplyToSchema = z.string().max(128);
-export const CorrelationIdSchema = z.string().min(1).max(128);
-export const EpochMsSchema = z.number().int().nonnegative();
-
-/** Business refusal codes carried by `seat.rejected` (DESIGN §3.6). */
-export const REJECTION_REASONS = [
-  'SEAT_TAKEN',
-  'NOT_HOLDER',
-  'HOLD_EXPIRED',
-  'UNKNOWN_SHOW',
-  'UNKNOWN_SEAT',
-] as const;
-export const RejectionReasonSchema = z.enum(REJECTION_REASONS);
-export type RejectionReason = z.infer<typeof RejectionReasonSchema>;
-
-export const COMMAND_TYPES = [
+/** The `type` of every record of `seat-commands`. */
+export const SEAT_COMMAND_TYPES = [
   'seat.holdRequest',
   'seat.confirmationRequest',
   'seat.releaseRequest',
   'seat.holdExpiry',
 ] as const;
-export type CommandType = (typeof COMMAND_TYPES)[number];
+export type SeatCommandType = (typeof SEAT_COMMAND_TYPES)[number];
 
-export const EVENT_TYPES = [
+/** The `type` of every record of `seat-events`. */
+export const SEAT_EVENT_TYPES = [
   'seat.held',
   'seat.reserved',
   'seat.released',
   'seat.rejected',
   'seat.decisionRepeated',
 ] as const;
-export type EventType = (typeof EVENT_TYPES)[number];
+export type SeatEventType = (typeof SEAT_EVENT_TYPES)[number];
 
 const commandBase = {
   commandId: CommandIdSchema,
@@ -93,14 +82,15 @@ export type HoldRequest = z.infer<typeof HoldRequestSchema>;
 export type ConfirmationRequest = z.infer<typeof ConfirmationRequestSchema>;
 export type ReleaseRequest = z.infer<typeof ReleaseRequestSchema>;
 export type HoldExpiry = z.infer<typeof HoldExpirySchema>;
+/** The commands a client sends through a gateway, which waits on their decision. */
+export type ClientCommandType = Exclude<SeatCommandType, 'seat.holdExpiry'>;
 
 const eventBase = {
-  /** `partition-offset-index` of the command that caused it: replay gives the same id. */
-  eventId: z.string().min(1).max(128),
+  eventId: EventIdSchema,
   showId: ShowIdSchema,
   seatId: SeatIdSchema,
   /** The seat's version after this event (for a rejection or repeat: the current one). */
-  version: z.number().int().nonnegative(),
+  version: VersionSchema,
   /** The user whose command caused the event. */
   userId: UserIdSchema,
   /** The causing command's `commandId`. */
@@ -111,6 +101,8 @@ const eventBase = {
   /** Log time of the causing command. */
   occurredAt: EpochMsSchema,
 };
+
+const ReleaseCauseSchema = z.enum(['released', 'expired']);
 
 export const SeatHeldSchema = z.strictObject({
   ...eventBase,
@@ -127,7 +119,7 @@ export const SeatReleasedSchema = z.strictObject({
   ...eventBase,
   type: z.literal('seat.released'),
   holdId: HoldIdSchema,
-  cause: z.enum(['released', 'expired']),
+  cause: ReleaseCauseSchema,
 });
 export const SeatRejectedSchema = z.strictObject({
   ...eventBase,
@@ -145,28 +137,28 @@ export const SeatRejectedSchema = z.strictObject({
 export const DecisionSchema = z.discriminatedUnion('outcome', [
   z.strictObject({
     outcome: z.literal('held'),
-    eventId: z.string().min(1).max(128),
-    version: z.number().int().nonnegative(),
+    eventId: EventIdSchema,
+    version: VersionSchema,
     holdId: HoldIdSchema,
     expiresAt: EpochMsSchema,
   }),
   z.strictObject({
     outcome: z.literal('reserved'),
-    eventId: z.string().min(1).max(128),
-    version: z.number().int().nonnegative(),
+    eventId: EventIdSchema,
+    version: VersionSchema,
     holdId: HoldIdSchema,
   }),
   z.strictObject({
     outcome: z.literal('released'),
-    eventId: z.string().min(1).max(128),
-    version: z.number().int().nonnegative(),
+    eventId: EventIdSchema,
+    version: VersionSchema,
     holdId: HoldIdSchema,
-    cause: z.enum(['released', 'expired']),
+    cause: ReleaseCauseSchema,
   }),
   z.strictObject({
     outcome: z.literal('rejected'),
-    eventId: z.string().min(1).max(128),
-    version: z.number().int().nonnegative(),
+    eventId: EventIdSchema,
+    version: VersionSchema,
     reason: RejectionReasonSchema,
   }),
 ]);
@@ -199,57 +191,4 @@ export function isStateChange(event: SeatEvent): event is SeatStateChange {
   return (
     event.type === 'seat.held' || event.type === 'seat.reserved' || event.type === 'seat.released'
   );
-}
-
-/** The Kafka key of every command and event of a seat: all of them share one partition. */
-export function seatKey(showId: string, seatId: string): string {
-  return `${showId}/${seatId}`;
-}
-
-/** A show: its layout and hold TTL, created once on the compacted `shows` topic. */
-export const ShowDefinitionSchema = z.strictObject({
-  showId: ShowIdSchema,
-  rows: z.number().int().min(1).max(702), // `A`…`ZZ`
-  seatsPerRow: z.number().int().min(1).max(9999),
-  holdTtlMs: z.number().int().min(1000).max(86_400_000),
-  createdAt: EpochMsSchema,
-});
-export type ShowDefinition = z.infer<typeof ShowDefinitionSchema>;
-
-/** Row label of a 0-based row index: 0 → `A`, 25 → `Z`, 26 → `AA`. */
-export function rowLabel(index: number): string {
-  let label = '';
-  let n = index + 1;
-  while (n > 0) {
-    const rem = (n - 1) % 26;
-    label = String.fromCharCode(65 + rem) + label;
-    n = Math.floor((n - 1) / 26);
-  }
-  return label;
-}
-
-/** 0-based row index of a row label, the inverse of `rowLabel`. */
-export function rowIndex(label: string): number {
-  let n = 0;
-  for (const ch of label) n = n * 26 + (ch.charCodeAt(0) - 64);
-  return n - 1;
-}
-
-/** Whether a well-formed seat id names a seat of the show's layout. */
-export function showHasSeat(show: ShowDefinition, seatId: string): boolean {
-  const match = /^([A-Z]+)([0-9]+)$/.exec(seatId);
-  if (!match?.[1] || !match[2]) return false;
-  const row = rowIndex(match[1]);
-  const seat = Number(match[2]);
-  return row >= 0 && row < show.rows && seat >= 1 && seat <= show.seatsPerRow;
-}
-
-/** Every seat id of a show, row by row. */
-export function seatIdsOf(show: ShowDefinition): string[] {
-  const ids: string[] = [];
-  for (let r = 0; r < show.rows; r++) {
-    const label = rowLabel(r);
-    for (let s = 1; s <= show.seatsPerRow; s++) ids.push(`${label}${s}`);
-  }
-  return ids;
 }

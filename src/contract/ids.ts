@@ -1,0 +1,30 @@
+/**
+ * The ids every record and message carries, and the Kafka key they make: one pattern each,
+ * shared by the Kafka records, the Socket.IO payloads and the generated AsyncAPI document.
+ */
+import { z } from 'zod';
+
+/** `showId`, `commandId`, `holdId`: 1–64 characters of `[A-Za-z0-9_-]`. */
+export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** A row label (`A`…`Z`, `AA`, …) then a seat number from 1: `A1`, `B12`, `AA3`. */
+export const SEAT_ID_PATTERN = /^[A-Z]{1,3}[1-9][0-9]{0,3}$/;
+
+export const ShowIdSchema = z.string().regex(ID_PATTERN);
+export const SeatIdSchema = z.string().regex(SEAT_ID_PATTERN);
+export const CommandIdSchema = z.string().regex(ID_PATTERN);
+export const HoldIdSchema = z.string().regex(ID_PATTERN);
+/** The authenticated subject of a socket (JWT `sub`), never a field a client sends. */
+export const UserIdSchema = z.string().min(1).max(128);
+/** A gateway instance id, or `''` for commands nobody waits on (the worker's own expiries). */
+export const ReplyToSchema = z.string().max(128);
+export const CorrelationIdSchema = z.string().min(1).max(128);
+/** `partition-offset-index` of the command that caused an event: replay gives the same id. */
+export const EventIdSchema = z.string().min(1).max(128);
+/** A seat's version: how many state changes it has seen. */
+export const VersionSchema = z.number().int().nonnegative();
+export const EpochMsSchema = z.number().int().nonnegative();
+
+/** The Kafka key of every command and event of a seat: all of them share one partition. */
+export function seatKey(showId: string, seatId: string): string {
+  return `${showId}/${seatId}`;
+}

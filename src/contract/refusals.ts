@@ -1,0 +1,55 @@
+/**
+ * The codes a client can be refused with, each listed once. A refusal is an answer, not a
+ * fault: `{ ok: false, error: { code, message } }` in an ack.
+ */
+import { z } from 'zod';
+
+/**
+ * Business refusals: the seat's actor decided "no". Carried by `seat.rejected` and answered
+ * with these messages. The gateway also answers `UNKNOWN_SHOW` / `UNKNOWN_SEAT` itself,
+ * before producing, for a well-formed id that names nothing.
+ */
+export const REJECTION_REASONS = [
+  'SEAT_TAKEN',
+  'NOT_HOLDER',
+  'HOLD_EXPIRED',
+  'UNKNOWN_SHOW',
+  'UNKNOWN_SEAT',
+] as const;
+export const RejectionReasonSchema = z.enum(REJECTION_REASONS);
+export type RejectionReason = z.infer<typeof RejectionReasonSchema>;
+
+export const REJECTION_MESSAGES: Readonly<Record<RejectionReason, string>> = {
+  SEAT_TAKEN: 'the seat is held or reserved by someone else',
+  NOT_HOLDER: 'that hold is not yours or not current',
+  HOLD_EXPIRED: 'the hold expired',
+  UNKNOWN_SHOW: 'no such show',
+  UNKNOWN_SEAT: 'no such seat in this show',
+};
+
+/**
+ * What only a gateway answers, each message saying why at the place it happens: the message
+ * could not be read, came too fast, got no decision in time (outcome unknown: resync and
+ * retry with the same commandId), or the service could not take it right now.
+ */
+export const GATEWAY_REFUSAL_CODES = [
+  'INVALID_PAYLOAD',
+  'RATE_LIMITED',
+  'TIMEOUT',
+  'UNAVAILABLE',
+] as const;
+
+/** Every code an ack's refusal can carry. */
+export const PUBLIC_ERROR_CODES = [...REJECTION_REASONS, ...GATEWAY_REFUSAL_CODES] as const;
+export type PublicErrorCode = (typeof PUBLIC_ERROR_CODES)[number];
+
+export const RefusalSchema = z.object({
+  ok: z.literal(false),
+  error: z.object({ code: z.enum(PUBLIC_ERROR_CODES), message: z.string() }),
+});
+export type Refusal = z.infer<typeof RefusalSchema>;
+
+/** The ack of a business refusal. */
+export function rejection(reason: RejectionReason): Refusal {
+  return { ok: false, error: { code: reason, message: REJECTION_MESSAGES[reason] } };
+}

@@ -1,0 +1,43 @@
+/**
+ * What a client sees of seats: never who holds or owns one. Times are log-time epoch ms.
+ * Shared by the acks, the broadcasts and the read model that serves them.
+ */
+import { z } from 'zod';
+import {
+  EpochMsSchema,
+  EventIdSchema,
+  HoldIdSchema,
+  SeatIdSchema,
+  ShowIdSchema,
+  VersionSchema,
+} from './ids.ts';
+
+export const SeatStatusSchema = z.enum(['available', 'held', 'reserved']);
+export type SeatStatus = z.infer<typeof SeatStatusSchema>;
+
+export const SeatViewSchema = z.object({
+  showId: ShowIdSchema,
+  seatId: SeatIdSchema,
+  status: SeatStatusSchema,
+  version: VersionSchema,
+  expiresAt: EpochMsSchema.optional(),
+});
+export type SeatView = z.infer<typeof SeatViewSchema>;
+
+/** One of the caller's own holds or reservations, with the `holdId` it needs to act on it. */
+export const MySeatSchema = SeatViewSchema.extend({ holdId: HoldIdSchema.optional() });
+export type MySeat = z.infer<typeof MySeatSchema>;
+
+const CountSchema = z.number().int().nonnegative();
+
+export const ShowStatsSchema = z.object({
+  showId: ShowIdSchema,
+  available: CountSchema,
+  held: CountSchema,
+  reserved: CountSchema,
+});
+export type ShowStats = z.infer<typeof ShowStatsSchema>;
+
+/** `seat:changed`: a flat SeatView plus the id of the event that changed it. */
+export const SeatChangedSchema = SeatViewSchema.extend({ eventId: EventIdSchema });
+export type SeatChanged = z.infer<typeof SeatChangedSchema>;

@@ -1,0 +1,12 @@
+/** A show: its layout and hold TTL, created once on the compacted `shows` topic. */
+import { z } from 'zod';
+import { EpochMsSchema, ShowIdSchema } from './ids.ts';
+
+export const ShowDefinitionSchema = z.strictObject({
+  showId: ShowIdSchema,
+  rows: z.number().int().min(1).max(702), // `A`…`ZZ`
+  seatsPerRow: z.number().int().min(1).max(9999),
+  holdTtlMs: z.number().int().min(1000).max(86_400_000),
+  createdAt: EpochMsSchema,
+});
+export type ShowDefinition = z.infer<typeof ShowDefinitionSchema>;

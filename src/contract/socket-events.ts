@@ -1,0 +1,133 @@
+/**
+ * The public Socket.IO contract: each client event's payload and ack, the broadcasts, the
+ * handshake refusal, and the typed event maps of every direction. The client SDK imports
+ * only types from here, so it pulls in no server code (and no zod).
+ */
+import { z } from 'zod';
+import { CommandIdSchema, EpochMsSchema, HoldIdSchema, SeatIdSchema, ShowIdSchema } from './ids.ts';
+import type { ClientCommandType, SeatEvent } from './kafka-records.ts';
+import { RefusalSchema } from './refusals.ts';
+import { MySeatSchema, SeatChangedSchema, SeatViewSchema, ShowStatsSchema } from './seat-views.ts';
+
+/** Size cap of one message: anything up to it gets an ack. */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
+
+/** Client → server events, each answered through the acknowledgement callback. */
+export const CLIENT_EVENTS = [
+  'show:join',
+  'show:leave',
+  'seat:hold',
+  'seat:confirm',
+  'seat:release',
+] as const;
+export type ClientEventName = (typeof CLIENT_EVENTS)[number];
+
+/** The client events that become a seat command, and the command each one becomes. */
+export const COMMAND_TYPE_OF_EVENT = {
+  'seat:hold': 'seat.holdRequest',
+  'seat:confirm': 'seat.confirmationRequest',
+  'seat:release': 'seat.releaseRequest',
+} as const satisfies Record<string, ClientCommandType>;
+export type SeatCommandEventName = keyof typeof COMMAND_TYPE_OF_EVENT;
+
+const ShowPayloadSchema = z.strictObject({ showId: ShowIdSchema });
+const HoldPayloadSchema = z.strictObject({
+  showId: ShowIdSchema,
+  seatId: SeatIdSchema,
+  commandId: CommandIdSchema.optional(),
+});
+const HoldActionPayloadSchema = z.strictObject({
+  showId: ShowIdSchema,
+  seatId: SeatIdSchema,
+  holdId: HoldIdSchema,
+  commandId: CommandIdSchema.optional(),
+});
+
+/** The payload schema of each client event: anything else is refused `INVALID_PAYLOAD`. */
+export const CLIENT_PAYLOAD_SCHEMAS = {
+  'show:join': ShowPayloadSchema,
+  'show:leave': ShowPayloadSchema,
+  'seat:hold': HoldPayloadSchema,
+  'seat:confirm': HoldActionPayloadSchema,
+  'seat:release': HoldActionPayloadSchema,
+} as const satisfies Record<ClientEventName, z.ZodType>;
+
+export type JoinPayload = z.infer<typeof ShowPayloadSchema>;
+export type LeavePayload = JoinPayload;
+export type HoldPayload = z.infer<typeof HoldPayloadSchema>;
+export type ConfirmPayload = z.infer<typeof HoldActionPayloadSchema>;
+export type ReleasePayload = ConfirmPayload;
+export type PayloadOf<E extends ClientEventName> = z.infer<(typeof CLIENT_PAYLOAD_SCHEMAS)[E]>;
+
+const SeatAckSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), seat: SeatViewSchema }),
+  RefusalSchema,
+]);
+
+/** The ack of each client event: `{ ok: true, … }` or a refusal. */
+export const ACK_SCHEMAS = {
+  'show:join': z.discriminatedUnion('ok', [
+    z.object({
+      ok: z.literal(true),
+      show: z.object({
+        showId: ShowIdSchema,
+        seats: z.array(SeatViewSchema),
+        stats: ShowStatsSchema,
+      }),
+      mine: z.array(MySeatSchema),
+    }),
+    RefusalSchema,
+  ]),
+  'show:leave': z.discriminatedUnion('ok', [z.object({ ok: z.literal(true) }), RefusalSchema]),
+  'seat:hold': z.discriminatedUnion('ok', [
+    z.object({
+      ok: z.literal(true),
+      seat: SeatViewSchema,
+      holdId: HoldIdSchema,
+      expiresAt: EpochMsSchema,
+    }),
+    RefusalSchema,
+  ]),
+  'seat:confirm': SeatAckSchema,
+  'seat:release': SeatAckSchema,
+} as const satisfies Record<ClientEventName, z.ZodType>;
+
+export type AckOf<E extends ClientEventName> = z.infer<(typeof ACK_SCHEMAS)[E]>;
+export type JoinAck = AckOf<'show:join'>;
+export type LeaveAck = AckOf<'show:leave'>;
+export type HoldAck = AckOf<'seat:hold'>;
+export type ConfirmAck = AckOf<'seat:confirm'>;
+export type ReleaseAck = AckOf<'seat:release'>;
+/** The ack of any seat command. */
+export type CommandAck = HoldAck | ConfirmAck;
+
+/** What each server → client broadcast to a show's room carries. */
+export const BROADCAST_SCHEMAS = {
+  'seat:changed': SeatChangedSchema,
+  'show:stats': ShowStatsSchema,
+} as const;
+export type BroadcastEventName = keyof typeof BROADCAST_SCHEMAS;
+
+/** The `connect_error` a client sees when its handshake is refused. */
+export const HandshakeErrorSchema = z.object({
+  message: z.string(),
+  data: z.object({ code: z.literal('UNAUTHENTICATED'), message: z.string() }),
+});
+/** The handshake refusal's `data`, reaching the client's `connect_error`. */
+export type HandshakeErrorData = z.infer<typeof HandshakeErrorSchema>['data'];
+
+/** Client → server: each answered through the acknowledgement callback. */
+export type ClientToServerEvents = {
+  [E in ClientEventName]: (payload: PayloadOf<E>, ack: (response: AckOf<E>) => void) => void;
+};
+
+/** Server → client broadcasts to a show's room. */
+export type ServerToClientEvents = {
+  [E in BroadcastEventName]: (message: z.infer<(typeof BROADCAST_SCHEMAS)[E]>) => void;
+};
+
+/** Server ↔ server messages through the adapter, tagged by event name. */
+export interface InterServerEvents {
+  /** A decision for the gateway named in its `replyTo`; every other gateway ignores it. */
+  'seat:decision': (event: SeatEvent) => void;
+}
