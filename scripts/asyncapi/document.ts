@@ -1,7 +1,7 @@
 /**
  * The whole AsyncAPI 3.0 document of Holdfast, built from the code: topic names, configs and
- * groups from src/kafka/topics.ts, record types and schemas from src/actors/messages.ts, the
- * Socket.IO events, error codes and shapes from src/gateway/. Only the prose lives here.
+ * groups from src/kafka/topics.ts; record types, schemas, Socket.IO events and error codes
+ * from src/contract/. Only the prose lives here.
  */
 
 import { kafkaShape, parseEnv } from '../../src/config/env.ts';

@@ -134,7 +134,7 @@ export const SeatRejectedSchema = z.strictObject({
  * current hold / reservation when its holder asks again. Enough for a gateway to build
  * the same ack it would have sent the first time.
  */
-export const DecisionSchema = z.discriminatedUnion('outcome', [
+const DecisionSchema = z.discriminatedUnion('outcome', [
   z.strictObject({
     outcome: z.literal('held'),
     eventId: EventIdSchema,

@@ -19,7 +19,7 @@ export const REJECTION_REASONS = [
 export const RejectionReasonSchema = z.enum(REJECTION_REASONS);
 export type RejectionReason = z.infer<typeof RejectionReasonSchema>;
 
-export const REJECTION_MESSAGES: Readonly<Record<RejectionReason, string>> = {
+const REJECTION_MESSAGES: Readonly<Record<RejectionReason, string>> = {
   SEAT_TAKEN: 'the seat is held or reserved by someone else',
   NOT_HOLDER: 'that hold is not yours or not current',
   HOLD_EXPIRED: 'the hold expired',
@@ -32,7 +32,7 @@ export const REJECTION_MESSAGES: Readonly<Record<RejectionReason, string>> = {
  * could not be read, came too fast, got no decision in time (outcome unknown: resync and
  * retry with the same commandId), or the service could not take it right now.
  */
-export const GATEWAY_REFUSAL_CODES = [
+const GATEWAY_REFUSAL_CODES = [
   'INVALID_PAYLOAD',
   'RATE_LIMITED',
   'TIMEOUT',

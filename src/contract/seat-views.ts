@@ -12,7 +12,7 @@ import {
   VersionSchema,
 } from './ids.ts';
 
-export const SeatStatusSchema = z.enum(['available', 'held', 'reserved']);
+const SeatStatusSchema = z.enum(['available', 'held', 'reserved']);
 export type SeatStatus = z.infer<typeof SeatStatusSchema>;
 
 export const SeatViewSchema = z.object({

@@ -28,7 +28,6 @@ export const COMMAND_TYPE_OF_EVENT = {
   'seat:confirm': 'seat.confirmationRequest',
   'seat:release': 'seat.releaseRequest',
 } as const satisfies Record<string, ClientCommandType>;
-export type SeatCommandEventName = keyof typeof COMMAND_TYPE_OF_EVENT;
 
 const ShowPayloadSchema = z.strictObject({ showId: ShowIdSchema });
 const HoldPayloadSchema = z.strictObject({
@@ -92,7 +91,7 @@ export const ACK_SCHEMAS = {
   'seat:release': SeatAckSchema,
 } as const satisfies Record<ClientEventName, z.ZodType>;
 
-export type AckOf<E extends ClientEventName> = z.infer<(typeof ACK_SCHEMAS)[E]>;
+type AckOf<E extends ClientEventName> = z.infer<(typeof ACK_SCHEMAS)[E]>;
 export type JoinAck = AckOf<'show:join'>;
 export type LeaveAck = AckOf<'show:leave'>;
 export type HoldAck = AckOf<'seat:hold'>;

@@ -7,12 +7,15 @@
  */
 import {
   connectHoldfast,
+  type HandshakeErrorData,
   type HoldfastClient,
   type MySeat,
+  type PublicErrorCode,
   type SeatView,
 } from '../client/index.ts';
 
-const ERROR_WORDS: Record<string, string> = {
+/** Words for every code the page can meet: a new code fails the type check until it has some. */
+const ERROR_WORDS: Readonly<Record<string, string>> = {
   SEAT_TAKEN: 'Someone else has that seat.',
   NOT_HOLDER: 'That hold is not yours.',
   HOLD_EXPIRED: 'Your hold expired before that reached us.',
@@ -23,7 +26,7 @@ const ERROR_WORDS: Record<string, string> = {
   TIMEOUT: 'No answer in time. The map re-syncs; try again.',
   UNAVAILABLE: 'The service is catching up. Try again in a few seconds.',
   UNAUTHENTICATED: 'Your token was refused (missing, expired or signed with another secret).',
-};
+} satisfies Record<PublicErrorCode | HandshakeErrorData['code'], string>;
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
