@@ -134,31 +134,28 @@ export const SeatRejectedSchema = z.strictObject({
  * current hold / reservation when its holder asks again. Enough for a gateway to build
  * the same ack it would have sent the first time.
  */
+const decisionBase = { eventId: EventIdSchema, version: VersionSchema };
 const DecisionSchema = z.discriminatedUnion('outcome', [
   z.strictObject({
     outcome: z.literal('held'),
-    eventId: EventIdSchema,
-    version: VersionSchema,
+    ...decisionBase,
     holdId: HoldIdSchema,
     expiresAt: EpochMsSchema,
   }),
   z.strictObject({
     outcome: z.literal('reserved'),
-    eventId: EventIdSchema,
-    version: VersionSchema,
+    ...decisionBase,
     holdId: HoldIdSchema,
   }),
   z.strictObject({
     outcome: z.literal('released'),
-    eventId: EventIdSchema,
-    version: VersionSchema,
+    ...decisionBase,
     holdId: HoldIdSchema,
     cause: ReleaseCauseSchema,
   }),
   z.strictObject({
     outcome: z.literal('rejected'),
-    eventId: EventIdSchema,
-    version: VersionSchema,
+    ...decisionBase,
     reason: RejectionReasonSchema,
   }),
 ]);
