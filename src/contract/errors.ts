@@ -4,15 +4,25 @@
  * from this closed list.
  */
 export const ERROR_CODES = {
+  /** The environment or options are invalid (every problem listed at once). */
   CONFIG_INVALID: 'HF_CONFIG_INVALID',
+  /** A tool local infrastructure needs (Java, Maven, redis-server, Docker) is missing. */
   INFRA_MISSING_TOOL: 'HF_INFRA_MISSING_TOOL',
+  /** A process or container could not be started. */
   INFRA_START_FAILED: 'HF_INFRA_START_FAILED',
+  /** Kafka, Redis or a topic did not become ready in time. */
   INFRA_NOT_READY: 'HF_INFRA_NOT_READY',
+  /** An existing topic differs from what this deployment needs (partitions, configs). */
   TOPIC_MISMATCH: 'HF_TOPIC_MISMATCH',
+  /** A stored record (such as a seat snapshot) cannot be read. */
   RECORD_INVALID: 'HF_RECORD_INVALID',
+  /** A show with that id was already created. */
   SHOW_EXISTS: 'HF_SHOW_EXISTS',
+  /** A show definition breaks the contract. */
   SHOW_INVALID: 'HF_SHOW_INVALID',
+  /** A request (command line or options) that cannot work as given. */
   USAGE: 'HF_USAGE',
+  /** An operation did not finish in its time bound. */
   TIMEOUT: 'HF_TIMEOUT',
 } as const;
 
