@@ -3,4 +3,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../src/chaos/main.ts');
+await import('../chaos/main.ts');

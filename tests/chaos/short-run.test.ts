@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { INVARIANTS } from '../../src/chaos/checker.ts';
-import { renderReport } from '../../src/chaos/report.ts';
-import { runChaos } from '../../src/chaos/run.ts';
+import { INVARIANTS } from '../../chaos/checker.ts';
+import { renderReport } from '../../chaos/report.ts';
+import { runChaos } from '../../chaos/run.ts';
 
 const SEED = 20_261_127;
 

@@ -4,9 +4,9 @@
  * replay), the history the clients saw and the read model the gateways wrote.
  */
 
-import type { CheckInput } from '../../../src/chaos/checker.ts';
-import type { Operation } from '../../../src/chaos/history.ts';
-import type { LoggedCommand, LoggedEvent, ShowReadModel } from '../../../src/chaos/records.ts';
+import type { CheckInput } from '../../../chaos/checker.ts';
+import type { Operation } from '../../../chaos/history.ts';
+import type { LoggedCommand, LoggedEvent, ShowReadModel } from '../../../chaos/records.ts';
 import type { SeatCommand, SeatEvent } from '../../../src/contract/kafka-records.ts';
 import type { ShowDefinition } from '../../../src/contract/shows.ts';
 import type { StoredSeat } from '../../../src/state/read-model.ts';

@@ -3,7 +3,7 @@
  * run (with replayed duplicates, a retried command and an unknown outcome).
  */
 import { describe, expect, it } from 'vitest';
-import { check, INVARIANTS, type Invariant } from '../../../src/chaos/checker.ts';
+import { check, INVARIANTS, type Invariant } from '../../../chaos/checker.ts';
 import { cleanScenario, command, event, inputOf, op, type Scenario } from './checker-fixture.ts';
 
 function flagged(s: Scenario): Record<Invariant, number> {

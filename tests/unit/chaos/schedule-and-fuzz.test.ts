@@ -4,9 +4,9 @@
  * which covers real and made-up events, near-miss ids, big and deep payloads.
  */
 import { describe, expect, it } from 'vitest';
-import { fuzzMessage, MAX_FUZZ_BYTES, REAL_EVENTS } from '../../../src/chaos/bad-payloads.ts';
-import { FAULT_KINDS, type FaultKind, faultSchedule } from '../../../src/chaos/faults.ts';
-import { Rng } from '../../../src/chaos/rng.ts';
+import { fuzzMessage, MAX_FUZZ_BYTES, REAL_EVENTS } from '../../../chaos/bad-payloads.ts';
+import { FAULT_KINDS, type FaultKind, faultSchedule } from '../../../chaos/faults.ts';
+import { Rng } from '../../../chaos/rng.ts';
 
 function take(kinds: readonly FaultKind[], seed: number, count: number): FaultKind[] {
   const out: FaultKind[] = [];

@@ -4,8 +4,8 @@
  * `heal()` leaves the cluster whole (nothing frozen, Kafka and Redis up, the fleet at its
  * minimum size) so that the checker judges a system that has had its chance to recover.
  */
-import type { FleetMember } from '../fleet/fleet.ts';
-import { stopMember, waitReady } from '../fleet/fleet.ts';
+import type { FleetMember } from '../src/fleet/fleet.ts';
+import { stopMember, waitReady } from '../src/fleet/fleet.ts';
 import type { ChaosCluster, GatewayMember } from './cluster.ts';
 import { type FaultKind, faultSchedule } from './faults.ts';
 import type { RecoveryProbe } from './probe.ts';

@@ -4,8 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
-import { withAdmin } from '../kafka/admin.ts';
-import { decodeCommand, decodeEvent } from '../kafka/codec.ts';
+import { withAdmin } from '../src/kafka/admin.ts';
+import { decodeCommand, decodeEvent } from '../src/kafka/codec.ts';
 import type { LoggedCommand, LoggedEvent } from './records.ts';
 
 export interface RawRecord {

@@ -7,11 +7,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type Consumer, Partitioners, type Producer } from 'kafkajs';
-import { seatKey } from '../contract/ids.ts';
-import { seatIdsOf } from '../contract/seat-layout.ts';
-import type { ShowDefinition } from '../contract/shows.ts';
-import { decodeEvent, encodeCommand } from '../kafka/codec.ts';
-import { partitionOfKey } from '../kafka/partitioning.ts';
+import { seatKey } from '../src/contract/ids.ts';
+import { seatIdsOf } from '../src/contract/seat-layout.ts';
+import type { ShowDefinition } from '../src/contract/shows.ts';
+import { decodeEvent, encodeCommand } from '../src/kafka/codec.ts';
+import { partitionOfKey } from '../src/kafka/partitioning.ts';
 import type { ChaosCluster } from './cluster.ts';
 
 interface Probe {

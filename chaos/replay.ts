@@ -3,7 +3,7 @@
  * state changes of each seat (repeated records dropped by event id) folded in version
  * order. The checker compares it with what clients saw and with the read model.
  */
-import type { SeatEvent, SeatStateChange } from '../contract/kafka-records.ts';
+import type { SeatEvent, SeatStateChange } from '../src/contract/kafka-records.ts';
 import type { LoggedEvent } from './records.ts';
 
 export interface ReplayedSeat {

@@ -9,7 +9,7 @@ import { randomInt } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { createLogger } from '../observability/logger.ts';
+import { createLogger } from '../src/observability/logger.ts';
 import { FAULT_KINDS, type FaultKind, isFaultKind } from './faults.ts';
 import { renderReport, totalViolations } from './report.ts';
 import { runChaos } from './run.ts';

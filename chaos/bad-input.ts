@@ -7,8 +7,8 @@
  * still healthy afterwards.
  */
 import { io, type Socket } from 'socket.io-client';
-import { connectHoldfast } from '../client/index.ts';
-import { PUBLIC_ERROR_CODES as ERROR_CODES_PUBLIC } from '../contract/refusals.ts';
+import { connectHoldfast } from '../src/client/index.ts';
+import { PUBLIC_ERROR_CODES as ERROR_CODES_PUBLIC } from '../src/contract/refusals.ts';
 import { fuzzMessage } from './bad-payloads.ts';
 import type { Endpoint } from './clients.ts';
 import type { Rng } from './rng.ts';

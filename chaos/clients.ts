@@ -5,8 +5,8 @@
  * `commandId` after an unknown outcome, repeats of a finished command, and reconnects to
  * another gateway. Every call goes into the history.
  */
-import { connectHoldfast, type HoldfastClient } from '../client/index.ts';
-import type { CommandAck } from '../contract/socket-events.ts';
+import { connectHoldfast, type HoldfastClient } from '../src/client/index.ts';
+import type { CommandAck } from '../src/contract/socket-events.ts';
 import type { History, Operation, OperationKind } from './history.ts';
 import type { Rng } from './rng.ts';
 

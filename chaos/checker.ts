@@ -16,10 +16,10 @@
  *    command, one `commandId` changes a seat at most once, and acks match the log.
  * 6. `readModel` — the read model equals the state replayed from the log.
  */
-import type { SeatEvent, SeatStateChange } from '../contract/kafka-records.ts';
-import { seatIdsOf } from '../contract/seat-layout.ts';
-import type { ShowDefinition } from '../contract/shows.ts';
-import type { StoredSeat } from '../state/read-model.ts';
+import type { SeatEvent, SeatStateChange } from '../src/contract/kafka-records.ts';
+import { seatIdsOf } from '../src/contract/seat-layout.ts';
+import type { ShowDefinition } from '../src/contract/shows.ts';
+import type { StoredSeat } from '../src/state/read-model.ts';
 import type { Operation } from './history.ts';
 import type { LoggedCommand, LoggedEvent, ShowReadModel } from './records.ts';
 import { changesBySeat, type ReplayedSeat, replayFinalState, seatKeyOf } from './replay.ts';

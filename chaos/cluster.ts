@@ -7,20 +7,20 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Kafka } from 'kafkajs';
-import type { Env } from '../config/env.ts';
-import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
-import type { ShowDefinition } from '../contract/shows.ts';
-import { type FleetMember, spawnMember, stopMember, waitReady } from '../fleet/fleet.ts';
-import { type EphemeralStack, startEphemeralStack } from '../infra/ephemeral.ts';
-import type { LocalKafka } from '../infra/kafka-local.ts';
-import { freePort } from '../infra/ports.ts';
-import type { LocalRedis } from '../infra/redis-local.ts';
-import { ensureTopics } from '../kafka/admin.ts';
-import { createKafka } from '../kafka/client.ts';
-import { encodeShow } from '../kafka/codec.ts';
-import { createProducer } from '../kafka/producer.ts';
-import { type TopicNames, topicNames, topicSpecs } from '../kafka/topics.ts';
-import type { Logger } from '../observability/logger.ts';
+import type { Env } from '../src/config/env.ts';
+import { ERROR_CODES, HoldfastError } from '../src/contract/errors.ts';
+import type { ShowDefinition } from '../src/contract/shows.ts';
+import { type FleetMember, spawnMember, stopMember, waitReady } from '../src/fleet/fleet.ts';
+import { type EphemeralStack, startEphemeralStack } from '../src/infra/ephemeral.ts';
+import type { LocalKafka } from '../src/infra/kafka-local.ts';
+import { freePort } from '../src/infra/ports.ts';
+import type { LocalRedis } from '../src/infra/redis-local.ts';
+import { ensureTopics } from '../src/kafka/admin.ts';
+import { createKafka } from '../src/kafka/client.ts';
+import { encodeShow } from '../src/kafka/codec.ts';
+import { createProducer } from '../src/kafka/producer.ts';
+import { type TopicNames, topicNames, topicSpecs } from '../src/kafka/topics.ts';
+import type { Logger } from '../src/observability/logger.ts';
 
 export interface ClusterOptions {
   /** The caller's environment (PATH, cache dirs); its KAFKA_BROKERS / REDIS_URL are ignored. */

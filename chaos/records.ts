@@ -2,9 +2,9 @@
  * What the checker reads besides the history: the decoded `seat-commands` and `seat-events`
  * logs with their positions, and the read model as Redis held it at the end of the run.
  */
-import type { SeatCommand, SeatEvent } from '../contract/kafka-records.ts';
-import type { ShowDefinition } from '../contract/shows.ts';
-import type { StoredSeat } from '../state/read-model.ts';
+import type { SeatCommand, SeatEvent } from '../src/contract/kafka-records.ts';
+import type { ShowDefinition } from '../src/contract/shows.ts';
+import type { StoredSeat } from '../src/state/read-model.ts';
 
 export interface LoggedCommand {
   readonly partition: number;
