@@ -14,14 +14,14 @@ import type { Consumer, Kafka, Message } from 'kafkajs';
 import type { SeatCommand } from '../src/contract/kafka-records.ts';
 import { seatIdsOf } from '../src/contract/seat-layout.ts';
 import type { ShowDefinition } from '../src/contract/shows.ts';
-import { cpuSeconds, spawnMember, stopMember, waitReady } from '../src/fleet/fleet.ts';
-import { startEphemeralStack } from '../src/infra/ephemeral.ts';
+import { Deployment } from '../src/fleet/deployment.ts';
+import { cpuSeconds } from '../src/fleet/fleet.ts';
+import { type EphemeralStack, startEphemeralStack } from '../src/infra/ephemeral.ts';
 import { freePort } from '../src/infra/ports.ts';
 import { ensureTopics } from '../src/kafka/admin.ts';
-import { createKafka } from '../src/kafka/client.ts';
-import { encodeCommand, encodeShow } from '../src/kafka/codec.ts';
+import { encodeCommand } from '../src/kafka/codec.ts';
 import { createProducer, sendInOrder } from '../src/kafka/producer.ts';
-import { topicNames, topicSpecs } from '../src/kafka/topics.ts';
+import type { topicNames } from '../src/kafka/topics.ts';
 import { latencyMs } from './support/report.ts';
 import type { Scenario, ScenarioOptions, ScenarioReport } from './support/scenario.ts';
 
@@ -49,21 +49,17 @@ export const workerScenario: Scenario = {
     const latencySeconds = options.durationS ?? DEFAULT_LATENCY_S;
     const stack = await startEphemeralStack(options.env, progress);
     const prefix = `bench-${randomUUID().slice(0, 8)}-`;
-    const topics = topicNames(prefix);
-    const kafka = createKafka({
-      brokers: stack.kafkaBrokers,
-      clientId: 'bench',
-      logger: options.logger,
-    });
+    const deployment = await startDeployment(stack, prefix, options);
+    const { kafka, topics } = deployment;
     const consumers: Consumer[] = [];
     const producer = createProducer(kafka);
     try {
       await ensureTopics(kafka, [
-        ...topicSpecs(topics, PARTITIONS),
         { topic: `${prefix}floor-out`, numPartitions: PARTITIONS, configs: {} },
       ]);
       await producer.connect();
-      const shows = await createShows(producer, topics.shows);
+      const shows = benchShows();
+      await deployment.publishShows(shows);
       const seats = shows.flatMap((show) =>
         seatIdsOf(show).map((seatId) => ({ showId: show.showId, seatId })),
       );
@@ -95,18 +91,9 @@ export const workerScenario: Scenario = {
 
       progress('worker: deciding the same records');
       const events = await countRecords(kafka, topics.events, consumers);
-      const env = {
-        ...process.env,
-        KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-        REDIS_URL: stack.redisUrl,
-        HOLDFAST_KAFKA_PREFIX: prefix,
-        HOLDFAST_REDIS_PREFIX: `bench:${prefix}`,
-        HOLDFAST_PARTITIONS: String(PARTITIONS),
-        HOLDFAST_LOG_LEVEL: 'warn',
-      };
-      const worker = spawnMember({ name: 'worker', kind: 'worker', port: await freePort(), env });
+      const worker = deployment.spawn('worker', 'worker', { port: await freePort() });
       const cpuBefore = await cpuSeconds(worker.pid);
-      await waitReady(worker);
+      await deployment.waitReady([worker]);
       await waitCount(events, records, progress, 'worker');
       const cpuAfter = await cpuSeconds(worker.pid);
       const workerPerSecond = perSecond(events);
@@ -122,7 +109,7 @@ export const workerScenario: Scenario = {
         consumers,
         progress,
       );
-      await stopMember(worker);
+      await deployment.stop();
 
       const ratio = workerPerSecond / floorPerSecond;
       const figures = {
@@ -158,24 +145,44 @@ export const workerScenario: Scenario = {
     } finally {
       await Promise.allSettled(consumers.map((c) => c.disconnect()));
       await producer.disconnect().catch(() => undefined);
+      await deployment.stop();
       await stack.stop();
     }
   },
 };
 
-async function createShows(
-  producer: ReturnType<Kafka['producer']>,
-  topic: string,
-): Promise<ShowDefinition[]> {
-  const shows = Array.from({ length: SHOWS }, (_, i) => ({
+/** The deployment under test: the worker's environment as `bench` ran it before, quiet logs. */
+async function startDeployment(
+  stack: EphemeralStack,
+  prefix: string,
+  options: ScenarioOptions,
+): Promise<Deployment> {
+  try {
+    return await Deployment.start({
+      kafkaBrokers: stack.kafkaBrokers,
+      redisUrl: stack.redisUrl,
+      partitions: PARTITIONS,
+      kafkaPrefix: prefix,
+      redisPrefix: `bench:${prefix}`,
+      baseEnv: options.env,
+      settings: { HOLDFAST_LOG_LEVEL: 'warn' },
+      clientId: 'bench',
+      logger: options.logger,
+    });
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+}
+
+function benchShows(): ShowDefinition[] {
+  return Array.from({ length: SHOWS }, (_, i) => ({
     showId: `bench-show-${i}`,
     rows: ROWS,
     seatsPerRow: SEATS_PER_ROW,
     holdTtlMs: 600_000,
     createdAt: Date.now(),
   }));
-  await producer.send({ topic, acks: -1, messages: shows.map(encodeShow) });
-  return shows;
 }
 
 function holdCommand(showId: string, seatId: string): SeatCommand {

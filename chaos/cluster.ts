@@ -1,7 +1,7 @@
 /**
  * The system under test: a throw-away Kafka and Redis of its own (local processes, so the
  * nemesis can kill and restart them), the Holdfast topics and shows, and workers and
- * gateways as real `holdfast worker|gateway` processes (src/fleet). Every member has a
+ * gateways as real `holdfast worker|gateway` processes of one deployment (src/fleet). Every member has a
  * name; the nemesis acts on members through this class.
  */
 import { randomUUID } from 'node:crypto';
@@ -10,16 +10,13 @@ import type { Kafka } from 'kafkajs';
 import type { Env } from '../src/config/env.ts';
 import { ERROR_CODES, HoldfastError } from '../src/contract/errors.ts';
 import type { ShowDefinition } from '../src/contract/shows.ts';
-import { type FleetMember, spawnMember, stopMember, waitReady } from '../src/fleet/fleet.ts';
+import { Deployment } from '../src/fleet/deployment.ts';
+import type { FleetMember } from '../src/fleet/fleet.ts';
 import { type EphemeralStack, startEphemeralStack } from '../src/infra/ephemeral.ts';
 import type { LocalKafka } from '../src/infra/kafka-local.ts';
 import { freePort } from '../src/infra/ports.ts';
 import type { LocalRedis } from '../src/infra/redis-local.ts';
-import { ensureTopics } from '../src/kafka/admin.ts';
-import { createKafka } from '../src/kafka/client.ts';
-import { encodeShow } from '../src/kafka/codec.ts';
-import { createProducer } from '../src/kafka/producer.ts';
-import { type TopicNames, topicNames, topicSpecs } from '../src/kafka/topics.ts';
+import type { TopicNames } from '../src/kafka/topics.ts';
 import type { Logger } from '../src/observability/logger.ts';
 
 export interface ClusterOptions {
@@ -43,31 +40,21 @@ export interface GatewayMember {
   member: FleetMember;
 }
 
-/** How long a member may take to become ready on a loaded two-core machine. */
-const READY_TIMEOUT_MS = 120_000;
-
 export class ChaosCluster {
   readonly jwtSecret = `chaos-${randomUUID()}-${randomUUID()}`;
   readonly kafkaPrefix = `chaos-${randomUUID().slice(0, 8)}-`;
   readonly redisPrefix = `chaos:${randomUUID().slice(0, 8)}`;
-  readonly topics: TopicNames;
   readonly workers: FleetMember[] = [];
   readonly gateways: GatewayMember[] = [];
   readonly stack: EphemeralStack;
-  readonly kafka: Kafka;
   readonly #options: ClusterOptions;
   readonly #log: WriteStream;
+  #deployment: Deployment | undefined;
   #workerSeq = 0;
 
   private constructor(options: ClusterOptions, stack: EphemeralStack) {
     this.#options = options;
     this.stack = stack;
-    this.topics = topicNames(this.kafkaPrefix);
-    this.kafka = createKafka({
-      brokers: stack.kafkaBrokers,
-      clientId: 'chaos',
-      logger: options.logger,
-    });
     this.#log = createWriteStream(options.memberLogPath, { flags: 'a' });
   }
 
@@ -79,12 +66,42 @@ export class ChaosCluster {
     try {
       cluster.localKafka();
       cluster.localRedis();
-      await ensureTopics(cluster.kafka, topicSpecs(cluster.topics, options.partitions));
+      cluster.#deployment = await Deployment.start({
+        kafkaBrokers: stack.kafkaBrokers,
+        redisUrl: stack.redisUrl,
+        partitions: options.partitions,
+        kafkaPrefix: cluster.kafkaPrefix,
+        redisPrefix: cluster.redisPrefix,
+        baseEnv: env,
+        settings: {
+          HOLDFAST_SESSION_TIMEOUT_MS: String(options.sessionTimeoutMs),
+          HOLDFAST_JWT_SECRET: cluster.jwtSecret,
+          HOLDFAST_ACK_TIMEOUT_MS: String(options.ackTimeoutMs),
+          HOLDFAST_LOG_LEVEL: 'info',
+        },
+        clientId: 'chaos',
+        logger: options.logger,
+      });
       return cluster;
     } catch (error) {
       await cluster.stop();
       throw error;
     }
+  }
+
+  get #started(): Deployment {
+    if (!this.#deployment) {
+      throw new HoldfastError(ERROR_CODES.USAGE, 'the chaos cluster has not started');
+    }
+    return this.#deployment;
+  }
+
+  get kafka(): Kafka {
+    return this.#started.kafka;
+  }
+
+  get topics(): TopicNames {
+    return this.#started.topics;
   }
 
   get partitions(): number {
@@ -115,29 +132,7 @@ export class ChaosCluster {
   }
 
   async publishShows(shows: readonly ShowDefinition[]): Promise<void> {
-    const producer = createProducer(this.kafka);
-    await producer.connect();
-    try {
-      await producer.send({ topic: this.topics.shows, acks: -1, messages: shows.map(encodeShow) });
-    } finally {
-      await producer.disconnect();
-    }
-  }
-
-  #memberEnv(): Record<string, string | undefined> {
-    const { KAFKA_BROKERS: _k, REDIS_URL: _r, ...env } = this.#options.env;
-    return {
-      ...env,
-      KAFKA_BROKERS: this.stack.kafkaBrokers.join(','),
-      REDIS_URL: this.stack.redisUrl,
-      HOLDFAST_KAFKA_PREFIX: this.kafkaPrefix,
-      HOLDFAST_REDIS_PREFIX: this.redisPrefix,
-      HOLDFAST_PARTITIONS: String(this.#options.partitions),
-      HOLDFAST_SESSION_TIMEOUT_MS: String(this.#options.sessionTimeoutMs),
-      HOLDFAST_JWT_SECRET: this.jwtSecret,
-      HOLDFAST_ACK_TIMEOUT_MS: String(this.#options.ackTimeoutMs),
-      HOLDFAST_LOG_LEVEL: 'info',
-    };
+    await this.#started.publishShows(shows);
   }
 
   #output(name: string): (line: string) => void {
@@ -149,11 +144,8 @@ export class ChaosCluster {
   /** Starts one more worker and waits until it is ready (it may own nothing yet: no wait then). */
   async addWorker(): Promise<FleetMember> {
     const name = `worker-${++this.#workerSeq}`;
-    const member = spawnMember({
-      name,
-      kind: 'worker',
+    const member = this.#started.spawn('worker', name, {
       port: await freePort(),
-      env: { ...this.#memberEnv(), HOLDFAST_WORKER_ID: name },
       output: this.#output(name),
     });
     this.workers.push(member);
@@ -166,11 +158,8 @@ export class ChaosCluster {
 
   async addGateway(name: string, port?: number): Promise<GatewayMember> {
     const chosen = port ?? (await freePort());
-    const member = spawnMember({
-      name,
-      kind: 'gateway',
+    const member = this.#started.spawn('gateway', name, {
       port: chosen,
-      env: { ...this.#memberEnv(), HOLDFAST_GATEWAY_ID: name },
       output: this.#output(name),
     });
     const existing = this.gateways.find((g) => g.name === name);
@@ -196,23 +185,15 @@ export class ChaosCluster {
     for (let i = 0; i < this.#options.gateways; i++) {
       gateways.push(await this.addGateway(`gateway-${i + 1}`));
     }
-    await Promise.all([
-      ...workers.map((w) => waitReady(w, READY_TIMEOUT_MS)),
-      ...gateways.map((g) => waitReady(g.member, READY_TIMEOUT_MS)),
-    ]);
+    await this.#started.waitReady([...workers, ...gateways.map((g) => g.member)]);
   }
 
   async waitGatewayReady(gateway: GatewayMember): Promise<void> {
-    await waitReady(gateway.member, READY_TIMEOUT_MS);
+    await this.#started.waitReady([gateway.member]);
   }
 
   async stop(): Promise<void> {
-    const members = [...this.workers, ...this.gateways.map((g) => g.member)];
-    for (const member of members) {
-      // A frozen member ignores SIGTERM until resumed.
-      if (!member.exited()) member.child.kill('SIGCONT');
-    }
-    await Promise.all(members.map((member) => stopMember(member, 10_000)));
+    await this.#deployment?.stop(10_000);
     await new Promise<void>((resolve) => this.#log.end(() => resolve()));
     await this.stack.stop();
   }

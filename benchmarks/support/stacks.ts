@@ -1,30 +1,19 @@
 /**
- * The systems under test, as real processes on one infrastructure stack: Holdfast
- * (workers + gateways via src/fleet), the `sync` baseline (reservation service + the same
- * gateway with an HTTP command path) and the `floor` baseline (Socket.IO + two kafkajs
- * hops). Each gets its own Kafka and Redis prefix; shows are published before processes start.
+ * The systems under test, as real processes of one deployment (src/fleet/deployment.ts) on
+ * one infrastructure stack: Holdfast (workers + gateways), the `sync` baseline (reservation
+ * service + the same gateway with an HTTP command path) and the `floor` baseline (Socket.IO
+ * + two kafkajs hops). Each gets its own Kafka and Redis prefix; shows are published before processes start.
  *
  * BENCH_CPU_PROF=<dir> in the environment makes every gateway and worker write a V8 CPU
  * profile there when it stops (cpu-profile.mjs, preloaded: NODE_OPTIONS refuses --cpu-prof).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { ShowDefinition } from '../../src/contract/shows.ts';
-import {
-  cpuSeconds,
-  type FleetMember,
-  spawnMember,
-  stopMember,
-  waitReady,
-} from '../../src/fleet/fleet.ts';
+import { Deployment } from '../../src/fleet/deployment.ts';
+import { cpuSeconds, type FleetMember, type MemberKind } from '../../src/fleet/fleet.ts';
 import type { EphemeralStack } from '../../src/infra/ephemeral.ts';
 import { freePort } from '../../src/infra/ports.ts';
-import { ensureTopics } from '../../src/kafka/admin.ts';
-import { createKafka } from '../../src/kafka/client.ts';
-import { encodeShow } from '../../src/kafka/codec.ts';
-import { createProducer } from '../../src/kafka/producer.ts';
-import { topicNames, topicSpecs } from '../../src/kafka/topics.ts';
 import type { Logger } from '../../src/observability/logger.ts';
 import type { ShowRef } from './load-protocol.ts';
 
@@ -77,102 +66,73 @@ export async function startSystem(options: SystemOptions): Promise<SystemUnderTe
   const prefix = `bench-${design}-${randomUUID().slice(0, 8)}-`;
   const jwtSecret = randomBytes(32).toString('hex');
   const profileDir = options.env.BENCH_CPU_PROF;
-  const env: Record<string, string | undefined> = {
-    ...options.env,
-    KAFKA_BROKERS: stack.kafkaBrokers.join(','),
-    REDIS_URL: stack.redisUrl,
-    HOLDFAST_KAFKA_PREFIX: prefix,
-    HOLDFAST_REDIS_PREFIX: `bench:${prefix}`,
-    HOLDFAST_PARTITIONS: String(PARTITIONS),
-    HOLDFAST_LOG_LEVEL: 'warn',
-    HOLDFAST_JWT_SECRET: jwtSecret,
-    NODE_OPTIONS: [options.env.NODE_OPTIONS, profileDir ? `--import ${PROFILE_HOOK}` : '']
-      .filter(Boolean)
-      .join(' '),
-  };
-  const members: FleetMember[] = [];
+  const deployment = await Deployment.start({
+    kafkaBrokers: stack.kafkaBrokers,
+    redisUrl: stack.redisUrl,
+    partitions: PARTITIONS,
+    kafkaPrefix: prefix,
+    redisPrefix: `bench:${prefix}`,
+    baseEnv: options.env,
+    settings: {
+      HOLDFAST_LOG_LEVEL: 'warn',
+      HOLDFAST_JWT_SECRET: jwtSecret,
+      NODE_OPTIONS: [options.env.NODE_OPTIONS, profileDir ? `--import ${PROFILE_HOOK}` : '']
+        .filter(Boolean)
+        .join(' '),
+    },
+    clientId: 'bench-setup',
+    logger: options.logger,
+  });
   // Errors and crashes reach the operator; kafkajs's transient retry noise does not.
   const output = (name: string) => (line: string) => {
     if (line.includes('"logger":"kafkajs"')) return;
     if (/"level":(50|60)|Error/.test(line)) progress(`${name}: ${line.slice(0, 400)}`);
   };
-  // All at once: measuring is over, and each graceful stop (drain, leave the group) waits.
-  const stop = async () => {
-    await Promise.all(members.map((member) => stopMember(member, 15_000).catch(() => undefined)));
-  };
+  const spawn = async (
+    kind: MemberKind,
+    name: string,
+    script?: string,
+    env?: Record<string, string>,
+  ) =>
+    deployment.spawn(kind, name, {
+      port: await freePort(),
+      output: output(name),
+      script: script && fileURLToPath(new URL(script, import.meta.url)),
+      env,
+    });
+  const stop = () => deployment.stop(15_000).catch(() => undefined);
   try {
-    if (design !== 'floor') await publishTopicsAndShows(options, prefix);
-    if (design === 'holdfast') {
-      for (let i = 0; i < (options.workers ?? 1); i++) {
-        const name = `worker-${i + 1}`;
-        members.push(
-          spawnMember({ name, kind: 'worker', port: await freePort(), env, output: output(name) }),
-        );
-      }
-      for (let i = 0; i < (options.gateways ?? 1); i++) {
-        const name = `gateway-${i + 1}`;
-        members.push(
-          spawnMember({ name, kind: 'gateway', port: await freePort(), env, output: output(name) }),
-        );
-      }
-    } else if (design === 'sync') {
-      const port = await freePort();
-      members.push(
-        spawnScript(
-          'sync-service',
-          'worker',
-          '../sync/service-main.ts',
-          port,
-          env,
-          output('sync-service'),
-        ),
-      );
-      await waitReady(members[0] as FleetMember);
-      const syncEnv = { ...env, HOLDFAST_SYNC_URL: `http://127.0.0.1:${port}` };
-      for (let i = 0; i < (options.gateways ?? 1); i++) {
-        const name = `sync-gateway-${i + 1}`;
-        members.push(
-          spawnScript(
-            name,
-            'gateway',
-            '../sync/gateway-main.ts',
-            await freePort(),
-            syncEnv,
-            output(name),
-          ),
-        );
-      }
-    } else {
-      const relayEnv = { ...env, HOLDFAST_FLOOR_ROLE: 'relay' };
-      members.push(
-        spawnScript(
-          'floor-relay',
-          'worker',
-          '../floor/floor-main.ts',
-          await freePort(),
-          relayEnv,
-          output('floor-relay'),
-        ),
-      );
-      await waitReady(members[0] as FleetMember);
-      const gatewayEnv = { ...env, HOLDFAST_FLOOR_ROLE: 'gateway' };
-      members.push(
-        spawnScript(
-          'floor-gateway',
-          'gateway',
-          '../floor/floor-main.ts',
-          await freePort(),
-          gatewayEnv,
-          output('floor-gateway'),
-        ),
+    if (design !== 'floor') {
+      await deployment.publishShows(
+        options.shows.map((show) => ({ ...show, createdAt: Date.now() })),
       );
     }
-    progress(`${design}: waiting for ${members.map((m) => m.name).join(', ')}`);
-    await Promise.all(members.map((m) => waitReady(m, 120_000)));
+    if (design === 'holdfast') {
+      for (let i = 0; i < (options.workers ?? 1); i++) await spawn('worker', `worker-${i + 1}`);
+      for (let i = 0; i < (options.gateways ?? 1); i++) await spawn('gateway', `gateway-${i + 1}`);
+    } else if (design === 'sync') {
+      const service = await spawn('worker', 'sync-service', '../sync/service-main.ts');
+      await deployment.waitReady([service]);
+      const syncUrl = { HOLDFAST_SYNC_URL: `http://127.0.0.1:${service.port}` };
+      for (let i = 0; i < (options.gateways ?? 1); i++) {
+        await spawn('gateway', `sync-gateway-${i + 1}`, '../sync/gateway-main.ts', syncUrl);
+      }
+    } else {
+      const relay = await spawn('worker', 'floor-relay', '../floor/floor-main.ts', {
+        HOLDFAST_FLOOR_ROLE: 'relay',
+      });
+      await deployment.waitReady([relay]);
+      await spawn('gateway', 'floor-gateway', '../floor/floor-main.ts', {
+        HOLDFAST_FLOOR_ROLE: 'gateway',
+      });
+    }
+    progress(`${design}: waiting for ${deployment.members.map((m) => m.name).join(', ')}`);
+    await deployment.waitReady(deployment.members);
   } catch (error) {
     await stop();
     throw error;
   }
+  const members = [...deployment.members];
   let last = new Map<string, number>();
   const cpuSince = async () => {
     const now = new Map<string, number>();
@@ -194,56 +154,4 @@ export async function startSystem(options: SystemOptions): Promise<SystemUnderTe
     cpuSince,
     stop,
   };
-}
-
-async function publishTopicsAndShows(options: SystemOptions, prefix: string): Promise<void> {
-  const kafka = createKafka({
-    brokers: options.stack.kafkaBrokers,
-    clientId: 'bench-setup',
-    logger: options.logger,
-  });
-  await ensureTopics(kafka, topicSpecs(topicNames(prefix), PARTITIONS));
-  const producer = createProducer(kafka);
-  await producer.connect();
-  try {
-    const shows: ShowDefinition[] = options.shows.map((s) => ({ ...s, createdAt: Date.now() }));
-    await producer.send({
-      topic: topicNames(prefix).shows,
-      acks: -1,
-      messages: shows.map(encodeShow),
-    });
-  } finally {
-    await producer.disconnect();
-  }
-}
-
-/** A benchmark-owned process (baselines), measurable and stoppable like a fleet member. */
-function spawnScript(
-  name: string,
-  kind: 'worker' | 'gateway',
-  entry: string,
-  port: number,
-  env: Record<string, string | undefined>,
-  output: (line: string) => void,
-): FleetMember {
-  const file = fileURLToPath(new URL(entry, import.meta.url));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', file], {
-    env: { ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  for (const stream of [child.stdout, child.stderr]) {
-    let buffered = '';
-    stream?.setEncoding('utf8');
-    stream?.on('data', (chunk: string) => {
-      buffered += chunk;
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) output(line);
-    });
-  }
-  let exited = false;
-  child.once('exit', () => {
-    exited = true;
-  });
-  return { name, kind, port, child, pid: child.pid ?? 0, exited: () => exited };
 }

@@ -9,14 +9,11 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ShowDefinition } from '../contract/shows.ts';
-import { ensureTopics } from '../kafka/admin.ts';
-import { createKafka } from '../kafka/client.ts';
 import { ShowCatalog } from '../kafka/show-catalog.ts';
 import { publishShow } from '../kafka/show-publisher.ts';
-import { topicNames, topicSpecs } from '../kafka/topics.ts';
 import type { Logger } from '../observability/logger.ts';
-import { type FleetMember, type MemberKind, spawnMember, stopMember, waitReady } from './fleet.ts';
-
+import { Deployment } from './deployment.ts';
+import type { FleetMember, MemberKind } from './fleet.ts';
 export interface DevStackOptions {
   kafkaBrokers: string;
   redisUrl: string;
@@ -44,17 +41,20 @@ export interface DevStack {
 
 export async function startDevStack(options: DevStackOptions): Promise<DevStack> {
   const { progress } = options;
-  const kafka = createKafka({
-    brokers: options.kafkaBrokers.split(','),
+  progress('creating topics (if missing)');
+  const deployment = await Deployment.start({
+    kafkaBrokers: options.kafkaBrokers.split(','),
+    redisUrl: options.redisUrl,
+    partitions: options.partitions,
+    baseEnv: options.baseEnv,
+    settings: { HOLDFAST_JWT_SECRET: options.jwtSecret },
     clientId: 'holdfast-dev',
     logger: options.logger,
   });
-  const topics = topicNames(options.baseEnv.HOLDFAST_KAFKA_PREFIX ?? '');
-  progress('creating topics (if missing)');
-  await ensureTopics(kafka, topicSpecs(topics, options.partitions));
+  // The infrastructure may be shared with an earlier run: publish the demo show only once.
   const catalog = await ShowCatalog.start({
-    kafka,
-    topic: topics.shows,
+    kafka: deployment.kafka,
+    topic: deployment.topics.shows,
     groupPrefix: '',
     logger: options.logger,
   });
@@ -62,7 +62,7 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     if (catalog.get(options.demoShow.showId)) {
       progress(`demo show "${options.demoShow.showId}" exists already`);
     } else {
-      await publishShow(kafka, topics.shows, catalog, options.demoShow);
+      await publishShow(deployment.kafka, deployment.topics.shows, catalog, options.demoShow);
       progress(
         `created the demo show "${options.demoShow.showId}" (${options.demoShow.rows} rows × ${options.demoShow.seatsPerRow} seats)`,
       );
@@ -72,37 +72,22 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
   }
 
   await mkdir(options.logDir, { recursive: true });
-  const env = {
-    ...options.baseEnv,
-    KAFKA_BROKERS: options.kafkaBrokers,
-    REDIS_URL: options.redisUrl,
-    HOLDFAST_JWT_SECRET: options.jwtSecret,
-    HOLDFAST_PARTITIONS: String(options.partitions),
-  };
   const logs: WriteStream[] = [];
   const start = (kind: MemberKind, index: number, port: number) => {
     const name = `${kind}-${index + 1}`;
     const log = createWriteStream(join(options.logDir, `${name}.log`), { flags: 'a' });
     logs.push(log);
-    return spawnMember({
-      name,
-      kind,
-      port,
-      env: { ...env, HOLDFAST_WORKER_ID: name, HOLDFAST_GATEWAY_ID: name },
-      output: (line) => log.write(`${line}\n`),
-    });
+    return deployment.spawn(kind, name, { port, output: (line) => log.write(`${line}\n`) });
   };
   const workers = [0, 1].map((i) => start('worker', i, options.metricsPort + i));
   const gateways = [0, 1].map((i) => start('gateway', i, options.gatewayPort + i));
-  const members = [...workers, ...gateways];
   const stop = async () => {
-    await Promise.all(gateways.map((member) => stopMember(member)));
-    await Promise.all(workers.map((member) => stopMember(member)));
+    await deployment.stop();
     for (const log of logs) log.end();
   };
   try {
     progress(`starting 2 workers and 2 gateways (logs in ${options.logDir})`);
-    await Promise.all(members.map((member) => waitReady(member, 120_000)));
+    await deployment.waitReady(deployment.members);
   } catch (error) {
     await stop();
     throw error;

@@ -1,5 +1,5 @@
 /**
- * Holdfast processes started by other Holdfast programs (`holdfast dev`, benchmarks, chaos):
+ * Holdfast processes started by a deployment (`holdfast dev`, benchmarks, chaos, tests):
  * each a real `holdfast <command>` child with its own environment, ready when its `/readyz`
  * answers 200, stopped with SIGTERM (SIGKILL after a grace period), and measurable (CPU).
  */
@@ -28,13 +28,17 @@ export interface SpawnMemberOptions {
   port: number;
   env: Readonly<Record<string, string | undefined>>;
   /** Where the member's stdout/stderr (JSON logs) go. @defaultValue 'ignore' */
-  output?: 'ignore' | 'inherit' | ((line: string) => void);
+  output?: 'ignore' | 'inherit' | ((line: string) => void) | undefined;
+  /** A TypeScript file run through tsx instead of `holdfast <kind>` (benchmark baselines); it gets its port as PORT. */
+  script?: string | undefined;
 }
 
 export function spawnMember(options: SpawnMemberOptions): FleetMember {
-  const portVar = options.kind === 'gateway' ? 'PORT' : 'HOLDFAST_METRICS_PORT';
+  // A script (benchmark baseline) serves everything on PORT, whatever its kind.
+  const portVar = options.kind === 'gateway' || options.script ? 'PORT' : 'HOLDFAST_METRICS_PORT';
   const output = options.output ?? 'ignore';
-  const child = spawn(process.execPath, [CLI, options.kind], {
+  const args = options.script ? ['--import', 'tsx', options.script] : [CLI, options.kind];
+  const child = spawn(process.execPath, args, {
     env: { ...options.env, [portVar]: String(options.port) },
     stdio: [
       'ignore',
@@ -64,7 +68,7 @@ export function spawnMember(options: SpawnMemberOptions): FleetMember {
   if (child.pid === undefined) {
     throw new HoldfastError(
       ERROR_CODES.INFRA_START_FAILED,
-      `could not start holdfast ${options.kind}`,
+      `could not start ${options.script ?? `holdfast ${options.kind}`}`,
     );
   }
   return {
@@ -116,6 +120,8 @@ export async function waitReady(member: FleetMember, timeoutMs = 60_000): Promis
 export async function stopMember(member: FleetMember, graceMs = 30_000): Promise<void> {
   if (member.exited()) return;
   const exit = new Promise<void>((resolve) => member.child.once('exit', () => resolve()));
+  // A frozen member (SIGSTOP, a chaos fault) would not see SIGTERM until resumed.
+  member.child.kill('SIGCONT');
   member.child.kill('SIGTERM');
   const timer = setTimeout(() => member.child.kill('SIGKILL'), graceMs);
   await exit;

@@ -1,23 +1,21 @@
 /**
- * A testbed for the reservation worker against the real broker and Redis: random topic and
- * key prefixes, shows, command producers for each command type, a collector of every
+ * A testbed for the reservation worker against the real broker and Redis: a deployment
+ * (src/fleet/deployment.ts) with random topic and key prefixes, shows, command producers for each command type, a collector of every
  * record on `seat-events` and the DLQ, and workers run in-process or as child processes.
  * Each testbed closes everything it opened.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
-import { loadWorkerConfig, type WorkerEnvConfig } from '../../src/config/worker.ts';
+import { loadWorkerConfig } from '../../src/config/worker.ts';
 import type { SeatCommand, SeatEvent } from '../../src/contract/kafka-records.ts';
 import type { ShowDefinition } from '../../src/contract/shows.ts';
-import { ensureTopics } from '../../src/kafka/admin.ts';
-import { createKafka } from '../../src/kafka/client.ts';
-import { decodeEvent, encodeCommand, encodeShow } from '../../src/kafka/codec.ts';
+import { Deployment } from '../../src/fleet/deployment.ts';
+import { decodeEvent, encodeCommand } from '../../src/kafka/codec.ts';
 import { createProducer } from '../../src/kafka/producer.ts';
-import { type TopicNames, topicNames, topicSpecs } from '../../src/kafka/topics.ts';
-import { createLogger } from '../../src/observability/logger.ts';
+import type { TopicNames } from '../../src/kafka/topics.ts';
+import { createLogger, type Logger } from '../../src/observability/logger.ts';
 import { createRedis } from '../../src/state/redis.ts';
 import { startWorker, type WorkerHandle } from '../../src/worker/worker.ts';
 import { waitFor } from './wait.ts';
@@ -30,7 +28,8 @@ function testLogLevel(): 'silent' | 'error' | 'warn' | 'info' | 'debug' {
     : 'silent';
 }
 
-const CLI = fileURLToPath(new URL('../../bin/holdfast.js', import.meta.url));
+/** Silent unless HOLDFAST_TEST_LOG_LEVEL asks (kafkajs logs every rebalance as an error). */
+const testbedLogger = createLogger({ level: testLogLevel(), destinationFd: 2 });
 
 export interface TestbedOptions {
   kafkaBrokers: readonly string[];
@@ -45,11 +44,9 @@ export interface Position {
 }
 
 export class WorkerTestbed {
-  readonly prefix = `t${randomUUID().slice(0, 8)}-`;
-  readonly redisPrefix = `test:${randomUUID().slice(0, 8)}`;
-  readonly topics: TopicNames;
-  readonly env: Record<string, string>;
-  readonly config: WorkerEnvConfig;
+  readonly prefix: string;
+  readonly redisPrefix: string;
+  readonly deployment: Deployment;
   readonly kafka: Kafka;
   readonly redis: Redis;
   readonly events: SeatEvent[] = [];
@@ -57,35 +54,35 @@ export class WorkerTestbed {
   readonly #producer: Producer;
   readonly #consumers: Consumer[] = [];
   readonly #workers = new Set<WorkerHandle>();
-  readonly #processes = new Set<ChildProcess>();
-  /** Silent unless HOLDFAST_TEST_LOG_LEVEL asks (kafkajs logs every rebalance as an error). */
-  readonly logger = createLogger({ level: testLogLevel(), destinationFd: 2 });
+  #spawned = 0;
 
-  private constructor(options: TestbedOptions) {
-    this.topics = topicNames(this.prefix);
-    this.env = {
-      KAFKA_BROKERS: options.kafkaBrokers.join(','),
-      REDIS_URL: options.redisUrl,
-      HOLDFAST_KAFKA_PREFIX: this.prefix,
-      HOLDFAST_REDIS_PREFIX: this.redisPrefix,
-      HOLDFAST_PARTITIONS: String(options.partitions ?? 3),
-      HOLDFAST_SESSION_TIMEOUT_MS: String(options.sessionTimeoutMs ?? 6000),
-      HOLDFAST_METRICS_PORT: '0',
-      HOLDFAST_LOG_LEVEL: testLogLevel(),
-    };
-    this.config = loadWorkerConfig(this.env);
-    this.kafka = createKafka({
-      brokers: this.config.KAFKA_BROKERS,
-      clientId: 'testbed',
-      logger: this.logger,
-    });
-    this.redis = createRedis({ url: options.redisUrl, name: 'testbed' });
+  private constructor(deployment: Deployment, redisUrl: string, prefixes: [string, string]) {
+    this.deployment = deployment;
+    [this.prefix, this.redisPrefix] = prefixes;
+    this.kafka = deployment.kafka;
+    this.redis = createRedis({ url: redisUrl, name: 'testbed' });
     this.#producer = createProducer(this.kafka);
   }
 
   static async create(options: TestbedOptions): Promise<WorkerTestbed> {
-    const bed = new WorkerTestbed(options);
-    await ensureTopics(bed.kafka, topicSpecs(bed.topics, bed.config.HOLDFAST_PARTITIONS));
+    const prefix = `t${randomUUID().slice(0, 8)}-`;
+    const redisPrefix = `test:${randomUUID().slice(0, 8)}`;
+    const deployment = await Deployment.start({
+      kafkaBrokers: options.kafkaBrokers,
+      redisUrl: options.redisUrl,
+      partitions: options.partitions ?? 3,
+      kafkaPrefix: prefix,
+      redisPrefix,
+      baseEnv: process.env,
+      settings: {
+        HOLDFAST_SESSION_TIMEOUT_MS: String(options.sessionTimeoutMs ?? 6000),
+        HOLDFAST_METRICS_PORT: '0',
+        HOLDFAST_LOG_LEVEL: testLogLevel(),
+      },
+      clientId: 'testbed',
+      logger: testbedLogger,
+    });
+    const bed = new WorkerTestbed(deployment, options.redisUrl, [prefix, redisPrefix]);
     await bed.#producer.connect();
     await bed.#collect(bed.topics.events, (message) => {
       const decoded = decodeEvent(message);
@@ -94,6 +91,22 @@ export class WorkerTestbed {
     });
     await bed.#collect(bed.topics.deadLetters, (message) => void bed.deadLetters.push(message));
     return bed;
+  }
+
+  get topics(): TopicNames {
+    return this.deployment.topics;
+  }
+
+  /** The environment of a member of this deployment (what a worker or gateway is configured from). */
+  get env(): Record<string, string> {
+    const entries = Object.entries(this.deployment.env);
+    return Object.fromEntries(
+      entries.filter((entry): entry is [string, string] => entry[1] !== undefined),
+    );
+  }
+
+  get logger(): Logger {
+    return testbedLogger;
   }
 
   async #collect(topic: string, onMessage: (message: KafkaMessage) => void): Promise<void> {
@@ -116,7 +129,7 @@ export class WorkerTestbed {
       createdAt: Date.now(),
       ...partial,
     };
-    await this.#producer.send({ topic: this.topics.shows, acks: -1, messages: [encodeShow(show)] });
+    await this.deployment.publishShows([show]);
     return show;
   }
 
@@ -218,7 +231,9 @@ export class WorkerTestbed {
   }
 
   async startWorker(overrides: Record<string, string> = {}): Promise<WorkerHandle> {
-    const worker = await startWorker(loadWorkerConfig({ ...this.env, ...overrides }), {
+    const name = `worker-${randomUUID().slice(0, 6)}`;
+    const env = this.deployment.memberEnv('worker', name, overrides);
+    const worker = await startWorker(loadWorkerConfig(env), {
       logger: this.logger,
     });
     this.#workers.add(worker);
@@ -232,18 +247,16 @@ export class WorkerTestbed {
 
   /** A worker as its own process (`holdfast worker`), for SIGKILL and SIGSTOP tests. */
   spawnWorker(overrides: Record<string, string> = {}): ChildProcess {
-    const child = spawn(process.execPath, [CLI, 'worker'], {
-      env: { ...process.env, ...this.env, ...overrides },
-      stdio: ['ignore', 'ignore', 'pipe'],
+    const member = this.deployment.spawn('worker', `worker-process-${++this.#spawned}`, {
+      port: 0,
+      env: overrides,
     });
-    child.stderr?.resume();
-    this.#processes.add(child);
-    child.once('exit', () => this.#processes.delete(child));
-    return child;
+    return member.child;
   }
 
   async close(): Promise<void> {
-    for (const child of this.#processes) child.kill('SIGKILL');
+    // Processes are killed, not drained: nothing of theirs is asserted after the test.
+    await this.deployment.stop(0);
     await Promise.allSettled([...this.#workers].map((w) => w.stop()));
     await Promise.allSettled(this.#consumers.map((c) => c.disconnect()));
     await this.#producer.disconnect();

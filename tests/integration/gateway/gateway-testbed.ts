@@ -1,6 +1,6 @@
 /**
  * Gateways on top of the worker testbed: real Kafka, Redis and worker, gateways started
- * in-process with the testbed's random prefixes, SDK clients with signed tokens, and a
+ * in-process as members of the testbed's deployment (its random prefixes), SDK clients with signed tokens, and a
  * switchable TCP proxy standing in for a load balancer. Closes everything it opened.
  */
 import { randomUUID } from 'node:crypto';
@@ -45,13 +45,12 @@ export class GatewayTestbed {
   }
 
   config(overrides: Record<string, string> = {}): GatewayConfig {
-    return loadGatewayConfig({
-      ...this.bed.env,
+    const env = this.bed.deployment.memberEnv('gateway', `gw-${randomUUID().slice(0, 6)}`, {
       PORT: '0',
       HOLDFAST_JWT_SECRET: JWT_SECRET,
-      HOLDFAST_GATEWAY_ID: `gw-${randomUUID().slice(0, 6)}`,
       ...overrides,
     });
+    return loadGatewayConfig(env);
   }
 
   async startGateway(overrides: Record<string, string> = {}): Promise<GatewayHandle> {
