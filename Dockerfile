@@ -1,16 +1,27 @@
 # syntax=docker/dockerfile:1
 # Holdfast: one image for every process (`holdfast gateway`, `holdfast worker`,
 # `holdfast shows create …`, `holdfast token …`). The sources are TypeScript run through tsx,
-# a runtime dependency, so there is no build step: the first stage installs the production
-# dependencies only, the second copies them beside the sources and runs as a non-root user.
+# a runtime dependency. The only build step is the seat-map page's script: the `build` stage
+# bundles it with esbuild (a dev dependency); the `deps` stage installs the production
+# dependencies only; the runtime copies both beside the sources and runs as a non-root user.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# Scripts skipped: `prepare` would build before the sources are here.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY scripts/build-web.ts ./scripts/build-web.ts
+COPY src ./src
+RUN npm run build
 
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-# Production dependencies only (tsx and esbuild included: they run the TypeScript sources).
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# Production dependencies only; no `prepare` (the page is built in the `build` stage).
+# Optional dependencies stay: tsx needs its platform's esbuild binary to run the sources.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
@@ -23,6 +34,8 @@ COPY --from=deps --chown=root:root /app/node_modules ./node_modules
 COPY --chown=root:root package.json asyncapi.yaml ./
 COPY --chown=root:root bin ./bin
 COPY --chown=root:root src ./src
+# The page's bundle, checked against ./src by every gateway before it starts.
+COPY --from=build --chown=root:root /app/dist ./dist
 COPY --chown=root:root deploy/healthcheck.mjs ./deploy/healthcheck.mjs
 # The code is root-owned and read-only to the runtime user; `holdfast` on PATH.
 RUN chmod 0755 bin/holdfast.js deploy/healthcheck.mjs \

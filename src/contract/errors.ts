@@ -8,6 +8,10 @@ export const ERROR_CODES = {
   CONFIG_INVALID: 'HF_CONFIG_INVALID',
   /** A tool local infrastructure needs (Java, Maven, redis-server, Docker) is missing. */
   INFRA_MISSING_TOOL: 'HF_INFRA_MISSING_TOOL',
+  /** The gateway's page bundle is missing: run `npm run build`. */
+  WEB_BUNDLE_MISSING: 'HF_WEB_BUNDLE_MISSING',
+  /** The page bundle was built from other sources than these: run `npm run build`. */
+  WEB_BUNDLE_STALE: 'HF_WEB_BUNDLE_STALE',
   /** A process or container could not be started. */
   INFRA_START_FAILED: 'HF_INFRA_START_FAILED',
   /** Kafka, Redis or a topic did not become ready in time. */

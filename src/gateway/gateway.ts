@@ -24,6 +24,7 @@ import { groupNames, topicNames, topicSpecs } from '../kafka/topics.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { RedisReadModel } from '../state/read-model-redis.ts';
 import { createRedis } from '../state/redis.ts';
+import { loadWebAssets } from '../web/assets.ts';
 import { secretKey, UnauthenticatedError, verifyToken } from './auth.ts';
 import { CommandProducer } from './command-producer.ts';
 import { attachConnection, type RawClientEvents, type SocketData, showRoom } from './connection.ts';
@@ -93,6 +94,8 @@ export async function startGateway(
     }
   };
   let state: GatewayState = 'STARTING';
+  // Before anything connects: a gateway without its page's bundle (or with a stale one) refuses.
+  const assets = await loadWebAssets();
 
   try {
     const kafka: Kafka = createKafka({
@@ -265,7 +268,7 @@ export async function startGateway(
     http.on('request', (req, res) => {
       // Socket.IO answers its own path; everything else is ours.
       if ((req.url ?? '').startsWith('/socket.io/')) return;
-      handleHttp({ health, shows: catalog, readModel, eventPartitions }, req, res).catch(
+      handleHttp({ health, shows: catalog, readModel, eventPartitions, assets }, req, res).catch(
         (error: unknown) => {
           logger.error({ err: error, url: req.url }, 'HTTP request failed');
           if (!res.headersSent) res.writeHead(503, { 'content-type': 'application/json' });

@@ -9,13 +9,15 @@ import type { ShowLookup } from '../kafka/show-catalog.ts';
 import { type HealthHandlers, handleHealthRoute } from '../observability/health-http.ts';
 import type { ReadModel } from '../state/read-model.ts';
 import { viewFor } from '../state/read-model.ts';
-import { webAssets } from '../web/assets.ts';
+import type { WebAssets } from '../web/assets.ts';
 
 export interface HttpContext {
   health: HealthHandlers;
   shows: ShowLookup;
   readModel: ReadModel;
   eventPartitions: readonly number[];
+  /** The seat-map page, loaded once at start. */
+  assets: WebAssets;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -35,7 +37,7 @@ export async function handleHttp(
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     return json(res, 405, { ok: false, error: { code: 'METHOD_NOT_ALLOWED' } });
   }
-  const asset = (await webAssets()).get(path);
+  const asset = ctx.assets.get(path);
   if (asset) {
     res.writeHead(200, { 'content-type': asset.contentType, 'cache-control': 'no-cache' });
     res.end(req.method === 'HEAD' ? undefined : asset.body);

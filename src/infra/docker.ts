@@ -1,17 +1,43 @@
 /**
- * The Docker path of DESIGN §6, through testcontainers. Loaded lazily: machines without an
- * engine (this project's CI) never pay for it beyond one quick probe.
+ * The Docker path of `holdfast infra`, through testcontainers: an optional dependency,
+ * imported only here and only when Docker is probed or used, so a deployment (and an
+ * install without optional dependencies) never loads it. Without it, the probe answers
+ * "no engine" and an explicit Docker request fails with a coded error.
  */
+import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
 import { KAFKA_VERSION } from './kafka-jars.ts';
 import { freePort, LOOPBACK } from './ports.ts';
 
 export const KAFKA_IMAGE = `apache/kafka:${KAFKA_VERSION}`;
 export const REDIS_IMAGE = 'redis:7.2-alpine';
 
+type Testcontainers = typeof import('testcontainers');
+
+/**
+ * Imports an optional package, or fails with a coded error that says how to add it.
+ * `specifier` is a parameter so the absent case can be tested.
+ */
+export async function importOptional<T>(specifier: string, purpose: string): Promise<T> {
+  try {
+    return (await import(specifier)) as T;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw error;
+    throw new HoldfastError(
+      ERROR_CODES.INFRA_MISSING_TOOL,
+      `${purpose} needs the optional package "${specifier}", which is not installed: ` +
+        `install it (\`npm install ${specifier}\`), or run Kafka and Redis as local processes`,
+      { cause: error, context: { package: specifier } },
+    );
+  }
+}
+
+const testcontainers = () => importOptional<Testcontainers>('testcontainers', 'the Docker path');
+
 /** True when testcontainers finds a container engine that answers. */
 export async function dockerEngineAnswers(): Promise<boolean> {
   try {
-    const { getContainerRuntimeClient } = await import('testcontainers');
+    const { getContainerRuntimeClient } = await testcontainers();
     await getContainerRuntimeClient();
     return true;
   } catch {
@@ -31,7 +57,7 @@ export interface DockerService {
  * the advertised listener is right for clients on this host.
  */
 export async function startDockerKafka(): Promise<DockerService> {
-  const { GenericContainer, Wait } = await import('testcontainers');
+  const { GenericContainer, Wait } = await testcontainers();
   const port = await freePort();
   const container = await new GenericContainer(KAFKA_IMAGE)
     .withExposedPorts({ container: port, host: port })
@@ -64,7 +90,7 @@ export async function startDockerKafka(): Promise<DockerService> {
 }
 
 export async function startDockerRedis(): Promise<DockerService> {
-  const { GenericContainer, Wait } = await import('testcontainers');
+  const { GenericContainer, Wait } = await testcontainers();
   const container = await new GenericContainer(REDIS_IMAGE)
     .withExposedPorts(6379)
     .withCommand(['redis-server', '--save', '', '--appendonly', 'no'])
@@ -81,7 +107,7 @@ export async function startDockerRedis(): Promise<DockerService> {
 
 /** Stops and removes a container started earlier, possibly by another process. */
 export async function stopDockerContainer(containerId: string): Promise<void> {
-  const { getContainerRuntimeClient } = await import('testcontainers');
+  const { getContainerRuntimeClient } = await testcontainers();
   const client = await getContainerRuntimeClient();
   const container = client.container.getById(containerId);
   await client.container.stop(container, { timeout: 20_000 });

@@ -1,52 +1,84 @@
 /**
  * The seat-map page's files, served by every gateway: the HTML and CSS as they are, and the
- * script bundled once per process from `app.ts` (and through it the client SDK and
- * socket.io-client) by esbuild, so the page needs no build step and no framework.
+ * script bundled ahead of time (`npm run build`, run by `npm ci` through `prepare`) from
+ * `app.ts` and, through it, the client SDK and socket.io-client. A running gateway never
+ * bundles: it loads the bundle once at start and refuses to start without one, or with one
+ * built from other sources than those on disk (a page that silently disagrees with its
+ * gateway is worse than a gateway that says to rebuild).
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
 
 export interface WebAsset {
   contentType: string;
   body: string;
 }
 
-const here = (name: string) => fileURLToPath(new URL(`./${name}`, import.meta.url));
+export type WebAssets = ReadonlyMap<string, WebAsset>;
 
-async function bundleApp(): Promise<string> {
-  const result = await build({
-    entryPoints: [here('app.ts')],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'silent',
-  });
-  const output = result.outputFiles[0];
-  if (!output) throw new Error('esbuild produced no output for the seat-map page');
-  return output.text;
+/** The repository (or image) root: sources and the bundle are named relative to it. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** Where `npm run build` writes the page's script, relative to the root (gitignored). */
+export const BUNDLE_FILE = 'dist/web/app.js';
+/** The bundle's first line: the hash of its sources, then the sources, root-relative. */
+const HEADER = /^\/\* holdfast-web-sources sha256=([0-9a-f]{64}) files=(\S+) \*\/\n/;
+
+/**
+ * A content hash (not mtimes: a checkout resets them) of the bundle's own sources, each
+ * named by its root-relative path so a moved file changes the hash too.
+ */
+export async function sourcesHash(root: string, files: readonly string[]): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of [...files].sort()) {
+    hash.update(`${file}\0`);
+    hash.update(await readFile(join(root, file)));
+    hash.update('\0');
+  }
+  return hash.digest('hex');
 }
 
-let assets: Promise<ReadonlyMap<string, WebAsset>> | undefined;
+/** The line `npm run build` writes first in the bundle. */
+export function bundleHeader(hash: string, files: readonly string[]): string {
+  return `/* holdfast-web-sources sha256=${hash} files=${[...files].sort().join(',')} */\n`;
+}
 
-/** The page's files by URL path, built on first use and kept for the process's life. */
-export function webAssets(): Promise<ReadonlyMap<string, WebAsset>> {
-  assets ??= (async () => {
-    const [html, css, js] = await Promise.all([
-      readFile(here('index.html'), 'utf8'),
-      readFile(here('app.css'), 'utf8'),
-      bundleApp(),
-    ]);
-    return new Map([
-      ['/', { contentType: 'text/html; charset=utf-8', body: html }],
-      ['/index.html', { contentType: 'text/html; charset=utf-8', body: html }],
-      ['/app.css', { contentType: 'text/css; charset=utf-8', body: css }],
-      ['/app.js', { contentType: 'text/javascript; charset=utf-8', body: js }],
-    ]);
-  })();
-  return assets;
+const rebuild = 'run `npm run build` (npm ci runs it) to bundle the seat-map page';
+
+async function loadBundle(root: string): Promise<string> {
+  const text = await readFile(join(root, BUNDLE_FILE), 'utf8').catch(() => undefined);
+  if (text === undefined) {
+    throw new HoldfastError(ERROR_CODES.WEB_BUNDLE_MISSING, `no ${BUNDLE_FILE}: ${rebuild}`, {
+      context: { bundle: BUNDLE_FILE },
+    });
+  }
+  const header = HEADER.exec(text);
+  const files = header?.[2]?.split(',') ?? [];
+  const actual = header ? await sourcesHash(root, files).catch(() => undefined) : undefined;
+  if (!header || actual !== header[1]) {
+    throw new HoldfastError(
+      ERROR_CODES.WEB_BUNDLE_STALE,
+      `${BUNDLE_FILE} was built from other sources than those here: ${rebuild}`,
+      { context: { bundle: BUNDLE_FILE, sources: files.length } },
+    );
+  }
+  return text.slice(header[0].length);
+}
+
+/** The page's files by URL path; fails with a coded error on a missing or stale bundle. */
+export async function loadWebAssets(root = PROJECT_ROOT): Promise<WebAssets> {
+  const here = (name: string) => join(root, 'src/web', name);
+  const [html, css, js] = await Promise.all([
+    readFile(here('index.html'), 'utf8'),
+    readFile(here('app.css'), 'utf8'),
+    loadBundle(root),
+  ]);
+  return new Map([
+    ['/', { contentType: 'text/html; charset=utf-8', body: html }],
+    ['/index.html', { contentType: 'text/html; charset=utf-8', body: html }],
+    ['/app.css', { contentType: 'text/css; charset=utf-8', body: css }],
+    ['/app.js', { contentType: 'text/javascript; charset=utf-8', body: js }],
+  ]);
 }
