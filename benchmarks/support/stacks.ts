@@ -11,7 +11,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { ShowDefinition } from '../../src/contract/shows.ts';
 import { Deployment } from '../../src/fleet/deployment.ts';
-import { cpuSeconds, type FleetMember, type MemberKind } from '../../src/fleet/fleet.ts';
+import { cpuSeconds, type MemberKind } from '../../src/fleet/fleet.ts';
 import type { EphemeralStack } from '../../src/infra/ephemeral.ts';
 import { freePort } from '../../src/infra/ports.ts';
 import type { Logger } from '../../src/observability/logger.ts';
@@ -28,7 +28,6 @@ export interface SystemUnderTest {
   /** Socket.IO URLs of its gateways. */
   urls: string[];
   jwtSecret: string | undefined;
-  members: FleetMember[];
   /** CPU seconds per member since the last call (or since start). */
   cpuSince(): Promise<Record<string, number>>;
   stop(): Promise<void>;
@@ -43,8 +42,6 @@ export interface SystemOptions {
   shows: ShowRef[];
   /** Holdfast workers. @defaultValue 1 */
   workers?: number;
-  /** Gateways. @defaultValue 1 */
-  gateways?: number;
 }
 
 export function makeShows(
@@ -109,14 +106,12 @@ export async function startSystem(options: SystemOptions): Promise<SystemUnderTe
     }
     if (design === 'holdfast') {
       for (let i = 0; i < (options.workers ?? 1); i++) await spawn('worker', `worker-${i + 1}`);
-      for (let i = 0; i < (options.gateways ?? 1); i++) await spawn('gateway', `gateway-${i + 1}`);
+      await spawn('gateway', 'gateway-1');
     } else if (design === 'sync') {
       const service = await spawn('worker', 'sync-service', '../sync/service-main.ts');
       await deployment.waitReady([service]);
       const syncUrl = { HOLDFAST_SYNC_URL: `http://127.0.0.1:${service.port}` };
-      for (let i = 0; i < (options.gateways ?? 1); i++) {
-        await spawn('gateway', `sync-gateway-${i + 1}`, '../sync/gateway-main.ts', syncUrl);
-      }
+      await spawn('gateway', 'sync-gateway-1', '../sync/gateway-main.ts', syncUrl);
     } else {
       const relay = await spawn('worker', 'floor-relay', '../floor/floor-main.ts', {
         HOLDFAST_FLOOR_ROLE: 'relay',
@@ -150,7 +145,6 @@ export async function startSystem(options: SystemOptions): Promise<SystemUnderTe
     design,
     urls: members.filter((m) => m.kind === 'gateway').map((m) => `http://127.0.0.1:${m.port}`),
     jwtSecret: design === 'floor' ? undefined : jwtSecret,
-    members,
     cpuSince,
     stop,
   };
