@@ -7,7 +7,7 @@
  * process would get.
  */
 import type { Kafka, Producer } from 'kafkajs';
-import type { ShowDefinition } from '../actors/messages.ts';
+import type { ShowDefinition } from '../contract/shows.ts';
 import type { Env } from '../config/env.ts';
 import { ensureTopics } from '../kafka/admin.ts';
 import { createKafka } from '../kafka/client.ts';
