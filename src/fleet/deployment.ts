@@ -7,8 +7,8 @@
  * process would get.
  */
 import type { Kafka, Producer } from 'kafkajs';
-import type { ShowDefinition } from '../contract/shows.ts';
 import type { Env } from '../config/env.ts';
+import type { ShowDefinition } from '../contract/shows.ts';
 import { ensureTopics } from '../kafka/admin.ts';
 import { createKafka } from '../kafka/client.ts';
 import { encodeShow } from '../kafka/codec.ts';
