@@ -18,9 +18,8 @@ import { intVar, kafkaShape, parseEnv } from '../../src/config/env.ts';
 import type { SeatCommand } from '../../src/contract/kafka-records.ts';
 import { CommandProducer } from '../../src/gateway/command-producer.ts';
 import { ensureTopics } from '../../src/kafka/admin.ts';
+import { BatchingProducer } from '../../src/kafka/batching-producer.ts';
 import { createKafka } from '../../src/kafka/client.ts';
-import { CoalescingSender } from '../../src/kafka/coalescing-sender.ts';
-import { createProducer } from '../../src/kafka/producer.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 
 const env = parseEnv(
@@ -61,10 +60,9 @@ const stops: (() => Promise<void>)[] = [];
 
 if (env.HOLDFAST_FLOOR_ROLE === 'relay') {
   // Worker-like consumer settings (src/worker/worker.ts), same producer as the worker's.
-  const producer = createProducer(kafka);
-  await producer.connect();
-  // The worker's own strategy: every partition's batch in the next single produce request.
-  const sender = new CoalescingSender(producer);
+  // The worker's own producer: every partition's batch in the next single produce request.
+  const sender = new BatchingProducer({ kafka, logger });
+  await sender.connect();
   const consumer = kafka.consumer({ groupId: `${prefix}floor-relay`, maxWaitTimeInMs: 100 });
   consumer.on(consumer.events.GROUP_JOIN, () => {
     ready = true;
@@ -84,7 +82,7 @@ if (env.HOLDFAST_FLOOR_ROLE === 'relay') {
   });
   stops.push(
     () => consumer.disconnect(),
-    () => producer.disconnect(),
+    () => sender.stop(),
   );
 } else {
   const waiting = new Map<string, (response: unknown) => void>();

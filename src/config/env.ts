@@ -57,6 +57,19 @@ export const connectionShape = {
 } as const;
 
 /**
+ * How a consumer-group member (worker, gateway) fetches and commits. A fetch is answered
+ * once `FETCH_MIN_BYTES` are there or after `FETCH_MAX_WAIT_MS`, whichever comes first: a
+ * small minimum with a short wait spares the broker a fetch per record under a trickle and
+ * adds at most the wait to a lone record. Commits only feed lag metrics (every partition
+ * starts from its own stored offset), so they go on a timer, not after every batch.
+ */
+export const consumerShape = {
+  HOLDFAST_COMMIT_INTERVAL_MS: intVar(100, 600_000).default(5000),
+  HOLDFAST_FETCH_MIN_BYTES: intVar(1, 1_048_576).default(1024),
+  HOLDFAST_FETCH_MAX_WAIT_MS: intVar(1, 5000).default(20),
+} as const;
+
+/**
  * Parses `env` against a shape of variables. Every problem is reported at once, each with
  * the variable's name, so an operator fixes them in one go.
  */

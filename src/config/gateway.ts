@@ -3,7 +3,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { connectionShape, type Env, intVar, parseEnv } from './env.ts';
+import { connectionShape, consumerShape, type Env, intVar, parseEnv } from './env.ts';
 
 /** Shortest accepted JWT secret: HS256 wants at least 256 bits of key. */
 export const MIN_JWT_SECRET_LENGTH = 32;
@@ -22,6 +22,7 @@ export const jwtSecretVar = z
 
 const gatewayShape = {
   ...connectionShape,
+  ...consumerShape,
   /** HTTP + Socket.IO port; 0 picks a free one (logged and printed). */
   PORT: intVar(0, 65535).default(8080),
   /** Interface to listen on. */
@@ -43,6 +44,11 @@ export interface GatewayConfig {
   readonly ackTimeoutMs: number;
   /** Consumer-group session timeout: how long a dead gateway's partitions stay idle. */
   readonly sessionTimeoutMs: number;
+  /** How often the `seat-events` consumer commits its positions (lag metrics only). */
+  readonly commitIntervalMs: number;
+  /** A `seat-events` fetch is answered at this many bytes or after `fetchMaxWaitMs`. */
+  readonly fetchMinBytes: number;
+  readonly fetchMaxWaitMs: number;
   /** This instance's id: the `replyTo` of its commands. */
   readonly gatewayId: string;
   readonly kafkaBrokers: readonly string[];
@@ -64,6 +70,9 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
     jwtSecret: parsed.HOLDFAST_JWT_SECRET,
     ackTimeoutMs: parsed.HOLDFAST_ACK_TIMEOUT_MS,
     sessionTimeoutMs: parsed.HOLDFAST_SESSION_TIMEOUT_MS,
+    commitIntervalMs: parsed.HOLDFAST_COMMIT_INTERVAL_MS,
+    fetchMinBytes: parsed.HOLDFAST_FETCH_MIN_BYTES,
+    fetchMaxWaitMs: parsed.HOLDFAST_FETCH_MAX_WAIT_MS,
     gatewayId: parsed.HOLDFAST_GATEWAY_ID ?? `gw-${randomUUID().slice(0, 8)}`,
     kafkaBrokers: Object.freeze([...parsed.KAFKA_BROKERS]),
     redisUrl: parsed.REDIS_URL,

@@ -1,9 +1,10 @@
 /** Configuration of `holdfast worker`, from the environment (see README, "Configuration"). */
 import { z } from 'zod';
-import { connectionShape, type Env, intVar, parseEnv } from './env.ts';
+import { connectionShape, consumerShape, type Env, intVar, parseEnv } from './env.ts';
 
 export const workerShape = {
   ...connectionShape,
+  ...consumerShape,
   /** A crashed member's partitions wait this long before another worker takes them. */
   HOLDFAST_SESSION_TIMEOUT_MS: intVar(3000, 300_000).default(10_000),
   /** Port of `/metrics`, `/healthz`, `/readyz`; 0 picks a free one. */

@@ -1,21 +1,26 @@
 /**
- * The gateways' consumer of `seat-events`: one consumer group, each record handled in
+ * The gateways' projection of `seat-events`: one consumer group, each record handled in
  * order — (1) read model, (2) broadcast if the seat changed, (3) hand the decision to the
- * gateway named in `replyTo` (DESIGN §4, "Results across gateways").
+ * gateway named in `replyTo`. The group protocol is the partition consumer's; this file
+ * says where each partition starts and what a record does.
  *
  * Where a partition starts: from the offset the read model records for it + 1, never from
  * the committed offset (which serves lag metrics). No record means the read model was lost
  * (or never written): the partition is rebuilt from the start of the log, marked as
  * rebuilding so that no gateway serves the seat map until it has caught up. A periodic
  * check notices a loss on partitions that see no traffic.
- *
- * kafkajs emits GROUP_JOIN synchronously and starts fetching from committed offsets, so the
- * listener pauses the new partitions, loads where each starts, seeks and resumes.
  */
-import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { isStateChange, type SeatEvent } from '../contract/kafka-records.ts';
 import type { SeatChanged } from '../contract/seat-views.ts';
+import type { KafkaClient } from '../kafka/client.ts';
 import { decodeEvent } from '../kafka/codec.ts';
+import {
+  type FetchSettings,
+  type LogBounds,
+  type PartitionBatch,
+  PartitionConsumer,
+  type PartitionHandler,
+} from '../kafka/partition-consumer.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { ReadModel } from '../state/read-model.ts';
 import { seatView, storedSeatOf } from '../state/read-model.ts';
@@ -29,8 +34,7 @@ export interface EventSink {
 }
 
 export interface EventsConsumerOptions {
-  kafka: Kafka;
-  admin: Admin;
+  kafka: KafkaClient;
   topic: string;
   groupId: string;
   readModel: ReadModel;
@@ -43,50 +47,41 @@ export interface EventsConsumerOptions {
   lossCheckMs?: number;
   /** Records whose log time is this recent still get a broadcast and reply while rebuilding. */
   replyWindowMs: number;
+  /** @defaultValue the partition consumer's */
+  commitIntervalMs?: number;
+  fetch?: FetchSettings;
   now?: () => number;
 }
 
-/** A rebuild that applies nothing for this long is positioned again. */
-const REBUILD_STALL_MS = 3000;
-
 type PartitionState =
-  | { phase: 'loading' }
   | { phase: 'live'; low: bigint }
-  | {
-      phase: 'rebuilding';
-      low: bigint;
-      target: bigint;
-      /** When the rebuild last applied a record (or was last positioned). */
-      progressAt: number;
-    }
+  | { phase: 'rebuilding'; low: bigint; target: bigint }
   | { phase: 'resetting' };
 
-export class EventsConsumer {
+export class EventsConsumer implements PartitionHandler {
   readonly #o: EventsConsumerOptions;
-  readonly #consumer: Consumer;
+  readonly #consumer: PartitionConsumer;
   readonly #logger: Logger;
   readonly #partitions = new Map<number, PartitionState>();
   readonly #rebuildTtlMs: number;
-  #joined = false;
-  #loading = false;
   #checking = false;
-  #dead = false;
-  #generation = 0;
   #timer: NodeJS.Timeout | undefined;
-  #stopped = false;
 
   constructor(options: EventsConsumerOptions) {
     this.#o = options;
     this.#logger = options.logger.child({ component: 'events-consumer' });
     this.#rebuildTtlMs = Math.max(30_000, 3 * options.sessionTimeoutMs);
-    this.#consumer = options.kafka.consumer({
+    this.#consumer = new PartitionConsumer({
+      kafka: options.kafka,
+      topic: options.topic,
       groupId: options.groupId,
-      allowAutoTopicCreation: false,
-      sessionTimeout: options.sessionTimeoutMs,
-      heartbeatInterval: 1000,
-      rebalanceTimeout: Math.max(options.sessionTimeoutMs, 10_000),
-      // A seek (rebuild) and a stop wait for the fetch in flight: keep its long poll short.
-      maxWaitTimeInMs: 500,
+      handler: this,
+      logger: options.logger,
+      sessionTimeoutMs: options.sessionTimeoutMs,
+      concurrency: 4,
+      fetch: options.fetch,
+      commitIntervalMs: options.commitIntervalMs,
+      now: options.now,
     });
   }
 
@@ -96,47 +91,17 @@ export class EventsConsumer {
 
   /** Joined the group and every assigned partition knows where it starts. */
   get ready(): boolean {
-    if (!this.#joined || this.#dead) return false;
-    for (const state of this.#partitions.values()) {
-      if (state.phase === 'loading' || state.phase === 'resetting') return false;
-    }
+    if (!this.#consumer.positioned || this.#consumer.crashed) return false;
+    for (const state of this.#partitions.values()) if (state.phase === 'resetting') return false;
     return true;
   }
 
   assignedPartitions(): number[] {
-    return [...this.#partitions.keys()];
+    return this.#consumer.assignedPartitions();
   }
 
   async start(): Promise<void> {
-    const { events } = this.#consumer;
-    this.#consumer.on(events.REBALANCING, () => {
-      this.#joined = false;
-      this.#generation++;
-      this.#partitions.clear();
-    });
-    this.#consumer.on(events.GROUP_JOIN, (event) => {
-      const partitions = event.payload.memberAssignment[this.#o.topic] ?? [];
-      this.#onAssigned(partitions);
-    });
-    this.#consumer.on(events.CRASH, (event) => {
-      // kafkajs restarts a crashed consumer unless `restart` is false: then it is dead in a
-      // live process, and readiness must say so.
-      if (!event.payload.restart) this.#dead = true;
-      this.#logger.error(
-        { err: event.payload.error, restart: event.payload.restart },
-        event.payload.restart
-          ? 'seat-events consumer crashed; kafkajs restarts it'
-          : 'seat-events consumer crashed for good: this gateway is not ready any more',
-      );
-    });
-    await this.#consumer.connect();
-    await this.#consumer.subscribe({ topic: this.#o.topic, fromBeginning: true });
-    await this.#consumer.run({
-      autoCommit: true,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 4,
-      eachBatch: (payload) => this.#eachBatch(payload),
-    });
+    await this.#consumer.start();
     this.#timer = setInterval(() => {
       this.#check().catch((error: unknown) =>
         this.#logger.warn({ err: error }, 'read-model check failed; will retry'),
@@ -145,138 +110,91 @@ export class EventsConsumer {
     this.#timer.unref();
   }
 
-  #onAssigned(partitions: number[]): void {
-    const generation = ++this.#generation;
+  async revoke(): Promise<void> {
     this.#partitions.clear();
-    for (const partition of partitions) this.#partitions.set(partition, { phase: 'loading' });
-    this.#joined = true;
-    if (partitions.length === 0) return;
-    this.#consumer.pause([{ topic: this.#o.topic, partitions }]);
-    this.#load(partitions, generation).catch((error: unknown) => {
-      this.#logger.error({ err: error, partitions }, 'could not load read-model offsets');
-      // Leave them paused and loading (not ready); the check retries them.
-    });
   }
 
-  async #load(partitions: number[], generation: number): Promise<void> {
-    if (this.#loading) return;
-    this.#loading = true;
-    try {
-      await this.#position(partitions, generation);
-    } catch (error) {
-      // All of them stay paused and loading: the next check positions them again.
-      if (generation === this.#generation) {
-        for (const partition of partitions) this.#partitions.set(partition, { phase: 'loading' });
-      }
-      throw error;
-    } finally {
-      this.#loading = false;
+  async load(partition: number, bounds: LogBounds, isCurrent: () => boolean): Promise<bigint> {
+    const offset = (await this.#o.readModel.offsets([partition])).get(partition);
+    if (!isCurrent()) return bounds.low;
+    if (offset === undefined) return this.#startRebuild(partition, bounds);
+    const from = offset + 1n > bounds.low ? offset + 1n : bounds.low;
+    const rebuilding = await this.#o.readModel.isRebuilding(partition);
+    if (rebuilding && from < bounds.high) {
+      await this.#o.readModel.markRebuilding(partition, this.#o.owner, this.#rebuildTtlMs);
+      this.#partitions.set(partition, {
+        phase: 'rebuilding',
+        low: bounds.low,
+        target: bounds.high,
+      });
+    } else {
+      if (rebuilding) await this.#o.readModel.clearRebuilding(partition);
+      this.#partitions.set(partition, { phase: 'live', low: bounds.low });
     }
+    return from;
   }
 
-  async #position(partitions: number[], generation: number): Promise<void> {
-    const [stored, watermarks] = await Promise.all([
-      this.#o.readModel.offsets(partitions),
-      this.#watermarks(),
-    ]);
-    if (generation !== this.#generation) return;
-    for (const partition of partitions) {
-      const marks = watermarks.get(partition) ?? { low: 0n, high: 0n };
-      const offset = stored.get(partition);
-      if (offset === undefined) {
-        await this.#startRebuild(partition, marks);
-        continue;
-      }
-      const from = offset + 1n > marks.low ? offset + 1n : marks.low;
-      const rebuilding = await this.#o.readModel.isRebuilding(partition);
-      this.#consumer.seek({ topic: this.#o.topic, partition, offset: from.toString() });
-      if (rebuilding && from < marks.high) {
-        await this.#o.readModel.markRebuilding(partition, this.#o.owner, this.#rebuildTtlMs);
-        this.#partitions.set(partition, {
-          phase: 'rebuilding',
-          low: marks.low,
-          target: marks.high,
-          progressAt: this.#now(),
-        });
-      } else {
-        if (rebuilding) await this.#o.readModel.clearRebuilding(partition);
-        this.#partitions.set(partition, { phase: 'live', low: marks.low });
-      }
-    }
-    if (generation !== this.#generation) return;
-    this.#consumer.resume([{ topic: this.#o.topic, partitions }]);
-    this.#logger.info({ partitions }, 'seat-events partitions assigned and positioned');
-  }
-
-  async #watermarks(): Promise<Map<number, { low: bigint; high: bigint }>> {
-    const offsets = await this.#o.admin.fetchTopicOffsets(this.#o.topic);
-    return new Map(offsets.map((p) => [p.partition, { low: BigInt(p.low), high: BigInt(p.high) }]));
-  }
-
-  /** Replays a partition from the start of the log into an emptied record. */
-  async #startRebuild(partition: number, marks: { low: bigint; high: bigint }): Promise<void> {
+  /** Empties a partition's record to replay it from the start of the log; returns that start. */
+  async #startRebuild(partition: number, bounds: LogBounds): Promise<bigint> {
     this.#partitions.set(partition, { phase: 'resetting' });
-    this.#consumer.seek({ topic: this.#o.topic, partition, offset: marks.low.toString() });
     await this.#o.readModel.markRebuilding(partition, this.#o.owner, this.#rebuildTtlMs);
     await this.#o.readModel.resetPartition(partition);
-    if (marks.high <= marks.low) {
+    if (bounds.high <= bounds.low) {
       await this.#o.readModel.clearRebuilding(partition);
-      this.#partitions.set(partition, { phase: 'live', low: marks.low });
-      return;
+      this.#partitions.set(partition, { phase: 'live', low: bounds.low });
+      return bounds.low;
     }
     this.#logger.warn(
-      { partition, from: marks.low.toString(), to: marks.high.toString() },
+      { partition, from: bounds.low.toString(), to: bounds.high.toString() },
       'read model missing for partition: rebuilding it from the start of the log',
     );
     this.#partitions.set(partition, {
       phase: 'rebuilding',
-      low: marks.low,
-      target: marks.high,
-      progressAt: this.#now(),
+      low: bounds.low,
+      target: bounds.high,
     });
+    return bounds.low;
   }
 
+  /** The read model lost a partition under a running consumer: rebuild it in place. */
   async #onLost(partition: number): Promise<void> {
     const state = this.#partitions.get(partition);
-    if (!state || state.phase === 'resetting' || state.phase === 'loading') return;
-    this.#partitions.set(partition, { phase: 'resetting' });
-    const generation = this.#generation;
+    if (!state || state.phase === 'resetting') return;
     try {
-      const marks = (await this.#watermarks()).get(partition) ?? { low: 0n, high: 0n };
-      if (generation !== this.#generation) return;
-      await this.#startRebuild(partition, marks);
+      const bounds = await this.#consumer.bounds(partition);
+      if (this.#partitions.get(partition) !== state) return;
+      this.#consumer.seek(partition, await this.#startRebuild(partition, bounds));
     } catch (error) {
       // Back to where it was, so that the next check or record tries again.
-      if (generation === this.#generation) this.#partitions.set(partition, state);
+      if (this.#partitions.get(partition)?.phase === 'resetting') {
+        this.#partitions.set(partition, state);
+      }
       throw error;
     }
   }
 
-  async #eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch } = payload;
-    const partition = batch.partition;
-    for (const message of batch.messages) {
-      if (!payload.isRunning() || payload.isStale() || this.#stopped) return;
+  async handle(batch: PartitionBatch, heartbeat: () => Promise<void>): Promise<bigint | undefined> {
+    const { partition } = batch;
+    let next: bigint | undefined;
+    for (const record of batch.records) {
       const state = this.#partitions.get(partition);
-      if (!state || state.phase === 'loading' || state.phase === 'resetting') return;
-      const offset = BigInt(message.offset);
-      const decoded = decodeEvent(message);
+      if (!state || state.phase === 'resetting') return next;
+      const decoded = decodeEvent(record);
       if (decoded.ok) {
         const event = decoded.value;
-        const result = await this.#o.readModel.apply(partition, offset, event, state.low);
+        const result = await this.#o.readModel.apply(partition, record.offset, event, state.low);
         if (result.kind === 'lost') {
           await this.#onLost(partition);
-          return;
+          return undefined;
         }
         // A check may have started the partition over while the write was in flight.
-        if (this.#partitions.get(partition) !== state) return;
+        if (this.#partitions.get(partition) !== state) return undefined;
         // Replayed records are history, except recent ones (by log time): a change that
         // arrived just as the loss was noticed still needs its broadcast and its reply.
-        const now = this.#o.now ?? Date.now;
         const live =
           state.phase === 'live' ||
-          offset >= state.target ||
-          event.occurredAt >= now() - this.#o.replyWindowMs;
+          record.offset >= state.target ||
+          event.occurredAt >= this.#now() - this.#o.replyWindowMs;
         if (result.kind === 'applied' && result.changed && isStateChange(event)) {
           if (live) {
             this.#o.sink.broadcast({
@@ -289,19 +207,19 @@ export class EventsConsumer {
         this.#o.sink.reply(event, live);
       } else {
         this.#logger.warn(
-          { partition, offset: message.offset, reason: decoded.reason },
+          { partition, offset: record.offset.toString(), reason: decoded.reason },
           'skipping an undecodable seat-events record',
         );
       }
-      payload.resolveOffset(message.offset);
-      if (state.phase === 'rebuilding') state.progressAt = this.#now();
-      if (state.phase === 'rebuilding' && offset + 1n >= state.target) {
+      next = record.offset + 1n;
+      if (state.phase === 'rebuilding' && next >= state.target) {
         await this.#o.readModel.clearRebuilding(partition);
         this.#partitions.set(partition, { phase: 'live', low: state.low });
         this.#logger.info({ partition }, 'read model rebuilt for partition');
       }
-      await payload.heartbeat();
+      await heartbeat();
     }
+    return next;
   }
 
   /** Notices a lost read model on quiet partitions and keeps rebuilding marks alive. */
@@ -317,48 +235,26 @@ export class EventsConsumer {
 
   async #checkOnce(): Promise<void> {
     const partitions = [...this.#partitions.keys()];
-    if (partitions.length === 0 || this.#stopped) return;
-    const loading = partitions.filter((p) => this.#partitions.get(p)?.phase === 'loading');
-    if (loading.length > 0 && this.#joined) {
-      await this.#load(loading, this.#generation);
-      return;
-    }
+    if (partitions.length === 0) return;
     const stored = await this.#o.readModel.offsets(partitions);
     for (const partition of partitions) {
       const state = this.#partitions.get(partition);
-      if (!state) continue;
+      if (!state || state.phase === 'resetting') continue;
+      // Extend, never re-create: the handler may have just finished and cleared it.
       if (state.phase === 'rebuilding') {
-        // Extend, never re-create: the handler may have just finished and cleared it.
         await this.#o.readModel.refreshRebuilding(partition, this.#rebuildTtlMs);
-        const offset = stored.get(partition);
-        if (offset !== undefined && this.#now() - state.progressAt > REBUILD_STALL_MS) {
-          // A seek can be lost (kafkajs pops it before committing it, and a failed commit
-          // drops it); at the end of a quiet log nothing would ever show it. Seek again to
-          // where the rebuild stands.
-          const from = offset + 1n > state.low ? offset + 1n : state.low;
-          this.#logger.warn(
-            { partition, from: from.toString(), to: state.target.toString() },
-            'read-model rebuild made no progress; seeking again',
-          );
-          state.progressAt = this.#now();
-          this.#consumer.seek({ topic: this.#o.topic, partition, offset: from.toString() });
-        }
       }
-      if (state.phase !== 'resetting' && stored.get(partition) === undefined) {
-        await this.#onLost(partition);
-      }
+      if (stored.get(partition) === undefined) await this.#onLost(partition);
     }
   }
 
   #stopping: Promise<void> | undefined;
 
-  /** Finishes the batch in hand and leaves the group. Idempotent. */
+  /** Finishes the batches in hand and leaves the group. Idempotent. */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
       if (this.#timer) clearInterval(this.#timer);
       await this.#consumer.stop();
-      this.#stopped = true;
-      await this.#consumer.disconnect();
     })();
     return this.#stopping;
   }

@@ -7,7 +7,6 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdapter } from '@socket.io/redis-adapter';
 import type { Redis } from 'ioredis';
-import type { Admin, Kafka } from 'kafkajs';
 import { Server } from 'socket.io';
 import type { GatewayConfig } from '../config/gateway.ts';
 import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
@@ -17,7 +16,7 @@ import {
   MAX_MESSAGE_BYTES,
   type ServerToClientEvents,
 } from '../contract/socket-events.ts';
-import { ensureTopics } from '../kafka/admin.ts';
+import { ensureTopics, partitionIds, waitForTopicOffsets, withAdmin } from '../kafka/admin.ts';
 import { createKafka } from '../kafka/client.ts';
 import { ShowCatalog } from '../kafka/show-catalog.ts';
 import { groupNames, topicNames, topicSpecs } from '../kafka/topics.ts';
@@ -33,7 +32,6 @@ import { handleHttp } from './http-routes.ts';
 import { createGatewayMetrics } from './metrics.ts';
 import { PendingAcks } from './pending-acks.ts';
 import { StatsCoalescer } from './stats-coalescer.ts';
-import { waitForTopicOffsets } from './topics-ready.ts';
 
 export type GatewayState = 'STARTING' | 'RUNNING' | 'DRAINING' | 'STOPPED';
 
@@ -98,22 +96,18 @@ export async function startGateway(
   const assets = await loadWebAssets();
 
   try {
-    const kafka: Kafka = createKafka({
+    const kafka = createKafka({
       brokers: config.kafkaBrokers,
       clientId: `holdfast-gateway-${config.gatewayId}`,
       logger,
     });
     await ensureTopics(kafka, topicSpecs(topics, config.partitions));
 
-    const admin: Admin = kafka.admin();
-    await admin.connect();
-    closers.push(() => admin.disconnect());
-    await waitForTopicOffsets(admin, [topics.shows, topics.events]);
     // Metadata, not offsets: right after creating a topic a broker may not lead it yet.
-    const metadata = await admin.fetchTopicMetadata({ topics: [topics.events] });
-    const eventPartitions = (metadata.topics[0]?.partitions ?? [])
-      .map((p) => p.partitionId)
-      .sort((a, b) => a - b);
+    const eventPartitions = await withAdmin(kafka, async (admin) => {
+      await waitForTopicOffsets(admin, [topics.shows, topics.events]);
+      return partitionIds(admin, topics.events);
+    });
 
     const catalog = await ShowCatalog.start({
       kafka,
@@ -209,7 +203,6 @@ export async function startGateway(
 
     const consumer = new EventsConsumer({
       kafka,
-      admin,
       topic: topics.events,
       groupId: groups.gateway,
       readModel,
@@ -218,6 +211,8 @@ export async function startGateway(
       sessionTimeoutMs: config.sessionTimeoutMs,
       replyWindowMs: config.ackTimeoutMs * 2,
       lossCheckMs: deps.readModelCheckMs,
+      commitIntervalMs: config.commitIntervalMs,
+      fetch: { minBytes: config.fetchMinBytes, maxWaitTimeInMs: config.fetchMaxWaitMs },
       sink,
     });
 

@@ -150,3 +150,37 @@ export async function partitionOffsets(admin: Admin, topic: string): Promise<Par
     .map((o) => ({ partition: o.partition, earliest: o.low, latest: o.high }))
     .sort((a, b) => a.partition - b.partition);
 }
+
+/** The partition ids of `topic`, sorted, from metadata (a fresh topic may not answer offsets yet). */
+export async function partitionIds(admin: Admin, topic: string): Promise<number[]> {
+  const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+  return (metadata.topics[0]?.partitions ?? []).map((p) => p.partitionId).sort((a, b) => a - b);
+}
+
+/**
+ * Right after topics are created, a broker can answer "not the leader" to offset requests
+ * for a moment, and kafkajs does not retry that for an admin's `fetchTopicOffsets`. A
+ * process that just created its topics waits here until every topic answers.
+ */
+export async function waitForTopicOffsets(
+  admin: Admin,
+  topics: readonly string[],
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      for (const topic of topics) await admin.fetchTopicOffsets(topic);
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        throw new HoldfastError(
+          ERROR_CODES.INFRA_NOT_READY,
+          `topics ${topics.join(', ')} have no answering leader after ${timeoutMs} ms`,
+          { cause: error, retriable: true, context: { topics } },
+        );
+      }
+      await sleep(Math.min(100 * 2 ** attempt, 1000));
+    }
+  }
+}

@@ -31,7 +31,10 @@ export interface KafkaClientOptions {
   retry?: KafkaConfig['retry'];
 }
 
-export function createKafka(options: KafkaClientOptions): Kafka {
+/** The Kafka client as the rest of the code passes it around (only this folder knows kafkajs). */
+export type KafkaClient = Kafka;
+
+export function createKafka(options: KafkaClientOptions): KafkaClient {
   return new Kafka({
     clientId: options.clientId,
     brokers: [...options.brokers],

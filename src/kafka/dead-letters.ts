@@ -3,8 +3,8 @@
  * the reason and their origin in headers, so the consumer never stalls on them and an
  * operator can inspect and replay them.
  */
-import type { Message } from 'kafkajs';
 import type { IncomingRecord } from './codec.ts';
+import type { OutboundRecord } from './producer.ts';
 
 export interface DeadLetterOrigin {
   topic: string;
@@ -16,7 +16,7 @@ export function deadLetter(
   record: IncomingRecord,
   origin: DeadLetterOrigin,
   reason: string,
-): Message {
+): OutboundRecord {
   const headers: Record<string, Buffer | string> = {};
   for (const [name, value] of Object.entries(record.headers ?? {})) {
     const first = Array.isArray(value) ? value[0] : value;

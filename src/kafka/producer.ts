@@ -3,7 +3,7 @@
  * idempotent producer reorders otherwise: OUT_OF_ORDER_SEQUENCE_NUMBER), acks from every
  * replica, and sends split so that no request outgrows the broker's message size limit.
  */
-import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
+import { type Kafka, Partitioners, type Producer, type RetryOptions } from 'kafkajs';
 
 /**
  * Bytes of record payload per request. The broker refuses a record batch over
@@ -12,21 +12,31 @@ import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
  */
 export const MAX_REQUEST_BYTES = 512 * 1024;
 
-export function createProducer(kafka: Kafka): Producer {
+export function createProducer(kafka: Kafka, retry?: RetryOptions): Producer {
   return kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
     createPartitioner: Partitioners.DefaultPartitioner,
+    ...(retry ? { retry } : {}),
   });
+}
+
+/** A record to produce, in plain terms (no kafkajs type leaves this folder). */
+export interface OutboundRecord {
+  key?: string | Buffer | null;
+  value: string | Buffer | null;
+  headers?: Record<string, string | Buffer | (string | Buffer)[] | undefined>;
+  /** Set when the caller knows the partition; otherwise the key's hash picks it. */
+  partition?: number;
 }
 
 export interface TopicRecords {
   topic: string;
-  messages: Message[];
+  messages: OutboundRecord[];
 }
 
-function approximateBytes(message: Message): number {
+function approximateBytes(message: OutboundRecord): number {
   let size = 64;
   if (message.key) size += message.key.length;
   if (message.value) size += message.value.length;

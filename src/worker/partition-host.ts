@@ -7,12 +7,13 @@
  * batch, a timer flush and the final stop never interleave.
  */
 import { randomUUID } from 'node:crypto';
-import type { KafkaMessage, Message } from 'kafkajs';
 import PQueue from 'p-queue';
 import type { HoldExpiry, SeatCommand, SeatEvent } from '../contract/kafka-records.ts';
 import type { ShowDefinition } from '../contract/shows.ts';
 import { decodeCommand, encodeCommand, encodeEvent } from '../kafka/codec.ts';
 import { deadLetter } from '../kafka/dead-letters.ts';
+import type { ConsumedRecord } from '../kafka/partition-consumer.ts';
+import type { OutboundRecord, TopicRecords } from '../kafka/producer.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { SnapshotStore } from '../state/snapshot-store.ts';
 import type { WorkerMetrics } from './metrics.ts';
@@ -43,8 +44,23 @@ export interface ShowsAtLogTime {
 
 /** Where the host's records go: one call per batch, acknowledged by every replica. */
 export interface RecordSink {
-  send(records: { topic: string; messages: Message[] }[]): Promise<void>;
+  send(records: readonly TopicRecords[]): Promise<void>;
 }
+
+/** Time and the one timer of a host, injected so that a test drives them. */
+export interface Scheduler {
+  now(): number;
+  /** Runs `task` after `delayMs`; the returned function cancels it. */
+  schedule(delayMs: number, task: () => void): () => void;
+}
+
+export const realScheduler: Scheduler = {
+  now: () => Date.now(),
+  schedule: (delayMs, task) => {
+    const timer = setTimeout(task, delayMs);
+    return () => clearTimeout(timer);
+  },
+};
 
 export type HostStatus = 'LOADING' | 'DECIDING' | 'FENCED' | 'STOPPED';
 
@@ -59,7 +75,8 @@ export interface PartitionHostOptions {
   logger: Logger;
   /** Called once when a snapshot write is refused: the worker must rejoin the group. */
   onFenced: (partition: number) => void;
-  now?: () => number;
+  /** @defaultValue the real clock and `setTimeout` */
+  scheduler?: Scheduler;
 }
 
 export interface BatchResult {
@@ -73,11 +90,11 @@ export class PartitionHost {
   readonly #queue = new PQueue({ concurrency: 1 });
   readonly #token = randomUUID();
   readonly #logger: Logger;
-  readonly #now: () => number;
+  readonly #scheduler: Scheduler;
   #status: HostStatus = 'LOADING';
   /** The next offset this partition must apply: the snapshot offset + 1, then onwards. */
   #nextOffset = 0n;
-  #timer: NodeJS.Timeout | undefined;
+  #cancelTimer: (() => void) | undefined;
   #timerDeadline: number | undefined;
   /**
    * The log end at load time. Until the host has applied up to it, it is replaying history:
@@ -92,7 +109,11 @@ export class PartitionHost {
       component: 'partition-host',
       partition: options.partition,
     });
-    this.#now = options.now ?? Date.now;
+    this.#scheduler = options.scheduler ?? realScheduler;
+  }
+
+  #now(): number {
+    return this.#scheduler.now();
   }
 
   get status(): HostStatus {
@@ -146,15 +167,15 @@ export class PartitionHost {
    * a batch that starts past it (a fetch from before the seek) is refused whole so the
    * caller re-fetches from `nextOffset`.
    */
-  processBatch(messages: readonly KafkaMessage[]): Promise<BatchResult> {
+  processBatch(records: readonly ConsumedRecord[]): Promise<BatchResult> {
     return this.#serial(async () => {
       if (this.#status !== 'DECIDING') return { commitOffset: undefined };
-      const fresh = messages.filter((m) => BigInt(m.offset) >= this.#nextOffset);
+      const fresh = records.filter((r) => r.offset >= this.#nextOffset);
       const first = fresh[0];
       if (!first) return { commitOffset: undefined };
-      if (BigInt(first.offset) !== this.#nextOffset) {
+      if (first.offset !== this.#nextOffset) {
         this.#logger.warn(
-          { expected: this.#nextOffset.toString(), got: first.offset },
+          { expected: this.#nextOffset.toString(), got: first.offset.toString() },
           'batch does not start at the next offset; refusing it',
         );
         return { commitOffset: undefined };
@@ -163,25 +184,66 @@ export class PartitionHost {
     });
   }
 
-  async #applyBatch(messages: readonly KafkaMessage[]): Promise<BatchResult> {
+  async #applyBatch(records: readonly ConsumedRecord[]): Promise<BatchResult> {
+    const { metrics } = this.#options;
+    try {
+      const decided = await this.#decide(records);
+      const last = records[records.length - 1] as ConsumedRecord;
+      if (decided.records.length > 0) await this.#options.sink.send(decided.records);
+      const written = await this.#options.snapshots.write(
+        this.partition,
+        this.#token,
+        last.offset,
+        decided.changes,
+      );
+      if (written !== 'OK') {
+        this.#fence(written);
+        return { commitOffset: undefined };
+      }
+      this.#nextOffset = last.offset + 1n;
+    } catch (error) {
+      // Deciding changed the actors; the effects of this batch may be half done. Memory is
+      // ahead of the durable state, so it cannot be trusted: stop deciding and let the
+      // partition be reloaded from its snapshot, which replays these commands to the same
+      // decisions (same event ids). Redelivering the batch to this memory instead would
+      // answer it from the repeat memory and lose its events.
+      this.#status = 'FENCED';
+      this.#stopTimer();
+      this.#logger.error({ err: error }, 'deciding a batch failed; the partition will be reloaded');
+      this.#options.onFenced(this.partition);
+      return { commitOffset: undefined };
+    }
+    metrics.batchSize.observe(records.length);
+    const now = this.#now();
+    for (const record of records)
+      metrics.decisionLatency.observe(Math.max(0, now - record.timestamp) / 1000);
+    this.#rearmTimer();
+    return { commitOffset: this.#nextOffset };
+  }
+
+  /** Decides every command of the batch in memory: its events, dead letters and seat changes. */
+  async #decide(
+    records: readonly ConsumedRecord[],
+  ): Promise<{ records: TopicRecords[]; changes: ReadonlyMap<string, string> }> {
     const { core, topics, metrics } = this.#options;
-    const events: Message[] = [];
-    const deadLetters: Message[] = [];
+    const events: OutboundRecord[] = [];
+    const deadLetters: OutboundRecord[] = [];
     let catchUpDone = false;
-    for (const message of messages) {
-      const decoded = decodeCommand(message);
+    for (const record of records) {
+      const offset = record.offset.toString();
+      const decoded = decodeCommand(record);
       if (!decoded.ok) {
         deadLetters.push(
           deadLetter(
-            message,
-            { topic: topics.commands, partition: this.partition, offset: message.offset },
+            record,
+            { topic: topics.commands, partition: this.partition, offset },
             decoded.reason,
           ),
         );
         continue;
       }
       const command = decoded.value;
-      const logTime = Number(message.timestamp);
+      const logTime = record.timestamp;
       let show = this.#options.shows.getAt(command.showId, logTime);
       if (!show && !catchUpDone && !this.#options.shows.get(command.showId)) {
         // The show may be logged already but not yet read here: catch up before refusing.
@@ -189,68 +251,27 @@ export class PartitionHost {
         catchUpDone = true;
         show = this.#options.shows.getAt(command.showId, logTime);
       }
-      const produced = core.handle(
-        command,
-        { partition: this.partition, offset: message.offset, logTime },
-        show,
-      );
+      const produced = core.handle(command, { partition: this.partition, offset, logTime }, show);
       for (const event of produced) {
-        const record = encodeEvent(event);
+        const encoded = encodeEvent(event);
         // `seat-events` has the partition count of `seat-commands` and the same key, so the
         // default partitioner would pick this very partition: naming it skips a murmur2 hash
-        // of the key per event (DESIGN §4).
-        events.push({
-          key: record.key,
-          value: record.value,
-          headers: record.headers,
-          partition: this.partition,
-        });
+        // of the key per event.
+        events.push({ ...encoded, partition: this.partition });
         metrics.commands.inc({
           type: command.type,
           outcome: event.type === 'seat.rejected' ? event.reason : event.type,
         });
       }
     }
-    const changes = core.takeChanges();
-    const last = messages[messages.length - 1] as KafkaMessage;
-    const lastOffset = BigInt(last.offset);
-
-    const records = [];
-    if (events.length > 0) records.push({ topic: topics.events, messages: events });
+    const out: TopicRecords[] = [];
+    if (events.length > 0) out.push({ topic: topics.events, messages: events });
     if (deadLetters.length > 0) {
-      records.push({ topic: topics.deadLetters, messages: deadLetters });
+      out.push({ topic: topics.deadLetters, messages: deadLetters });
       metrics.deadLetters.inc(deadLetters.length);
       this.#logger.warn({ count: deadLetters.length }, 'records sent to the dead-letter topic');
     }
-    try {
-      if (records.length > 0) await this.#options.sink.send(records);
-      const written = await this.#options.snapshots.write(
-        this.partition,
-        this.#token,
-        lastOffset,
-        changes,
-      );
-      if (written !== 'OK') {
-        this.#fence(written);
-        return { commitOffset: undefined };
-      }
-    } catch (error) {
-      // The effects of this batch may be half done. Memory is ahead of the durable state,
-      // so it cannot be trusted: stop deciding and let the worker reload the partition,
-      // which replays these commands to the same decisions (same event ids).
-      this.#status = 'FENCED';
-      this.#stopTimer();
-      this.#logger.error({ err: error }, 'batch effects failed; the partition will be reloaded');
-      this.#options.onFenced(this.partition);
-      return { commitOffset: undefined };
-    }
-    this.#nextOffset = lastOffset + 1n;
-    metrics.batchSize.observe(messages.length);
-    const now = this.#now();
-    for (const message of messages)
-      metrics.decisionLatency.observe(Math.max(0, now - Number(message.timestamp)) / 1000);
-    this.#rearmTimer();
-    return { commitOffset: this.#nextOffset };
+    return { records: out, changes: core.takeChanges() };
   }
 
   #fence(reason: 'FENCED' | 'STALE'): void {
@@ -293,7 +314,7 @@ export class PartitionHost {
   /** One timer per partition, set for the earliest hold deadline. */
   #rearmTimer(): void {
     const deadline = this.#options.core.nextDeadline();
-    if (deadline === this.#timerDeadline && this.#timer) return;
+    if (deadline === this.#timerDeadline && this.#cancelTimer) return;
     this.#stopTimer();
     if (
       deadline === undefined ||
@@ -302,21 +323,18 @@ export class PartitionHost {
     )
       return;
     this.#timerDeadline = deadline;
-    this.#timer = setTimeout(
-      () => {
-        this.#timer = undefined;
-        this.#timerDeadline = undefined;
-        this.#flushDueExpiries().catch((error: unknown) =>
-          this.#logger.error({ err: error }, 'hold timer failed'),
-        );
-      },
-      Math.max(0, deadline - this.#now()),
-    );
+    this.#cancelTimer = this.#scheduler.schedule(Math.max(0, deadline - this.#now()), () => {
+      this.#cancelTimer = undefined;
+      this.#timerDeadline = undefined;
+      this.#flushDueExpiries().catch((error: unknown) =>
+        this.#logger.error({ err: error }, 'hold timer failed'),
+      );
+    });
   }
 
   #stopTimer(): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
     this.#timerDeadline = undefined;
   }
 

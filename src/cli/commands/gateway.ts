@@ -21,6 +21,9 @@ Configuration (environment):
   HOLDFAST_HOST                 interface to listen on (default 127.0.0.1)
   HOLDFAST_ACK_TIMEOUT_MS       wait for a decision before answering TIMEOUT (default 10000)
   HOLDFAST_SESSION_TIMEOUT_MS   how long a dead gateway's partitions wait (default 10000)
+  HOLDFAST_COMMIT_INTERVAL_MS   how often consumed positions are committed, for lag (default 5000)
+  HOLDFAST_FETCH_MIN_BYTES      a fetch is answered at this many bytes… (default 1024)
+  HOLDFAST_FETCH_MAX_WAIT_MS    …or after this wait (default 20)
   HOLDFAST_GATEWAY_ID           this instance's id, the replyTo of its commands (default random)
   HOLDFAST_PARTITIONS, HOLDFAST_KAFKA_PREFIX, HOLDFAST_REDIS_PREFIX, HOLDFAST_LOG_LEVEL
 

@@ -1,0 +1,287 @@
+/**
+ * The partition host with in-memory fakes (no Kafka, no Redis): the real seat actors, a
+ * snapshot store in a Map, a sink that records or fails, shows that can fail to catch up,
+ * and a scheduler the test drives (the hold timer never touches a real timer).
+ */
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { PartitionActors } from '../../../src/actors/partition-actors.ts';
+import type { SeatCommand, SeatEvent } from '../../../src/contract/kafka-records.ts';
+import type { ShowDefinition } from '../../../src/contract/shows.ts';
+import { decodeCommand, decodeEvent, encodeCommand } from '../../../src/kafka/codec.ts';
+import type { ConsumedRecord } from '../../../src/kafka/partition-consumer.ts';
+import type { TopicRecords } from '../../../src/kafka/producer.ts';
+import type { SnapshotStore, SnapshotWriteResult } from '../../../src/state/snapshot-store.ts';
+import { createWorkerMetrics } from '../../../src/worker/metrics.ts';
+import {
+  PartitionHost,
+  type Scheduler,
+  type ShowsAtLogTime,
+} from '../../../src/worker/partition-host.ts';
+
+const logger = pino({ level: 'silent' });
+const topics = { commands: 'cmd', events: 'ev', deadLetters: 'dlq' };
+const T0 = 1_700_000_000_000;
+const gala: ShowDefinition = {
+  showId: 'gala',
+  rows: 1,
+  seatsPerRow: 10,
+  holdTtlMs: 5000,
+  createdAt: T0 - 1000,
+};
+
+/** One partition's snapshot in memory; the latest claim owns it. */
+class MemorySnapshots implements SnapshotStore {
+  offset: bigint | undefined;
+  seats = new Map<string, string>();
+  owner: string | undefined;
+  writes = 0;
+  async claimAndLoad(_partition: number, token: string) {
+    this.owner = token;
+    return { offset: this.offset, seats: new Map(this.seats), discarded: false };
+  }
+  async write(
+    _partition: number,
+    token: string,
+    offset: bigint,
+    changes: ReadonlyMap<string, string>,
+  ): Promise<SnapshotWriteResult> {
+    if (token !== this.owner) return 'FENCED';
+    this.writes++;
+    for (const [key, value] of changes) {
+      if (value === '') this.seats.delete(key);
+      else this.seats.set(key, value);
+    }
+    this.offset = offset;
+    return 'OK';
+  }
+}
+
+class RecordingSink {
+  sent: TopicRecords[] = [];
+  failNext = false;
+  async send(records: readonly TopicRecords[]): Promise<void> {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('broker unavailable');
+    }
+    this.sent.push(...records);
+  }
+  events(): SeatEvent[] {
+    return this.sent
+      .filter((r) => r.topic === topics.events)
+      .flatMap((r) => r.messages)
+      .map((m) => {
+        const decoded = decodeEvent({
+          key: Buffer.from(String(m.key)),
+          value: Buffer.from(String(m.value)),
+          headers: m.headers,
+        });
+        if (!decoded.ok) throw new Error(decoded.reason);
+        return decoded.value;
+      });
+  }
+  commands(): SeatCommand[] {
+    return this.sent
+      .filter((r) => r.topic === topics.commands)
+      .flatMap((r) => r.messages)
+      .map((m) => {
+        const decoded = decodeCommand({
+          key: Buffer.from(String(m.key)),
+          value: Buffer.from(String(m.value)),
+          headers: m.headers,
+        });
+        if (!decoded.ok) throw new Error(decoded.reason);
+        return decoded.value;
+      });
+  }
+}
+
+/** Shows known to the log; `catchUp` fails while `failing` (a broker outage). */
+class FakeShows implements ShowsAtLogTime {
+  failing = false;
+  readonly known = new Map([[gala.showId, gala]]);
+  getAt(showId: string, logTime: number) {
+    const show = this.known.get(showId);
+    return show && show.createdAt <= logTime ? show : undefined;
+  }
+  get(showId: string) {
+    return this.known.get(showId);
+  }
+  async catchUp() {
+    if (this.failing) throw new Error('shows catch-up timed out');
+  }
+}
+
+/** A clock and timers the test moves by hand. */
+class ManualScheduler implements Scheduler {
+  time = T0;
+  tasks: { at: number; task: () => void }[] = [];
+  now = () => this.time;
+  schedule = (delayMs: number, task: () => void) => {
+    const entry = { at: this.time + delayMs, task };
+    this.tasks.push(entry);
+    return () => {
+      this.tasks = this.tasks.filter((t) => t !== entry);
+    };
+  };
+  advance(ms: number) {
+    this.time += ms;
+    const due = this.tasks.filter((t) => t.at <= this.time);
+    this.tasks = this.tasks.filter((t) => t.at > this.time);
+    for (const { task } of due) task();
+  }
+}
+
+function hold(seatId: string, userId: string, showId = gala.showId): SeatCommand {
+  return {
+    type: 'seat.holdRequest',
+    commandId: `c-${showId}-${seatId}-${userId}`,
+    correlationId: `k-${seatId}`,
+    replyTo: 'gw',
+    showId,
+    seatId,
+    userId,
+    sentAt: T0,
+  };
+}
+
+function records(from: bigint, commands: SeatCommand[], logTime = T0): ConsumedRecord[] {
+  return commands.map((command, i) => {
+    const encoded = encodeCommand(command);
+    return {
+      offset: from + BigInt(i),
+      timestamp: logTime,
+      key: Buffer.from(encoded.key),
+      value: Buffer.from(encoded.value),
+      headers: encoded.headers,
+    };
+  });
+}
+
+function setup() {
+  const snapshots = new MemorySnapshots();
+  const sink = new RecordingSink();
+  const shows = new FakeShows();
+  const scheduler = new ManualScheduler();
+  const fenced: number[] = [];
+  const host = () =>
+    new PartitionHost({
+      partition: 0,
+      topics,
+      core: new PartitionActors({ clock: { now: scheduler.now } }),
+      snapshots,
+      sink,
+      shows,
+      metrics: createWorkerMetrics(),
+      logger,
+      onFenced: (partition) => fenced.push(partition),
+      scheduler,
+    });
+  return { snapshots, sink, shows, scheduler, fenced, host };
+}
+
+describe('PartitionHost', () => {
+  it('decides a batch, produces its events, writes the snapshot and returns the next offset', async () => {
+    const { host, sink, snapshots } = setup();
+    const h = host();
+    expect(await h.load(0n, 2n)).toBe(0n);
+    const result = await h.processBatch(records(0n, [hold('A1', 'ann'), hold('A1', 'bob')]));
+    expect(result.commitOffset).toBe(2n);
+    expect(sink.events().map((e) => e.type)).toEqual(['seat.held', 'seat.rejected']);
+    expect(snapshots.offset).toBe(1n);
+  });
+
+  // Regression (issue 12, item 1): the shows catch-up ran outside the failure handling, so a
+  // throw after some commands had changed the actors let the batch be redelivered to the
+  // same memory: the retry answered from the repeat memory and `seat.held` was never sent.
+  it('discards its memory when deciding fails midway, and the reload decides the batch the same', async () => {
+    const { host, sink, shows, snapshots, fenced } = setup();
+    const first = host();
+    await first.load(0n, 2n);
+    shows.failing = true;
+    const batch = records(0n, [hold('A1', 'ann'), hold('A1', 'bob', 'unknown-show')]);
+    await expect(first.processBatch(batch)).resolves.toEqual({ commitOffset: undefined });
+    expect(first.status).toBe('FENCED');
+    expect(fenced).toEqual([0]);
+    expect(sink.sent).toEqual([]);
+    expect(snapshots.writes).toBe(0);
+    // The same host never decides again, even if the batch comes back.
+    shows.failing = false;
+    await expect(first.processBatch(batch)).resolves.toEqual({ commitOffset: undefined });
+    expect(sink.sent).toEqual([]);
+
+    const reloaded = host();
+    expect(await reloaded.load(0n, 2n)).toBe(0n);
+    await expect(reloaded.processBatch(batch)).resolves.toEqual({ commitOffset: 2n });
+    expect(sink.events().map((e) => [e.type, e.seatId, e.userId])).toEqual([
+      ['seat.held', 'A1', 'ann'],
+      ['seat.rejected', 'A1', 'bob'],
+    ]);
+  });
+
+  it('discards its memory when the events cannot be produced', async () => {
+    const { host, sink, fenced } = setup();
+    const h = host();
+    await h.load(0n, 1n);
+    sink.failNext = true;
+    await expect(h.processBatch(records(0n, [hold('A1', 'ann')]))).resolves.toEqual({
+      commitOffset: undefined,
+    });
+    expect(h.status).toBe('FENCED');
+    expect(fenced).toEqual([0]);
+  });
+
+  it('stops deciding when its snapshot write is refused (another owner claimed it)', async () => {
+    const { host, fenced } = setup();
+    const zombie = host();
+    await zombie.load(0n, 0n);
+    await host().load(0n, 0n);
+    await expect(zombie.processBatch(records(0n, [hold('A1', 'ann')]))).resolves.toEqual({
+      commitOffset: undefined,
+    });
+    expect(zombie.status).toBe('FENCED');
+    expect(fenced).toEqual([0]);
+  });
+
+  it('skips re-delivered records and refuses a batch that does not start at its next offset', async () => {
+    const { host, sink } = setup();
+    const h = host();
+    await h.load(0n, 0n);
+    await h.processBatch(records(0n, [hold('A1', 'ann')]));
+    expect(await h.processBatch(records(0n, [hold('A1', 'ann'), hold('A2', 'ann')]))).toEqual({
+      commitOffset: 2n,
+    });
+    expect(await h.processBatch(records(5n, [hold('A3', 'ann')]))).toEqual({
+      commitOffset: undefined,
+    });
+    expect(sink.events().map((e) => e.seatId)).toEqual(['A1', 'A2']);
+  });
+
+  it('produces a hold expiry through the injected scheduler when the hold is due', async () => {
+    const { host, sink, scheduler } = setup();
+    const h = host();
+    await h.load(0n, 0n);
+    await h.processBatch(records(0n, [hold('A1', 'ann')]));
+    expect(scheduler.tasks).toHaveLength(1);
+    scheduler.advance(gala.holdTtlMs - 1);
+    expect(sink.commands()).toEqual([]);
+    scheduler.advance(1);
+    await h.stop();
+    expect(sink.commands().map((c) => [c.type, c.seatId])).toEqual([['seat.holdExpiry', 'A1']]);
+  });
+
+  it('arms no hold timer while replaying history, and drops it when stopped', async () => {
+    const { host, scheduler } = setup();
+    const h = host();
+    await h.load(0n, 5n);
+    await h.processBatch(records(0n, [hold('A1', 'ann')]));
+    expect(scheduler.tasks).toEqual([]);
+    await h.processBatch(
+      records(1n, [hold('A2', 'ann'), hold('A3', 'ann'), hold('A4', 'ann'), hold('A5', 'ann')]),
+    );
+    expect(scheduler.tasks).toHaveLength(1);
+    await h.stop();
+    expect(scheduler.tasks).toEqual([]);
+  });
+});
