@@ -1,0 +1,199 @@
+/**
+ * The partition consumer's protocol against a stand-in for a kafkajs consumer that the
+ * test drives: it emits the assignment, records pauses, seeks and resumes, and delivers
+ * batches from where *it* thinks the partition is — which, after a lost seek, is not where
+ * the handler starts.
+ */
+import type { EachBatchPayload, Kafka } from 'kafkajs';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  type LogBounds,
+  type PartitionBatch,
+  PartitionConsumer,
+  type PartitionHandler,
+} from '../../../src/kafka/partition-consumer.ts';
+import { waitFor } from '../../support/wait.ts';
+
+const logger = pino({ level: 'silent' });
+const TOPIC = 'events';
+
+type Listener = (event: { payload: Record<string, unknown> }) => void;
+
+class FakeKafkaConsumer {
+  readonly events = {
+    GROUP_JOIN: 'join',
+    REBALANCING: 'rebalancing',
+    CRASH: 'crash',
+  };
+  readonly listeners = new Map<string, Listener>();
+  readonly log: string[] = [];
+  readonly commits: { partition: number; offset: string }[][] = [];
+  /** Where this consumer would fetch from next, per partition. */
+  readonly fetchFrom = new Map<number, bigint>();
+  /** Seeks to drop, as kafkajs drops one whose commit fails. */
+  dropSeeks = 0;
+  eachBatch: ((payload: EachBatchPayload) => Promise<void>) | undefined;
+  on(event: string, listener: Listener) {
+    this.listeners.set(event, listener);
+  }
+  async connect() {}
+  async subscribe() {}
+  async run(options: { eachBatch: (payload: EachBatchPayload) => Promise<void> }) {
+    this.eachBatch = options.eachBatch;
+  }
+  async disconnect() {}
+  async commitOffsets(offsets: { partition: number; offset: string }[]) {
+    this.commits.push(offsets.map(({ partition, offset }) => ({ partition, offset })));
+  }
+  pause(topics: { partitions: number[] }[]) {
+    this.log.push(`pause ${topics[0]?.partitions.join(',')}`);
+  }
+  resume(topics: { partitions: number[] }[]) {
+    this.log.push(`resume ${topics[0]?.partitions.join(',')}`);
+  }
+  seek({ partition, offset }: { partition: number; offset: string }) {
+    this.log.push(`seek ${partition}@${offset}`);
+    if (this.dropSeeks > 0) {
+      this.dropSeeks--;
+      return;
+    }
+    this.fetchFrom.set(partition, BigInt(offset));
+  }
+  join(partitions: number[]) {
+    this.listeners.get('join')?.({ payload: { memberAssignment: { [TOPIC]: partitions } } });
+  }
+  /** Delivers `count` records of `partition` from where this consumer stands. */
+  async deliver(partition: number, count: number, highWatermark: bigint) {
+    const from = this.fetchFrom.get(partition) ?? 0n;
+    const messages = Array.from({ length: count }, (_, i) => ({
+      offset: (from + BigInt(i)).toString(),
+      timestamp: '0',
+      key: Buffer.from('k'),
+      value: Buffer.from(`v${from + BigInt(i)}`),
+      headers: {},
+    }));
+    await this.eachBatch?.({
+      batch: { partition, messages, highWatermark: highWatermark.toString() },
+      resolveOffset: (offset: string) => this.fetchFrom.set(partition, BigInt(offset) + 1n),
+      heartbeat: async () => {},
+      isStale: () => false,
+    } as unknown as EachBatchPayload);
+  }
+}
+
+class RecordingHandler implements PartitionHandler {
+  readonly starts = new Map<number, bigint>();
+  readonly seen: string[] = [];
+  revokes = 0;
+  failLoads = 0;
+  async revoke() {
+    this.revokes++;
+  }
+  async load(partition: number, _bounds: LogBounds) {
+    if (this.failLoads > 0) {
+      this.failLoads--;
+      throw new Error('Redis unavailable');
+    }
+    return this.starts.get(partition) ?? 0n;
+  }
+  async handle(batch: PartitionBatch) {
+    for (const record of batch.records) this.seen.push(`${batch.partition}@${record.offset}`);
+    return (batch.records.at(-1)?.offset ?? -1n) + 1n;
+  }
+}
+
+function setup() {
+  const kafkaConsumer = new FakeKafkaConsumer();
+  const handler = new RecordingHandler();
+  const kafka = {
+    consumer: () => kafkaConsumer,
+    admin: () => ({
+      connect: async () => {},
+      disconnect: async () => {},
+      fetchTopicOffsets: async () => [
+        { partition: 0, low: '0', high: '20' },
+        { partition: 1, low: '0', high: '20' },
+      ],
+    }),
+  } as unknown as Kafka;
+  const consumer = new PartitionConsumer({
+    kafka,
+    topic: TOPIC,
+    groupId: 'g',
+    handler,
+    logger,
+    sessionTimeoutMs: 6000,
+    concurrency: 2,
+    commitIntervalMs: 60_000,
+  });
+  return { kafkaConsumer, handler, consumer };
+}
+
+let running: PartitionConsumer | undefined;
+afterEach(async () => {
+  await running?.stop();
+  running = undefined;
+});
+
+describe('PartitionConsumer', () => {
+  it('pauses a new assignment, seeks each partition to where the handler starts, then resumes it', async () => {
+    const { kafkaConsumer, handler, consumer } = setup();
+    running = consumer;
+    handler.starts.set(0, 5n);
+    handler.starts.set(1, 7n);
+    await consumer.start();
+    kafkaConsumer.join([0, 1]);
+    await waitFor(() => consumer.positioned, { what: 'both partitions positioned' });
+    expect(kafkaConsumer.log[0]).toBe('pause 0,1');
+    expect(kafkaConsumer.log).toContain('seek 0@5');
+    expect(kafkaConsumer.log).toContain('seek 1@7');
+    expect(kafkaConsumer.log.indexOf('seek 0@5')).toBeLessThan(
+      kafkaConsumer.log.indexOf('resume 0'),
+    );
+    await kafkaConsumer.deliver(0, 2, 20n);
+    expect(handler.seen).toEqual(['0@5', '0@6']);
+  });
+
+  // Regression (issue 12, item 5): kafkajs can drop a seek (it popped it, then the commit
+  // carrying it failed) and fetch from the committed offset instead. Every batch then
+  // started below the handler's position and was refused, forever.
+  it('seeks again when kafkajs delivers from elsewhere than the handler stands', async () => {
+    const { kafkaConsumer, handler, consumer } = setup();
+    running = consumer;
+    handler.starts.set(0, 5n);
+    await consumer.start();
+    kafkaConsumer.dropSeeks = 1;
+    kafkaConsumer.join([0]);
+    await waitFor(() => consumer.positioned, { what: 'partition 0 positioned' });
+    await kafkaConsumer.deliver(0, 3, 20n); // 0, 1, 2: below the start
+    expect(handler.seen).toEqual([]);
+    await kafkaConsumer.deliver(0, 2, 20n);
+    expect(handler.seen).toEqual(['0@5', '0@6']);
+  });
+
+  it('loads a partition again when its load fails, without leaving the group', async () => {
+    const { kafkaConsumer, handler, consumer } = setup();
+    running = consumer;
+    handler.failLoads = 1;
+    handler.starts.set(0, 3n);
+    await consumer.start();
+    kafkaConsumer.join([0]);
+    expect(consumer.positioned).toBe(false);
+    await waitFor(() => consumer.positioned, { what: 'partition 0 loaded on the second try' });
+    expect(kafkaConsumer.log.filter((l) => l.startsWith('seek'))).toEqual(['seek 0@3']);
+  });
+
+  it('commits handled positions on stop, not per batch', async () => {
+    const { kafkaConsumer, consumer } = setup();
+    running = consumer;
+    await consumer.start();
+    kafkaConsumer.join([0]);
+    await waitFor(() => consumer.positioned, { what: 'partition 0 positioned' });
+    await kafkaConsumer.deliver(0, 4, 20n);
+    await kafkaConsumer.deliver(0, 4, 20n);
+    expect(kafkaConsumer.commits).toEqual([]);
+    await consumer.stop();
+    expect(kafkaConsumer.commits).toEqual([[{ partition: 0, offset: '8' }]]);
+  });
+});
