@@ -8,7 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { PartitionActors } from '../../../src/actors/partition-actors.ts';
 import type { SeatCommand, SeatEvent } from '../../../src/contract/kafka-records.ts';
 import type { ShowDefinition } from '../../../src/contract/shows.ts';
-import { decodeCommand, decodeEvent, encodeCommand } from '../../../src/kafka/codec.ts';
+import {
+  type Decoded,
+  decodeCommand,
+  decodeEvent,
+  encodeCommand,
+  type IncomingRecord,
+} from '../../../src/kafka/codec.ts';
 import type { ConsumedRecord } from '../../../src/kafka/partition-consumer.ts';
 import type { TopicRecords } from '../../../src/kafka/producer.ts';
 import type { SnapshotStore, SnapshotWriteResult } from '../../../src/state/snapshot-store.ts';
@@ -68,25 +74,17 @@ class RecordingSink {
     this.sent.push(...records);
   }
   events(): SeatEvent[] {
-    return this.sent
-      .filter((r) => r.topic === topics.events)
-      .flatMap((r) => r.messages)
-      .map((m) => {
-        const decoded = decodeEvent({
-          key: Buffer.from(String(m.key)),
-          value: Buffer.from(String(m.value)),
-          headers: m.headers,
-        });
-        if (!decoded.ok) throw new Error(decoded.reason);
-        return decoded.value;
-      });
+    return this.#decoded(topics.events, decodeEvent);
   }
   commands(): SeatCommand[] {
+    return this.#decoded(topics.commands, decodeCommand);
+  }
+  #decoded<T>(topic: string, decode: (record: IncomingRecord) => Decoded<T>): T[] {
     return this.sent
-      .filter((r) => r.topic === topics.commands)
+      .filter((r) => r.topic === topic)
       .flatMap((r) => r.messages)
       .map((m) => {
-        const decoded = decodeCommand({
+        const decoded = decode({
           key: Buffer.from(String(m.key)),
           value: Buffer.from(String(m.value)),
           headers: m.headers,
