@@ -14,13 +14,13 @@ import { isStateChange, type SeatEvent } from '../contract/kafka-records.ts';
 import type { SeatChanged } from '../contract/seat-views.ts';
 import type { KafkaClient } from '../kafka/client.ts';
 import { decodeEvent } from '../kafka/codec.ts';
-import {
-  type FetchSettings,
-  type LogBounds,
-  type PartitionBatch,
-  PartitionConsumer,
-  type PartitionHandler,
-} from '../kafka/partition-consumer.ts';
+import { PartitionConsumer } from '../kafka/partition-consumer.ts';
+import type {
+  FetchSettings,
+  LogBounds,
+  PartitionBatch,
+  PartitionHandler,
+} from '../kafka/partition-handler.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { ReadModel } from '../state/read-model.ts';
 import { seatView, storedSeatOf } from '../state/read-model.ts';

@@ -184,3 +184,12 @@ export async function waitForTopicOffsets(
     }
   }
 }
+
+/** First offset and log end of every partition of `topic`. */
+export async function logBounds(
+  admin: Admin,
+  topic: string,
+): Promise<Map<number, { low: bigint; high: bigint }>> {
+  const offsets = await admin.fetchTopicOffsets(topic);
+  return new Map(offsets.map((p) => [p.partition, { low: BigInt(p.low), high: BigInt(p.high) }]));
+}

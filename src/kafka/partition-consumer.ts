@@ -14,103 +14,30 @@
  * (kafkajs lost a seek, or fetched before it) is not handed over and the seek is made again;
  * a partition behind its log end that gets no batch for `stallMs` is sought again too.
  *
- * Commits serve lag metrics only (partitions start from where the handler says): kafkajs's
- * `autoCommit` commits after every batch whatever its interval says (its runner calls
- * `commitOffsets()` after each), one replicated write on the broker per partition batch.
- * So auto-commit is off and handled offsets are committed on a timer, when the group
- * rebalances, and on stop. With auto-commit off, kafkajs applies a seek locally instead of
- * committing it, so a failed commit can no longer drop a seek.
+ * kafkajs's `autoCommit` commits after every batch whatever its interval says (its runner
+ * calls `commitOffsets()` after each): one replicated write on the broker per partition
+ * batch. It is off; positions are committed as position-commits.ts says. With auto-commit
+ * off, kafkajs applies a seek locally instead of committing it, so a failed commit can no
+ * longer drop a seek.
  */
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from '../observability/logger.ts';
-import type { IncomingRecord } from './codec.ts';
-
-/** One consumed record in plain terms. */
-export interface ConsumedRecord extends IncomingRecord {
-  readonly offset: bigint;
-  /** Log time (ms) for a LogAppendTime topic, else the producer's timestamp. */
-  readonly timestamp: number;
-}
-
-export interface PartitionBatch {
-  readonly partition: number;
-  /** Contiguous, starting exactly at the partition's position. */
-  readonly records: readonly ConsumedRecord[];
-  /** The log end when the batch was fetched. */
-  readonly highWatermark: bigint;
-}
-
-export interface LogBounds {
-  /** First offset still in the log. */
-  readonly low: bigint;
-  /** The offset the next record will get. */
-  readonly high: bigint;
-}
-
-/** What a consumer of partitions does with them. */
-export interface PartitionHandler {
-  /**
-   * The partitions of the previous assignment are gone (a new assignment, a rejoin, or
-   * stop): drop them. A partition kept across a rebalance may have been handled by another
-   * member in between, so it is started afresh.
-   */
-  revoke(): Promise<void>;
-  /**
-   * Loads a newly assigned partition and resolves to the offset it starts from. A throw
-   * leaves it paused; it is tried again while `isCurrent()`.
-   */
-  load(partition: number, bounds: LogBounds, isCurrent: () => boolean): Promise<bigint>;
-  /**
-   * Handles records from the partition's position on and resolves to the new position
-   * (the offset after the last record handled), or undefined when it took none.
-   */
-  handle(batch: PartitionBatch, heartbeat: () => Promise<void>): Promise<bigint | undefined>;
-}
-
-/**
- * Fetch batching. kafkajs asks the broker for at least `minBytes` per fetch and lets it
- * wait up to `maxWaitTimeInMs` for them (Fetch request fields `min_bytes`/`max_wait_ms`):
- * a broker with less data holds the fetch until either is reached. `minBytes: 1` answers at
- * the first record, so at a steady trickle every record costs a fetch round trip.
- */
-export interface FetchSettings {
-  /** @defaultValue 1 (answer as soon as there is a record: decisions wait for nothing) */
-  minBytes?: number;
-  /** Also bounds how long a seek or a stop waits for the fetch in flight. @defaultValue 100 */
-  maxWaitTimeInMs?: number;
-}
-
-export interface PartitionConsumerOptions {
-  kafka: Kafka;
-  topic: string;
-  groupId: string;
-  handler: PartitionHandler;
-  logger: Logger;
-  sessionTimeoutMs: number;
-  /** Partitions handled at the same time. */
-  concurrency: number;
-  fetch?: FetchSettings;
-  /** How often handled positions are committed (for lag metrics). @defaultValue 5000 */
-  commitIntervalMs?: number;
-  /** A partition behind its log end with no batch for this long is sought again. @defaultValue 3000 */
-  stallMs?: number;
-  /** Called on every assignment this member gets (for a rebalance counter). */
-  onAssignment?: (partitions: readonly number[]) => void;
-  now?: () => number;
-}
+import { logBounds } from './admin.ts';
+import type { ConsumedRecord, LogBounds, PartitionConsumerOptions } from './partition-handler.ts';
+import { PositionCommits } from './position-commits.ts';
 
 export type ConsumerLifecycle = 'STARTING' | 'RUNNING' | 'REJOINING' | 'STOPPING' | 'STOPPED';
 
+/**
+ * Per partition: the next offset the handler takes, the log end as last seen, when it last
+ * moved (or was sought), a seek count (a batch in flight across a seek moves nothing), and
+ * whether a batch of it is with the handler.
+ */
 interface Position {
-  /** The next offset the handler takes. */
   next: bigint;
-  /** The log end as last seen. */
   end: bigint;
-  /** When the partition last made progress, or was last sought. */
   progressAt: number;
-  /** Bumped by every seek, so a batch in flight across a seek does not move the position. */
   seeks: number;
-  /** A batch of it is with the handler. */
   busy: boolean;
 }
 
@@ -133,13 +60,24 @@ export class PartitionConsumer {
   #rejoinAgain = false;
   #timer: NodeJS.Timeout | undefined;
   #handling = new Set<Promise<unknown>>();
-  #committed = new Map<number, bigint>();
+  readonly #commits: PositionCommits;
 
   constructor(options: PartitionConsumerOptions) {
     this.#o = options;
     this.#logger = options.logger.child({ component: 'partition-consumer', topic: options.topic });
     this.#admin = options.kafka.admin();
     this.#consumer = this.#create();
+    this.#commits = new PositionCommits(
+      (offsets) =>
+        this.#consumer.commitOffsets(
+          offsets.map(({ partition, offset }) => ({
+            topic: options.topic,
+            partition,
+            offset: offset.toString(),
+          })),
+        ),
+      this.#logger,
+    );
   }
 
   get lifecycle(): ConsumerLifecycle {
@@ -203,9 +141,14 @@ export class PartitionConsumer {
         { err: event.payload.error, restart: event.payload.restart },
         event.payload.restart
           ? 'consumer crashed; kafkajs restarts it'
-          : 'consumer crashed for good',
+          : 'consumer crashed and kafkajs gives up on it; joining with a new one',
       );
-      if (!event.payload.restart) this.#crashed = event.payload.error;
+      // kafkajs gives up on errors it deems final (a group coordinator not found while the
+      // broker restarts): this member would be gone from the group for good. Not ready
+      // until a new consumer has joined.
+      if (event.payload.restart) return;
+      this.#crashed = event.payload.error;
+      this.rejoin();
     });
     return consumer;
   }
@@ -255,7 +198,7 @@ export class PartitionConsumer {
     this.#logger.info({ assigned }, 'partitions assigned');
     this.#o.onAssignment?.(assigned);
     this.#positions.clear();
-    this.#committed.clear();
+    this.#commits.forget();
     this.#assigned = assigned;
     this.#joined = true;
     if (assigned.length > 0) consumer.pause([{ topic: this.#o.topic, partitions: assigned }]);
@@ -273,7 +216,7 @@ export class PartitionConsumer {
     }
     for (let attempt = 0; pending.length > 0 && isCurrent(); attempt++) {
       try {
-        const bounds = await this.#bounds();
+        const bounds = await logBounds(this.#admin, this.#o.topic);
         const failed: number[] = [];
         await Promise.all(
           pending.map(async (partition) => {
@@ -314,12 +257,7 @@ export class PartitionConsumer {
 
   /** The log bounds of one partition of the topic, as of now. */
   async bounds(partition: number): Promise<LogBounds> {
-    return (await this.#bounds()).get(partition) ?? { low: 0n, high: 0n };
-  }
-
-  async #bounds(): Promise<Map<number, LogBounds>> {
-    const offsets = await this.#admin.fetchTopicOffsets(this.#o.topic);
-    return new Map(offsets.map((p) => [p.partition, { low: BigInt(p.low), high: BigInt(p.high) }]));
+    return (await logBounds(this.#admin, this.#o.topic)).get(partition) ?? { low: 0n, high: 0n };
   }
 
   async #eachBatch(consumer: Consumer, payload: EachBatchPayload): Promise<void> {
@@ -397,24 +335,11 @@ export class PartitionConsumer {
     void this.#commit();
   }
 
-  /** Commits every handled position not committed yet. Failures wait for the next try. */
-  async #commit(): Promise<void> {
-    const offsets = [...this.#positions]
-      .filter(([partition, position]) => this.#committed.get(partition) !== position.next)
-      .map(([partition, position]) => ({ partition, offset: position.next }));
-    if (offsets.length === 0 || !this.#joined) return;
-    try {
-      await this.#consumer.commitOffsets(
-        offsets.map(({ partition, offset }) => ({
-          topic: this.#o.topic,
-          partition,
-          offset: offset.toString(),
-        })),
-      );
-      for (const { partition, offset } of offsets) this.#committed.set(partition, offset);
-    } catch (error) {
-      this.#logger.debug({ err: error }, 'offset commit failed; the next one retries');
-    }
+  /** Commits the positions the handler reached (sampled now), if joined. */
+  #commit(): Promise<void> {
+    if (!this.#joined) return Promise.resolve();
+    const positions = new Map([...this.#positions].map(([p, position]) => [p, position.next]));
+    return this.#commits.commit(positions);
   }
 
   /**
@@ -460,6 +385,7 @@ export class PartitionConsumer {
     for (let attempt = 0; this.#lifecycle === 'REJOINING'; attempt++) {
       try {
         await this.#run(this.#consumer);
+        this.#crashed = undefined;
         this.#lifecycle = 'RUNNING';
       } catch (error) {
         const pauseMs = Math.min(500 * 2 ** attempt, REJOIN_PAUSE_MAX_MS);

@@ -12,7 +12,7 @@ import type { HoldExpiry, SeatCommand, SeatEvent } from '../contract/kafka-recor
 import type { ShowDefinition } from '../contract/shows.ts';
 import { decodeCommand, encodeCommand, encodeEvent } from '../kafka/codec.ts';
 import { deadLetter } from '../kafka/dead-letters.ts';
-import type { ConsumedRecord } from '../kafka/partition-consumer.ts';
+import type { ConsumedRecord } from '../kafka/partition-handler.ts';
 import type { OutboundRecord, TopicRecords } from '../kafka/producer.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { SnapshotStore } from '../state/snapshot-store.ts';

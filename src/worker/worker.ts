@@ -10,12 +10,8 @@ import type { WorkerEnvConfig } from '../config/worker.ts';
 import { ensureTopics } from '../kafka/admin.ts';
 import { BatchingProducer } from '../kafka/batching-producer.ts';
 import { createKafka } from '../kafka/client.ts';
-import {
-  type LogBounds,
-  type PartitionBatch,
-  PartitionConsumer,
-  type PartitionHandler,
-} from '../kafka/partition-consumer.ts';
+import { PartitionConsumer } from '../kafka/partition-consumer.ts';
+import type { LogBounds, PartitionBatch, PartitionHandler } from '../kafka/partition-handler.ts';
 import { ShowCatalog } from '../kafka/show-catalog.ts';
 import { groupNames, topicNames, topicSpecs } from '../kafka/topics.ts';
 import { startHealthServer } from '../observability/health-http.ts';

@@ -7,12 +7,12 @@
 import type { EachBatchPayload, Kafka } from 'kafkajs';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type LogBounds,
-  type PartitionBatch,
-  PartitionConsumer,
-  type PartitionHandler,
-} from '../../../src/kafka/partition-consumer.ts';
+import { PartitionConsumer } from '../../../src/kafka/partition-consumer.ts';
+import type {
+  LogBounds,
+  PartitionBatch,
+  PartitionHandler,
+} from '../../../src/kafka/partition-handler.ts';
 import { waitFor } from '../../support/wait.ts';
 
 const logger = pino({ level: 'silent' });
@@ -104,10 +104,14 @@ class RecordingHandler implements PartitionHandler {
 }
 
 function setup() {
+  const created = { count: 0 };
   const kafkaConsumer = new FakeKafkaConsumer();
   const handler = new RecordingHandler();
   const kafka = {
-    consumer: () => kafkaConsumer,
+    consumer: () => {
+      created.count++;
+      return kafkaConsumer;
+    },
     admin: () => ({
       connect: async () => {},
       disconnect: async () => {},
@@ -127,7 +131,7 @@ function setup() {
     concurrency: 2,
     commitIntervalMs: 60_000,
   });
-  return { kafkaConsumer, handler, consumer };
+  return { kafkaConsumer, handler, consumer, created };
 }
 
 let running: PartitionConsumer | undefined;
@@ -195,5 +199,26 @@ describe('PartitionConsumer', () => {
     expect(kafkaConsumer.commits).toEqual([]);
     await consumer.stop();
     expect(kafkaConsumer.commits).toEqual([[{ partition: 0, offset: '8' }]]);
+  });
+
+  // Found by the broker-restart test: kafkajs gave up on a consumer (group coordinator not
+  // found while the broker restarted) and the worker stayed out of the group for good.
+  it('joins again with a new consumer when kafkajs gives up on the current one', async () => {
+    const { kafkaConsumer, handler, consumer, created } = setup();
+    running = consumer;
+    await consumer.start();
+    kafkaConsumer.join([0]);
+    await waitFor(() => consumer.positioned, { what: 'partition 0 positioned' });
+    expect(created.count).toBe(1);
+    const revokes = handler.revokes;
+    kafkaConsumer.listeners.get('crash')?.({
+      payload: { error: new Error('Failed to find group coordinator'), restart: false },
+    });
+    expect(consumer.crashed?.message).toBe('Failed to find group coordinator');
+    await waitFor(() => consumer.lifecycle === 'RUNNING' && consumer.crashed === undefined, {
+      what: 'a new consumer joined',
+    });
+    expect(created.count).toBe(2);
+    expect(handler.revokes).toBeGreaterThan(revokes);
   });
 });

@@ -15,7 +15,7 @@ import {
   encodeCommand,
   type IncomingRecord,
 } from '../../../src/kafka/codec.ts';
-import type { ConsumedRecord } from '../../../src/kafka/partition-consumer.ts';
+import type { ConsumedRecord } from '../../../src/kafka/partition-handler.ts';
 import type { TopicRecords } from '../../../src/kafka/producer.ts';
 import type { SnapshotStore, SnapshotWriteResult } from '../../../src/state/snapshot-store.ts';
 import { createWorkerMetrics } from '../../../src/worker/metrics.ts';
