@@ -9,7 +9,6 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { ShowDefinition } from '../../src/contract/shows.ts';
 import { Deployment } from '../../src/fleet/deployment.ts';
 import { cpuSeconds, type MemberKind } from '../../src/fleet/fleet.ts';
 import type { EphemeralStack } from '../../src/infra/ephemeral.ts';

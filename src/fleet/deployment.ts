@@ -6,11 +6,10 @@
  * gateway in-process build its configuration from `memberEnv`, the same environment a
  * process would get.
  */
-import type { Kafka, Producer } from 'kafkajs';
 import type { Env } from '../config/env.ts';
 import type { ShowDefinition } from '../contract/shows.ts';
 import { ensureTopics } from '../kafka/admin.ts';
-import { createKafka } from '../kafka/client.ts';
+import { createKafka, type KafkaClient } from '../kafka/client.ts';
 import { encodeShow } from '../kafka/codec.ts';
 import { createProducer } from '../kafka/producer.ts';
 import { type TopicNames, topicNames, topicSpecs } from '../kafka/topics.ts';
@@ -62,12 +61,12 @@ export const READY_TIMEOUT_MS = 120_000;
 
 export class Deployment {
   readonly topics: TopicNames;
-  readonly kafka: Kafka;
+  readonly kafka: KafkaClient;
   /** Every member's environment, before its own name, port and settings. */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly partitions: number;
   readonly #members: FleetMember[] = [];
-  #producer: Producer | undefined;
+  #producer: ReturnType<typeof createProducer> | undefined;
 
   private constructor(options: DeploymentOptions) {
     this.partitions = options.partitions;
