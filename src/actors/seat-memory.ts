@@ -1,12 +1,22 @@
 /**
  * The per-seat memories: decisions by `(userId, commandId)` (the dedupe memory of DESIGN
- * §3.11) and recently ended holds. Pure functions over small arrays in log-time order: a
- * seat rarely remembers more than a handful of entries, where a scan beats a map.
+ * §3.11) and recently ended holds. Pure functions over small bounded queues in log-time
+ * order: a seat remembers at most a few dozen entries, where a scan beats a map.
  *
- * Lookups check the window themselves, so when pruning happens never changes a decision.
+ * Lookups check the window themselves, and every bound drops the oldest entries first, so
+ * when pruning happens never changes a decision: what a seat answers is a function of the
+ * log alone, whichever snapshot it was loaded from.
  */
+
 import type { Decision } from '../contract/kafka-records.ts';
-import type { HoldEnding, RememberedDecision, SeatMemory, SeatMemoryLimits } from './seat-state.ts';
+import { DecisionQueue } from './decision-queue.ts';
+import type {
+  EndedHold,
+  HoldEnding,
+  RememberedDecision,
+  SeatMemory,
+  SeatMemoryLimits,
+} from './seat-state.ts';
 
 /** A 31-bit FNV-1a hash of `(userId, commandId)`: the dedupe memory's index key. */
 export function decisionKey(userId: string, commandId: string): number {
@@ -36,18 +46,18 @@ export function rememberedDecision(
   logTime: number,
   dedupeWindowMs: number,
 ): Decision | undefined {
-  const { decisionKeys } = memory;
-  if (decisionKeys.length === 0) return undefined;
+  const { decisions, refusals } = memory;
+  if (decisions.length === 0 && refusals.length === 0) return undefined;
   const key = decisionKey(userId, commandId);
-  // Newest first: a key decided again after its window has its newest entry last.
-  for (let i = decisionKeys.length - 1; i >= 0; i--) {
-    if (decisionKeys[i] !== key) continue;
-    const entry = memory.decisions[i];
-    if (entry?.commandId === commandId && entry.userId === userId) {
-      return logTime - entry.decidedAt < dedupeWindowMs ? entry.decision : undefined;
-    }
-  }
-  return undefined;
+  const granted = decisions.find(key, userId, commandId);
+  const refused = refusals.find(key, userId, commandId);
+  // A commandId decided again after its window has its newest entry last.
+  const entry =
+    granted === undefined || (refused !== undefined && refused.decidedAt > granted.decidedAt)
+      ? refused
+      : granted;
+  if (entry === undefined) return undefined;
+  return logTime - entry.decidedAt < dedupeWindowMs ? entry.decision : undefined;
 }
 
 /** How a hold that is no longer current ended, if the seat still remembers it at `logTime`. */
@@ -66,9 +76,8 @@ export function holdEnding(
 }
 
 /**
- * The memory with one more decision. Entries out of the window are dropped from the front
- * (entries arrive in log order), and the oldest refusal beyond the cap; only those entries
- * are read, the rest are copied as they are.
+ * The memory with one more decision, in the refusals' queue or the other one. Either queue
+ * drops its entries out of the window, then its oldest over its cap; neither is copied.
  */
 export function rememberDecision(
   memory: SeatMemory,
@@ -78,42 +87,30 @@ export function rememberDecision(
   decision: Decision,
   limits: SeatMemoryLimits,
 ): SeatMemory {
-  const { decisions: previous, decisionKeys: previousKeys } = memory;
-  let refusals = memory.refusals;
-  let start = 0;
-  for (; start < previous.length; start++) {
-    const entry = previous[start];
-    if (entry === undefined || decidedAt - entry.decidedAt < limits.dedupeWindowMs) break;
-    if (entry.decision.outcome === 'rejected') refusals--;
+  const entry: RememberedDecision = { userId, commandId, decidedAt, decision };
+  const key = decisionKey(userId, commandId);
+  if (decision.outcome === 'rejected') {
+    return {
+      endedHolds: memory.endedHolds,
+      decisions: memory.decisions,
+      refusals: memory.refusals.push(
+        entry,
+        key,
+        limits.maxRememberedRefusals,
+        limits.dedupeWindowMs,
+      ),
+    };
   }
-  // Over the cap, the oldest remembered refusal makes way for the new one.
-  const rejected = decision.outcome === 'rejected';
-  if (rejected) refusals++;
-  let skip = -1;
-  const overCap = rejected && refusals > limits.maxRememberedRefusals;
-  if (overCap) {
-    for (let i = start; i < previous.length; i++) {
-      if (previous[i]?.decision.outcome === 'rejected') {
-        skip = i;
-        break;
-      }
-    }
-    refusals--;
-  }
-  // One pass into new arrays: this runs for nearly every command.
-  const decisions: RememberedDecision[] = [];
-  const decisionKeys: number[] = [];
-  for (let i = start; i < previous.length; i++) {
-    if (i === skip) continue;
-    decisions.push(previous[i] as RememberedDecision);
-    decisionKeys.push(previousKeys[i] as number);
-  }
-  // With no older refusal to drop (a cap of 0), the new refusal itself is not kept.
-  if (!overCap || skip >= 0) {
-    decisions.push({ userId, commandId, decidedAt, decision });
-    decisionKeys.push(decisionKey(userId, commandId));
-  }
-  return { endedHolds: memory.endedHolds, decisions, decisionKeys, refusals };
+  return {
+    endedHolds: memory.endedHolds,
+    decisions: memory.decisions.push(
+      entry,
+      key,
+      limits.maxRememberedDecisions,
+      limits.dedupeWindowMs,
+    ),
+    refusals: memory.refusals,
+  };
 }
 
 /** The memory with one more ended hold, pruned at its log time. */
@@ -144,23 +141,36 @@ export function pruneMemory(
   const endedHolds = memory.endedHolds.filter(
     (ended) => logTime - ended.endedAt < limits.endedHoldsWindowMs,
   );
-  const kept = memory.decisions.filter(
-    (entry) => logTime - entry.decidedAt < limits.dedupeWindowMs,
-  );
-  if (kept.length === memory.decisions.length && endedHolds.length === memory.endedHolds.length) {
+  const outOfWindow = (entry: RememberedDecision) =>
+    logTime - entry.decidedAt >= limits.dedupeWindowMs;
+  const decisions = memory.decisions.dropWhile(outOfWindow);
+  const refusals = memory.refusals.dropWhile(outOfWindow);
+  if (
+    decisions === memory.decisions &&
+    refusals === memory.refusals &&
+    endedHolds.length === memory.endedHolds.length
+  ) {
     return memory;
   }
-  return { ...indexDecisions(kept), endedHolds };
+  return { endedHolds, decisions, refusals };
 }
 
-/** A memory of these decisions (and no ended holds), with its index. */
-export function indexDecisions(decisions: RememberedDecision[]): SeatMemory {
-  let refusals = 0;
-  for (const entry of decisions) if (entry.decision.outcome === 'rejected') refusals++;
+/**
+ * A memory of these decisions, in log order, and ended holds: each decision goes to the
+ * queue its outcome belongs in.
+ */
+export function memoryOf(
+  decided: readonly RememberedDecision[],
+  endedHolds: readonly EndedHold[],
+): SeatMemory {
+  const queueOf = (entries: RememberedDecision[]) =>
+    DecisionQueue.of(
+      entries,
+      entries.map((entry) => decisionKey(entry.userId, entry.commandId)),
+    );
   return {
-    endedHolds: [],
-    decisions,
-    decisionKeys: decisions.map((entry) => decisionKey(entry.userId, entry.commandId)),
-    refusals,
+    endedHolds,
+    decisions: queueOf(decided.filter((entry) => entry.decision.outcome !== 'rejected')),
+    refusals: queueOf(decided.filter((entry) => entry.decision.outcome === 'rejected')),
   };
 }

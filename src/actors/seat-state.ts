@@ -2,7 +2,9 @@
  * The state of one seat as its actor holds it: an immutable value that only `evolve`
  * turns into the next one. DESIGN §3.5–3.6 and §3.10–3.11.
  */
+
 import type { Decision } from '../contract/kafka-records.ts';
+import { DecisionQueue } from './decision-queue.ts';
 
 /** How a hold that is no longer current came to an end. */
 export type HoldEnding = 'expired' | 'released';
@@ -15,7 +17,7 @@ export interface EndedHold {
   readonly endedAt: number;
 }
 
-/** The dedupe memory of DESIGN §3.11: what a user's `commandId` decided on this seat. */
+/** The dedupe memory: what a user's `commandId` decided on this seat. */
 export interface RememberedDecision {
   readonly userId: string;
   readonly commandId: string;
@@ -24,18 +26,16 @@ export interface RememberedDecision {
   readonly decision: Decision;
 }
 
-/** The small per-seat memories the decision rules need; both kept in log-time order. */
+/**
+ * The small per-seat memories the decision rules need, each bounded in count as well as in
+ * log time (see `SeatMemoryLimits`), each oldest first.
+ */
 export interface SeatMemory {
   readonly endedHolds: readonly EndedHold[];
-  readonly decisions: readonly RememberedDecision[];
-  /**
-   * `decisionKey(userId, commandId)` of each entry of `decisions`, index for index. Nearly
-   * every command misses the memory, and a scan of these numbers touches no entry (and no
-   * string) on a miss: with thousands of seats in play, those touches were cache misses.
-   */
-  readonly decisionKeys: readonly number[];
-  /** How many of `decisions` are refusals. */
-  readonly refusals: number;
+  /** Remembered decisions that were not refusals: grants, releases, answers with the hold. */
+  readonly decisions: DecisionQueue;
+  /** Remembered refusals, in a queue of their own so that buyers refused in a rush cannot push out a grant. */
+  readonly refusals: DecisionQueue;
 }
 
 interface SeatStateBase {
@@ -76,9 +76,8 @@ export type SeatStatus = SeatState['status'];
 
 export const EMPTY_SEAT_MEMORY: SeatMemory = Object.freeze({
   endedHolds: Object.freeze([]),
-  decisions: Object.freeze([]),
-  decisionKeys: Object.freeze([]),
-  refusals: 0,
+  decisions: DecisionQueue.EMPTY,
+  refusals: DecisionQueue.EMPTY,
 });
 
 /** A seat nobody has touched. */
@@ -122,7 +121,10 @@ export function withMemory(state: SeatState, memory: SeatMemory): SeatState {
 /** Whether a seat differs from a never-touched one (and so needs a snapshot entry). */
 export function isTouched(state: SeatState): boolean {
   return (
-    state.version > 0 || state.memory.decisions.length > 0 || state.memory.endedHolds.length > 0
+    state.version > 0 ||
+    state.memory.decisions.length > 0 ||
+    state.memory.refusals.length > 0 ||
+    state.memory.endedHolds.length > 0
   );
 }
 
@@ -142,15 +144,26 @@ export interface SeatMemoryLimits {
    */
   readonly endedHoldsWindowMs: number;
   /**
-   * How many ended holds a seat remembers at most (the newest win).
+   * How many ended holds a seat remembers at most (the newest win). Past it, a confirm or
+   * release naming a hold that expired is answered `NOT_HOLDER` instead of `HOLD_EXPIRED`.
    * @defaultValue 8
    */
   readonly maxEndedHolds: number;
   /**
+   * How many decisions other than refusals (grants, confirmations, releases, a holder's new
+   * `commandId` answered with the current hold) a seat remembers at most inside the dedupe
+   * window; the newest win. Without it a holder repeating with fresh `commandId`s, or
+   * holding and releasing in a loop, would grow the seat's record without limit. A repeat of
+   * a forgotten decision is decided afresh against the seat as it is then (a hold the caller
+   * still has is answered with that hold; a release of a hold that is gone is `NOT_HOLDER`).
+   * @defaultValue 16
+   */
+  readonly maxRememberedDecisions: number;
+  /**
    * How many refusals a seat remembers at most inside the dedupe window (the newest win).
-   * Decisions that changed the seat are always remembered for the whole window: forgetting
-   * one could let a repeat change the seat twice, while a forgotten refusal is only decided
-   * again. The cap keeps a hot seat's memory (and snapshot entry) small in a flash sale.
+   * They are counted apart from other decisions, so that a rush of refused buyers never
+   * pushes a grant out of the memory. A repeat of a forgotten refusal is decided afresh.
+   * The cap keeps a hot seat's memory (and snapshot record) small in a flash sale.
    * @defaultValue 16
    */
   readonly maxRememberedRefusals: number;
@@ -160,6 +173,7 @@ export const DEFAULT_SEAT_MEMORY_LIMITS: SeatMemoryLimits = Object.freeze({
   dedupeWindowMs: 900_000,
   endedHoldsWindowMs: 3_600_000,
   maxEndedHolds: 8,
+  maxRememberedDecisions: 16,
   maxRememberedRefusals: 16,
 });
 

@@ -1,21 +1,27 @@
 /**
  * A seat's snapshot record: its state as a compact JSON string with short keys. The idle
  * store of a partition keeps seats in exactly this form, so a passivated seat costs one
- * string. `f` is the format version: a decoder meeting an older one migrates it.
+ * string. `f` is the format version: the decoder reads every format written so far.
  *
  * ```
- * { f: 1, v: version, s: 'a' | 'h' | 'r',
+ * { f: 2, v: version, s: 'a' | 'h' | 'r',
  *   h: holdId, u: userId, t: heldAt | reservedAt, x: expiresAt (held), i: reservedEventId,
  *   e: [[holdId, 'x' (expired) | 'r' (released), endedAt], …],
- *   d: [[userId, commandId, decidedAt, decision], …] }
+ *   d: [[userId, commandId, decidedAt, decision], …]   (decisions other than refusals)
+ *   r: [[userId, commandId, decidedAt, decision], …] } (refusals)
  * decision: ['h', eventId, version, holdId, expiresAt] | ['r', eventId, version, holdId]
  *         | ['l', eventId, version, holdId, 'r' | 'x'] | ['j', eventId, version, reason]
  * ```
+ *
+ * Format 1 had no `r`: refusals and the other decisions were one list `d`, in log order.
+ * A seat keeps them in two queues bounded apart since format 2, and each queue keeps log
+ * order, so a format 1 record reads as the same two queues.
  */
 import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
 import type { Decision } from '../contract/kafka-records.ts';
 import { REJECTION_REASONS, type RejectionReason } from '../contract/refusals.ts';
-import { indexDecisions } from './seat-memory.ts';
+import type { DecisionQueue } from './decision-queue.ts';
+import { memoryOf } from './seat-memory.ts';
 import type {
   EndedHold,
   HoldEnding,
@@ -26,7 +32,9 @@ import type {
 import { EMPTY_SEAT_MEMORY } from './seat-state.ts';
 
 /** The format `encodeSeat` writes. */
-export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FORMAT = 2;
+/** The formats `decodeSeat` reads. */
+const READABLE_FORMATS: readonly unknown[] = [1, SNAPSHOT_FORMAT];
 
 type EncodedEnding = 'x' | 'r';
 type EncodedDecision =
@@ -37,9 +45,9 @@ type EncodedDecision =
 
 /**
  * The record of a seat: exactly what `JSON.stringify` writes for the record of the module
- * comment (keys in its order, `e` and `d` only when not empty), written by hand. A hot seat remembers a couple of dozen decisions and is written
- * after every batch that touched it; each remembered entry is immutable and shared by every
- * later state, so its text is made once and reused (`entryText`).
+ * comment (keys in its order; `e`, `d` and `r` only when not empty), written by hand. A hot
+ * seat is written after every batch that touched it; each remembered entry is immutable and
+ * shared by every later state, so its text is made once and reused.
  */
 export function encodeSeat(state: SeatState): string {
   let text = `{"f":${SNAPSHOT_FORMAT},"v":${state.version}`;
@@ -54,7 +62,7 @@ export function encodeSeat(state: SeatState): string {
       text += ',"s":"a"';
       break;
   }
-  const { endedHolds, decisions } = state.memory;
+  const { endedHolds, decisions, refusals } = state.memory;
   if (endedHolds.length > 0) {
     text += ',"e":[';
     for (let i = 0; i < endedHolds.length; i++) {
@@ -64,34 +72,30 @@ export function encodeSeat(state: SeatState): string {
     }
     text += ']';
   }
-  if (decisions.length > 0) {
-    text += ',"d":[';
-    for (let i = 0; i < decisions.length; i++) {
-      if (i > 0) text += ',';
-      text += entryText(decisions[i] as RememberedDecision);
-    }
-    text += ']';
-  }
+  if (decisions.length > 0) text += `,"d":${queueText(decisions)}`;
+  if (refusals.length > 0) text += `,"r":${queueText(refusals)}`;
   return `${text}}`;
 }
 
 const quote = JSON.stringify as (value: string) => string;
 
-const entryTexts = new WeakMap<RememberedDecision, string>();
-
-/** `[userId, commandId, decidedAt, decision]` of one remembered decision, made once. */
-function entryText(entry: RememberedDecision): string {
-  let text = entryTexts.get(entry);
-  if (text === undefined) {
-    text = JSON.stringify([
-      entry.userId,
-      entry.commandId,
-      entry.decidedAt,
-      encodeDecision(entry.decision),
-    ]);
-    entryTexts.set(entry, text);
+function queueText(queue: DecisionQueue): string {
+  let text = '[';
+  for (let i = 0; i < queue.length; i++) {
+    if (i > 0) text += ',';
+    text += queue.text(i, entryText);
   }
-  return text;
+  return `${text}]`;
+}
+
+/** `[userId, commandId, decidedAt, decision]` of one remembered decision. */
+function entryText(entry: RememberedDecision): string {
+  return JSON.stringify([
+    entry.userId,
+    entry.commandId,
+    entry.decidedAt,
+    encodeDecision(entry.decision),
+  ]);
 }
 
 /**
@@ -109,7 +113,7 @@ export function decodeSeat(text: string, seatKeyForErrors?: string): SeatState {
   if (typeof parsed !== 'object' || parsed === null)
     throw invalid('is not an object', seatKeyForErrors);
   const record = parsed as Record<string, unknown>;
-  if (record.f !== SNAPSHOT_FORMAT) {
+  if (!READABLE_FORMATS.includes(record.f)) {
     throw invalid(`has unknown format ${String(record.f)}`, seatKeyForErrors);
   }
   const read = new FieldReader(record, seatKeyForErrors);
@@ -144,7 +148,9 @@ export function decodeSeat(text: string, seatKeyForErrors?: string): SeatState {
 }
 
 function decodeMemory(record: Record<string, unknown>, read: FieldReader): SeatMemory {
-  if (record.e === undefined && record.d === undefined) return EMPTY_SEAT_MEMORY;
+  if (record.e === undefined && record.d === undefined && record.r === undefined) {
+    return EMPTY_SEAT_MEMORY;
+  }
   const endedHolds: EndedHold[] = read.list('e').map((item) => {
     const [holdId, ending, endedAt] = read.tuple(item, 3);
     return {
@@ -153,7 +159,7 @@ function decodeMemory(record: Record<string, unknown>, read: FieldReader): SeatM
       endedAt: read.countValue(endedAt),
     };
   });
-  const decisions: RememberedDecision[] = read.list('d').map((item) => {
+  const decided = [...read.list('d'), ...read.list('r')].map((item): RememberedDecision => {
     const [userId, commandId, decidedAt, decision] = read.tuple(item, 4);
     return {
       userId: read.textValue(userId),
@@ -162,7 +168,7 @@ function decodeMemory(record: Record<string, unknown>, read: FieldReader): SeatM
       decision: decodeDecision(decision, read),
     };
   });
-  return { ...indexDecisions(decisions), endedHolds };
+  return memoryOf(decided, endedHolds);
 }
 
 function encodeEnding(ending: HoldEnding): EncodedEnding {

@@ -11,6 +11,7 @@ import { SeatEventSchema } from '../../../src/contract/kafka-records.ts';
 import {
   as,
   confirmation,
+  entriesOf,
   expiry,
   holdRequest,
   release,
@@ -399,20 +400,28 @@ describe('idempotent commands (DESIGN §3.11)', () => {
     const seat = new SeatRunner({ limits });
     seat.one(holdRequest({ userId: 'ann', commandId: 'a' }), T0);
     for (let i = 0; i < 5; i++) seat.one(holdRequest({ userId: `u${i}`, commandId: 'x' }), T0 + i);
-    const remembered = seat.state.memory.decisions.map((d) => d.userId);
-    expect(remembered).toEqual(['ann', 'u2', 'u3', 'u4']);
+    const { decisions, refusals } = seat.state.memory;
+    expect(entriesOf(decisions).map((d) => d.userId)).toEqual(['ann']);
+    expect(entriesOf(refusals).map((d) => d.userId)).toEqual(['u2', 'u3', 'u4']);
     // A forgotten refusal is decided again (still taken), never a state change.
     expect(seat.one(holdRequest({ userId: 'u0', commandId: 'x' }), T0 + 10).type).toBe(
       'seat.rejected',
     );
     seat.run(holdRequest({ userId: 'late', commandId: 'y' }), T0 + 70_000);
-    expect(seat.state.memory.decisions.map((d) => d.userId)).toEqual(['late']);
+    expect(entriesOf(seat.state.memory.decisions).map((d) => d.userId)).toEqual(['late']);
+    // The refusals' queue is pruned when it next grows, but its entries already answer nothing.
+    expect(seat.one(holdRequest({ userId: 'u4', commandId: 'x' }), T0 + 70_001).type).toBe(
+      'seat.rejected',
+    );
+    expect(entriesOf(seat.state.memory.refusals).map((d) => d.decidedAt)).toEqual([T0 + 70_001]);
   });
 
   it('never dedupes expiries as user commands', () => {
     const { seat, held } = heldSeat();
     seat.one(expiry(held), held.expiresAt);
-    expect(seat.state.memory.decisions.map((d) => d.commandId)).not.toContain(`exp-${held.holdId}`);
+    const { decisions, refusals } = seat.state.memory;
+    const remembered = [...entriesOf(decisions), ...entriesOf(refusals)];
+    expect(remembered.map((d) => d.commandId)).not.toContain(`exp-${held.holdId}`);
   });
 });
 

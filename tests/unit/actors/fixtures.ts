@@ -1,9 +1,11 @@
 /** Shared builders for the actors unit tests: a show, commands, and a pure seat runner. */
 import { type Decided, decide } from '../../../src/actors/decide.ts';
+import type { DecisionQueue } from '../../../src/actors/decision-queue.ts';
 import { evolve } from '../../../src/actors/evolve.ts';
 import {
   DEFAULT_SEAT_MEMORY_LIMITS,
   INITIAL_SEAT_STATE,
+  type RememberedDecision,
   type SeatMemoryLimits,
   type SeatState,
 } from '../../../src/actors/seat-state.ts';
@@ -130,4 +132,21 @@ export function as<T extends SeatEvent['type']>(
 ): Extract<SeatEvent, { type: T }> {
   if (event?.type !== type) throw new Error(`expected ${type}, got ${JSON.stringify(event)}`);
   return event as Extract<SeatEvent, { type: T }>;
+}
+
+/** A queue's entries, oldest first. */
+export function entriesOf(queue: DecisionQueue): RememberedDecision[] {
+  return Array.from({ length: queue.length }, (_, i) => queue.at(i));
+}
+
+/**
+ * A seat with its memory as plain lists: what it remembers, not how the queues share their
+ * stores. Compare seats through this.
+ */
+export function plainSeat(state: SeatState) {
+  const { endedHolds, decisions, refusals } = state.memory;
+  return {
+    ...state,
+    memory: { endedHolds, decisions: entriesOf(decisions), refusals: entriesOf(refusals) },
+  };
 }

@@ -8,7 +8,17 @@ import {
 import { EMPTY_SEAT_MEMORY } from '../../../src/actors/seat-state.ts';
 import { decodeSeat, encodeSeat } from '../../../src/actors/snapshot-codec.ts';
 import type { SeatCommand } from '../../../src/contract/kafka-records.ts';
-import { as, confirmation, expiry, holdRequest, release, SHOW, T0, TTL_MS } from './fixtures.ts';
+import {
+  as,
+  confirmation,
+  expiry,
+  holdRequest,
+  plainSeat,
+  release,
+  SHOW,
+  T0,
+  TTL_MS,
+} from './fixtures.ts';
 
 function partition(options: PartitionActorsOptions = {}) {
   const clock = new ManualClock(T0);
@@ -121,7 +131,7 @@ describe('activation and passivation', () => {
     clock.advance(1);
     actors.passivateIdle();
     expect(actors.stats()).toMatchObject({ liveActors: 0, idleSeats: 1, armedHolds: 1 });
-    expect(actors.seat(SHOW.showId, 'A1')).toEqual(live);
+    expect(plainSeat(actors.seat(SHOW.showId, 'A1'))).toEqual(plainSeat(live));
 
     const reserved = handle(confirmation({ userId: 'ann', holdId: held.holdId }));
     expect(reserved.map((e) => e.type)).toEqual(['seat.reserved']);
@@ -166,8 +176,8 @@ describe('activation and passivation', () => {
     handle(holdRequest({ userId: 'bob', seatId: 'A2' }), T0 + 60_000);
     clock.advance(10);
     actors.passivateIdle();
-    expect(actors.seat(SHOW.showId, 'A1').memory.decisions).toEqual([]);
-    expect(actors.seat(SHOW.showId, 'A2').memory.decisions).toHaveLength(1);
+    expect(actors.seat(SHOW.showId, 'A1').memory.decisions.length).toBe(0);
+    expect(actors.seat(SHOW.showId, 'A2').memory.decisions.length).toBe(1);
   });
 });
 
@@ -178,7 +188,9 @@ describe('dirty tracking', () => {
     handle(holdRequest({ userId: 'bob', seatId: 'A2' }));
     const first = actors.takeChanges();
     expect([...first.keys()]).toEqual(['show-1/A1', 'show-1/A2']);
-    expect(decodeSeat(first.get('show-1/A1') ?? '')).toEqual(actors.seat(SHOW.showId, 'A1'));
+    expect(plainSeat(decodeSeat(first.get('show-1/A1') ?? ''))).toEqual(
+      plainSeat(actors.seat(SHOW.showId, 'A1')),
+    );
     expect(actors.takeChanges().size).toBe(0);
 
     handle(release({ userId: 'ann', seatId: 'A1', holdId: held.holdId }));

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { indexDecisions } from '../../../src/actors/seat-memory.ts';
+import { decide } from '../../../src/actors/decide.ts';
+import { memoryOf } from '../../../src/actors/seat-memory.ts';
 import {
+  DEFAULT_SEAT_MEMORY_LIMITS,
   type EndedHold,
   INITIAL_SEAT_STATE,
   type RememberedDecision,
@@ -10,7 +12,18 @@ import {
 import { decodeSeat, encodeSeat, SNAPSHOT_FORMAT } from '../../../src/actors/snapshot-codec.ts';
 import { isHoldfastError } from '../../../src/contract/errors.ts';
 import type { Decision } from '../../../src/contract/kafka-records.ts';
-import { as, confirmation, expiry, holdRequest, release, SeatRunner, T0 } from './fixtures.ts';
+import {
+  as,
+  confirmation,
+  entriesOf,
+  expiry,
+  holdRequest,
+  plainSeat,
+  release,
+  SeatRunner,
+  SHOW,
+  T0,
+} from './fixtures.ts';
 
 function seatsInEveryShape(): SeatState[] {
   const seat = new SeatRunner();
@@ -32,7 +45,7 @@ function seatsInEveryShape(): SeatState[] {
 describe('snapshot codec', () => {
   it('round-trips every shape of seat, memories included', () => {
     for (const state of seatsInEveryShape()) {
-      expect(decodeSeat(encodeSeat(state))).toEqual(state);
+      expect(plainSeat(decodeSeat(encodeSeat(state)))).toEqual(plainSeat(state));
     }
   });
 
@@ -83,12 +96,12 @@ function referenceEncoding(state: SeatState): string {
       i: state.reservedEventId,
     });
   }
-  const { endedHolds, decisions } = state.memory;
+  const { endedHolds, decisions, refusals } = state.memory;
   if (endedHolds.length > 0) {
     record.e = endedHolds.map((e) => [e.holdId, e.ending === 'expired' ? 'x' : 'r', e.endedAt]);
   }
-  if (decisions.length > 0) {
-    record.d = decisions.map((entry) => {
+  const entries = (queue: typeof decisions) =>
+    entriesOf(queue).map((entry) => {
       const d = entry.decision;
       const encoded =
         d.outcome === 'held'
@@ -100,7 +113,8 @@ function referenceEncoding(state: SeatState): string {
               : ['j', d.eventId, d.version, d.reason];
       return [entry.userId, entry.commandId, entry.decidedAt, encoded];
     });
-  }
+  if (decisions.length > 0) record.d = entries(decisions);
+  if (refusals.length > 0) record.r = entries(refusals);
   return JSON.stringify(record);
 }
 
@@ -156,10 +170,10 @@ const anySeat: fc.Arbitrary<SeatState> = fc
     count,
     text,
     fc.array(ended, { maxLength: 3 }),
-    fc.array(entry, { maxLength: 5 }),
+    fc.array(entry, { maxLength: 8 }),
   )
-  .map(([status, version, holdId, userId, at, expiresAt, eventId, endedHolds, decisions]) => {
-    const memory = { ...indexDecisions(decisions), endedHolds };
+  .map(([status, version, holdId, userId, at, expiresAt, eventId, endedHolds, decided]) => {
+    const memory = memoryOf(decided, endedHolds);
     if (status === 'held') {
       return { status, version, holdId, userId, heldAt: at, expiresAt, memory };
     }
@@ -176,11 +190,51 @@ describe('snapshot encoder', () => {
         expect(encodeSeat(state)).toBe(referenceEncoding(state));
         // Twice: the second time from the remembered entries' cached texts.
         expect(encodeSeat(state)).toBe(referenceEncoding(state));
-        expect(decodeSeat(encodeSeat(state))).toEqual(state);
+        expect(plainSeat(decodeSeat(encodeSeat(state)))).toEqual(plainSeat(state));
       }),
       { numRuns: 1000 },
     );
     for (const state of seatsInEveryShape())
       expect(encodeSeat(state)).toBe(referenceEncoding(state));
+  });
+});
+
+/**
+ * A record written by format 1 (refusals and other decisions in one list, in log order), as
+ * the code before format 2 encoded it: ann held and released, bob was refused then held
+ * until expiry, cid was refused, held, asked again and confirmed, ann and dan were refused.
+ */
+const FORMAT_1_RECORD =
+  '{"f":1,"v":6,"s":"r","h":"0-6-0","u":"cid","t":1700000010007,"i":"0-9-0","e":[["0-0-0","r",1700000000002],["0-3-0","x",1700000010003]],"d":[["ann","a1",1700000000000,["h","0-0-0",1,"0-0-0",1700000010000]],["bob","b1",1700000000001,["j","0-1-0",1,"SEAT_TAKEN"]],["ann","a2",1700000000002,["l","0-2-0",2,"0-0-0","r"]],["bob","b2",1700000000003,["h","0-3-0",3,"0-3-0",1700000010003]],["cid","c1",1700000000004,["j","0-4-0",3,"SEAT_TAKEN"]],["cid","c2",1700000010004,["h","0-6-0",5,"0-6-0",1700000020004]],["cid","c3",1700000010005,["h","0-6-0",5,"0-6-0",1700000020004]],["ann","a3",1700000010006,["j","0-8-0",5,"NOT_HOLDER"]],["cid","c4",1700000010007,["r","0-9-0",6,"0-6-0"]],["dan","d1",1700000010008,["j","0-10-0",6,"SEAT_TAKEN"]]]}';
+
+describe('format 1 records', () => {
+  it('read as the same seat, refusals and other decisions in their own queues, in log order', () => {
+    const state = decodeSeat(FORMAT_1_RECORD, 'show-1/A1');
+    expect(state).toMatchObject({ status: 'reserved', version: 6, holdId: '0-6-0', userId: 'cid' });
+    const commandIds = (queue: typeof state.memory.decisions) =>
+      entriesOf(queue).map((entry) => entry.commandId);
+    expect(commandIds(state.memory.decisions)).toEqual(['a1', 'a2', 'b2', 'c2', 'c3', 'c4']);
+    expect(commandIds(state.memory.refusals)).toEqual(['b1', 'c1', 'a3', 'd1']);
+    expect(state.memory.endedHolds.map((ended) => ended.ending)).toEqual(['released', 'expired']);
+  });
+
+  it('are written back in the current format, and answer the same repeats', () => {
+    const state = decodeSeat(FORMAT_1_RECORD);
+    const rewritten = decodeSeat(encodeSeat(state));
+    expect(JSON.parse(encodeSeat(state)).f).toBe(SNAPSHOT_FORMAT);
+    expect(plainSeat(rewritten)).toEqual(plainSeat(state));
+    for (const [userId, commandId, original] of [
+      ['bob', 'b1', { outcome: 'rejected', eventId: '0-1-0', reason: 'SEAT_TAKEN' }],
+      ['ann', 'a2', { outcome: 'released', eventId: '0-2-0', cause: 'released' }],
+      ['cid', 'c4', { outcome: 'reserved', eventId: '0-9-0' }],
+    ] as const) {
+      const { events } = decide(rewritten, holdRequest({ userId, commandId }), {
+        logTime: T0 + 20_000,
+        show: SHOW,
+        eventIdBase: '0-11',
+        limits: DEFAULT_SEAT_MEMORY_LIMITS,
+      });
+      expect(events).toMatchObject([{ type: 'seat.decisionRepeated', decision: original }]);
+    }
   });
 });
