@@ -416,6 +416,26 @@ describe('idempotent commands (DESIGN §3.11)', () => {
     expect(entriesOf(seat.state.memory.refusals).map((d) => d.decidedAt)).toEqual([T0 + 70_001]);
   });
 
+  it('caps remembered grants and releases too: a repeat pushed out is decided afresh', () => {
+    const seat = new SeatRunner({ limits: seatMemoryLimits({ maxRememberedDecisions: 2 }) });
+    const first = holdRequest({ userId: 'ann', commandId: 'h1' });
+    const held = as(seat.one(first, T0), 'seat.held');
+    const released = release({ userId: 'ann', commandId: 'r1', holdId: held.holdId });
+    seat.one(released, T0 + 1);
+    const again = as(
+      seat.one(holdRequest({ userId: 'ann', commandId: 'h2' }), T0 + 2),
+      'seat.held',
+    );
+    // h1 is out: asked again, it is answered with the hold ann has now, not its own.
+    expect(seat.one(first, T0 + 3)).toMatchObject({
+      type: 'seat.decisionRepeated',
+      decision: { outcome: 'held', holdId: again.holdId },
+    });
+    seat.one(release({ userId: 'ann', commandId: 'r2', holdId: again.holdId }), T0 + 4);
+    // r1 is out: its hold is gone, so it is refused where it was once granted.
+    expect(as(seat.one(released, T0 + 5), 'seat.rejected').reason).toBe('NOT_HOLDER');
+  });
+
   it('never dedupes expiries as user commands', () => {
     const { seat, held } = heldSeat();
     seat.one(expiry(held), held.expiresAt);
