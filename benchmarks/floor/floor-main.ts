@@ -1,26 +1,30 @@
 /**
  * The `floor` baseline's processes: the least this architecture's path can cost. Role
- * `gateway` (HOLDFAST_FLOOR_ROLE): a Socket.IO server whose seat events are acked after
- * two kafkajs produce→consume hops — produced to `floor-commands` keyed by seat with the
- * gateway's own command producer, relayed unchanged to `floor-events` by role `relay` (a
- * stand-in worker that decides nothing, snapshots nothing), consumed back and matched by
- * correlation id. `echo` is acked at once: Socket.IO alone. No auth, validation, read
- * model or broadcast. Configuration: KAFKA_BROKERS, HOLDFAST_KAFKA_PREFIX,
- * HOLDFAST_PARTITIONS, PORT.
+ * `gateway` (HOLDFAST_FLOOR_ROLE): a Socket.IO server whose seat commands are acked after
+ * two produce→consume hops — produced to `floor-commands` keyed by seat, relayed unchanged
+ * to `floor-events` by role `relay` (a stand-in worker that decides nothing, snapshots
+ * nothing), consumed back and matched by correlation id. `echo` is acked at once: Socket.IO
+ * alone. No auth, validation, read model or broadcast. Configuration: KAFKA_BROKERS,
+ * HOLDFAST_KAFKA_PREFIX, HOLDFAST_PARTITIONS, PORT.
+ *
+ * The floor is plain kafkajs with the best settings we found, never Holdfast's own producer
+ * or consumer code, so that our own defaults can never make the floor slow:
+ * - consumers without commits (`autoCommit: false`: kafkajs would otherwise commit after
+ *   every batch, one OffsetCommit round trip before the next fetch) and short fetch waits;
+ * - `acks: -1` like the worker (every in-sync replica), without the idempotent producer's
+ *   one-request-in-flight limit;
+ * - every record that arrives in the same tick goes out in one produce request.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Kafka, logLevel, type Message, Partitioners } from 'kafkajs';
 import { Server } from 'socket.io';
 import { z } from 'zod';
 import { runUntilSignal } from '../../src/cli/signals.ts';
 import { intVar, kafkaShape, parseEnv } from '../../src/config/env.ts';
+import { seatKey } from '../../src/contract/ids.ts';
 import type { SeatCommand } from '../../src/contract/kafka-records.ts';
-import { CommandProducer } from '../../src/gateway/command-producer.ts';
-import { ensureTopics } from '../../src/kafka/admin.ts';
-import { BatchingProducer } from '../../src/kafka/batching-producer.ts';
-import { createKafka } from '../../src/kafka/client.ts';
-import { createLogger } from '../../src/observability/logger.ts';
 
 const env = parseEnv(
   {
@@ -30,25 +34,64 @@ const env = parseEnv(
   },
   process.env,
 );
-const logger = createLogger({ level: env.HOLDFAST_LOG_LEVEL, destinationFd: 2 }).child({
-  component: `floor-${env.HOLDFAST_FLOOR_ROLE}`,
-});
 const prefix = env.HOLDFAST_KAFKA_PREFIX;
 const commandsTopic = `${prefix}floor-commands`;
 const eventsTopic = `${prefix}floor-events`;
-const kafka = createKafka({
-  brokers: env.KAFKA_BROKERS,
+const kafka = new Kafka({
   clientId: `floor-${env.HOLDFAST_FLOOR_ROLE}`,
-  logger,
+  brokers: [...env.KAFKA_BROKERS],
+  logLevel: logLevel.WARN,
 });
-await ensureTopics(
-  kafka,
-  [commandsTopic, eventsTopic].map((topic) => ({
-    topic,
-    numPartitions: env.HOLDFAST_PARTITIONS,
-    configs: {},
-  })),
-);
+const FETCH = { maxWaitTimeInMs: 5, minBytes: 1 };
+
+async function ensureFloorTopics(): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = [commandsTopic, eventsTopic].filter((topic) => !existing.has(topic));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, numPartitions: env.HOLDFAST_PARTITIONS })),
+      });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** A plain producer that sends everything handed to it in one tick as one request. */
+async function tickBatchingProducer(topic: string) {
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
+  await producer.connect();
+  let queued: { message: Message; done: (error?: unknown) => void }[] = [];
+  const flush = () => {
+    const batch = queued;
+    queued = [];
+    producer.send({ topic, acks: -1, messages: batch.map((entry) => entry.message) }).then(
+      () => {
+        for (const entry of batch) entry.done();
+      },
+      (error: unknown) => {
+        for (const entry of batch) entry.done(error);
+      },
+    );
+  };
+  return {
+    send: (message: Message) =>
+      new Promise<void>((resolve, reject) => {
+        if (queued.length === 0) setImmediate(flush);
+        queued.push({ message, done: (error) => (error ? reject(error) : resolve()) });
+      }),
+    stop: () => producer.disconnect(),
+  };
+}
+
+await ensureFloorTopics();
 
 let ready = false;
 const http = createServer((req, res) => {
@@ -59,25 +102,20 @@ const http = createServer((req, res) => {
 const stops: (() => Promise<void>)[] = [];
 
 if (env.HOLDFAST_FLOOR_ROLE === 'relay') {
-  // Worker-like consumer settings (src/worker/worker.ts), same producer as the worker's.
-  // The worker's own producer: every partition's batch in the next single produce request.
-  const sender = new BatchingProducer({ kafka, logger });
-  await sender.connect();
-  const consumer = kafka.consumer({ groupId: `${prefix}floor-relay`, maxWaitTimeInMs: 100 });
+  const sender = await tickBatchingProducer(eventsTopic);
+  const consumer = kafka.consumer({ groupId: `${prefix}floor-relay`, ...FETCH });
   consumer.on(consumer.events.GROUP_JOIN, () => {
     ready = true;
   });
   await consumer.connect();
   await consumer.subscribe({ topic: commandsTopic, fromBeginning: false });
   await consumer.run({
+    autoCommit: false,
     partitionsConsumedConcurrently: Math.min(env.HOLDFAST_PARTITIONS, 16),
     eachBatch: async ({ batch }) => {
-      await sender.send([
-        {
-          topic: eventsTopic,
-          messages: batch.messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-        },
-      ]);
+      await Promise.all(
+        batch.messages.map((m) => sender.send({ key: m.key, value: m.value, headers: m.headers })),
+      );
     },
   });
   stops.push(
@@ -86,19 +124,16 @@ if (env.HOLDFAST_FLOOR_ROLE === 'relay') {
   );
 } else {
   const waiting = new Map<string, (response: unknown) => void>();
-  const producer = new CommandProducer(kafka, commandsTopic, logger);
-  await producer.connect();
-  const consumer = kafka.consumer({
-    groupId: `${prefix}floor-gateway-${randomUUID()}`,
-    maxWaitTimeInMs: 500,
-  });
+  const producer = await tickBatchingProducer(commandsTopic);
+  const consumer = kafka.consumer({ groupId: `${prefix}floor-gateway-${randomUUID()}`, ...FETCH });
   consumer.on(consumer.events.GROUP_JOIN, () => {
     ready = true;
   });
   await consumer.connect();
   await consumer.subscribe({ topic: eventsTopic, fromBeginning: false });
   await consumer.run({
-    partitionsConsumedConcurrently: 4,
+    autoCommit: false,
+    partitionsConsumedConcurrently: Math.min(env.HOLDFAST_PARTITIONS, 16),
     eachMessage: async ({ message }) => {
       const command = JSON.parse(message.value?.toString('utf8') ?? '{}') as Partial<SeatCommand>;
       const ack =
@@ -130,7 +165,12 @@ if (env.HOLDFAST_FLOOR_ROLE === 'relay') {
           sentAt: Date.now(),
         };
         waiting.set(command.correlationId, ack as (response: unknown) => void);
-        producer.send(command).catch(() => {
+        const message = {
+          key: seatKey(command.showId, command.seatId),
+          value: JSON.stringify(command),
+          headers: { type: command.type },
+        };
+        producer.send(message).catch(() => {
           waiting.delete(command.correlationId);
           (ack as (response: unknown) => void)({ ok: false, error: { code: 'UNAVAILABLE' } });
         });
