@@ -18,6 +18,11 @@ export const ERROR_CODES = {
   INFRA_NOT_READY: 'HF_INFRA_NOT_READY',
   /** An existing topic differs from what this deployment needs (partitions, configs). */
   TOPIC_MISMATCH: 'HF_TOPIC_MISMATCH',
+  /**
+   * A partition's snapshot claim was lost during a load: another owner claimed it, or a
+   * newer group generation holds it.
+   */
+  SNAPSHOT_FENCED: 'HF_SNAPSHOT_FENCED',
   /** A stored record (such as a seat snapshot) cannot be read. */
   RECORD_INVALID: 'HF_RECORD_INVALID',
   /** A show with that id was already created. */

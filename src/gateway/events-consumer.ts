@@ -38,6 +38,8 @@ export interface EventsConsumerOptions {
   topic: string;
   groupId: string;
   readModel: ReadModel;
+  /** The fingerprint of each partition's log, as the cluster holds it now. */
+  fingerprints: { of(partitions: readonly number[]): Promise<Map<number, string>> };
   sink: EventSink;
   logger: Logger;
   /** This gateway's id, written into rebuilding marks. */
@@ -65,6 +67,8 @@ export class EventsConsumer implements PartitionHandler {
   readonly #partitions = new Map<number, PartitionState>();
   readonly #rebuildTtlMs: number;
   #checking = false;
+  /** Offsets of another log dropped for the current assignment (see `#dropForeign`). */
+  #foreignDropped: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(options: EventsConsumerOptions) {
@@ -112,9 +116,11 @@ export class EventsConsumer implements PartitionHandler {
 
   async revoke(): Promise<void> {
     this.#partitions.clear();
+    this.#foreignDropped = undefined;
   }
 
   async load(partition: number, bounds: LogBounds, isCurrent: () => boolean): Promise<bigint> {
+    await this.#dropForeign();
     const offset = (await this.#o.readModel.offsets([partition])).get(partition);
     if (!isCurrent()) return bounds.low;
     if (offset === undefined) return this.#startRebuild(partition, bounds);
@@ -134,11 +140,35 @@ export class EventsConsumer implements PartitionHandler {
     return from;
   }
 
+  /**
+   * Offsets recorded from another log (a Redis that outlived its Kafka data) are dropped
+   * before any partition is positioned: they then read as lost and are rebuilt. Once per
+   * assignment, judging all its partitions at once, so that no partition is positioned from
+   * data the check of another one drops a moment later. A failed check is tried again by the
+   * next load (the partition consumer retries a load that throws).
+   */
+  #dropForeign(): Promise<void> {
+    if (this.#foreignDropped) return this.#foreignDropped;
+    const partitions = this.#consumer.assignedPartitions();
+    const check = (async () => {
+      const fingerprints = await this.#o.fingerprints.of(partitions);
+      if (await this.#o.readModel.discardForeign(fingerprints)) {
+        this.#logger.warn({ partitions }, 'read model held offsets of another log; dropped it');
+      }
+    })();
+    check.catch(() => {
+      if (this.#foreignDropped === check) this.#foreignDropped = undefined;
+    });
+    this.#foreignDropped = check;
+    return check;
+  }
+
   /** Empties a partition's record to replay it from the start of the log; returns that start. */
   async #startRebuild(partition: number, bounds: LogBounds): Promise<bigint> {
     this.#partitions.set(partition, { phase: 'resetting' });
     await this.#o.readModel.markRebuilding(partition, this.#o.owner, this.#rebuildTtlMs);
-    await this.#o.readModel.resetPartition(partition);
+    const fingerprint = (await this.#o.fingerprints.of([partition])).get(partition) ?? '';
+    await this.#o.readModel.resetPartition(partition, fingerprint);
     if (bounds.high <= bounds.low) {
       await this.#o.readModel.clearRebuilding(partition);
       this.#partitions.set(partition, { phase: 'live', low: bounds.low });

@@ -18,6 +18,7 @@ import {
 } from '../contract/socket-events.ts';
 import { ensureTopics, partitionIds, waitForTopicOffsets, withAdmin } from '../kafka/admin.ts';
 import { createKafka } from '../kafka/client.ts';
+import { LogFingerprints } from '../kafka/log-fingerprint.ts';
 import { ShowCatalog } from '../kafka/show-catalog.ts';
 import { groupNames, topicNames, topicSpecs } from '../kafka/topics.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
@@ -206,6 +207,11 @@ export async function startGateway(
       topic: topics.events,
       groupId: groups.gateway,
       readModel,
+      fingerprints: new LogFingerprints({
+        kafka,
+        topic: topics.events,
+        groupPrefix: config.kafkaPrefix,
+      }),
       logger,
       owner: config.gatewayId,
       sessionTimeoutMs: config.sessionTimeoutMs,

@@ -1,6 +1,7 @@
 /**
  * The seat-map read model in Redis. Keys, under `<redisPrefix>:rm:<events topic>`:
- * `offsets` (hash partition → last applied offset), `rebuilding:<partition>` (set while a
+ * `offsets` (hash partition → last applied offset), `logs` (hash partition → fingerprint of
+ * the log those offsets are of), `rebuilding:<partition>` (set while a
  * gateway replays that partition), `show:<showId>:seats` (hash seatId → stored seat) and
  * `show:<showId>:counts` (hash held / reserved). One Lua script applies a record.
  */
@@ -8,6 +9,7 @@ import type { Redis } from 'ioredis';
 import type { SeatEvent } from '../contract/kafka-records.ts';
 import type { ShowStats } from '../contract/seat-views.ts';
 import type { ShowDefinition } from '../contract/shows.ts';
+import { sameLog } from './log-fingerprint.ts';
 import { luaScript } from './lua/index.ts';
 import {
   type ApplyResult,
@@ -52,6 +54,9 @@ export class RedisReadModel implements ReadModel {
 
   #offsetsKey(): string {
     return `${this.#base}:offsets`;
+  }
+  #logsKey(): string {
+    return `${this.#base}:logs`;
   }
   #rebuildingKey(partition: number): string {
     return `${this.#base}:rebuilding:${partition}`;
@@ -106,8 +111,40 @@ export class RedisReadModel implements ReadModel {
     return result;
   }
 
-  async resetPartition(partition: number): Promise<void> {
-    await this.#redis.hset(this.#offsetsKey(), String(partition), '-1');
+  async resetPartition(partition: number, fingerprint: string): Promise<void> {
+    await this.#redis
+      .multi()
+      .hset(this.#logsKey(), String(partition), fingerprint)
+      .hset(this.#offsetsKey(), String(partition), '-1')
+      .exec();
+  }
+
+  async discardForeign(fingerprints: ReadonlyMap<number, string>): Promise<boolean> {
+    const partitions = [...fingerprints.keys()];
+    if (partitions.length === 0) return false;
+    const fields = partitions.map(String);
+    const [offsets, logs] = await Promise.all([
+      this.#redis.hmget(this.#offsetsKey(), ...fields),
+      this.#redis.hmget(this.#logsKey(), ...fields),
+    ]);
+    const foreign = partitions.some(
+      (partition, i) =>
+        offsets[i] != null && !sameLog(logs[i] ?? undefined, fingerprints.get(partition) as string),
+    );
+    if (!foreign) return false;
+    await this.#dropEverything();
+    return true;
+  }
+
+  /** Deletes every key of this read model, a batch at a time. */
+  async #dropEverything(): Promise<void> {
+    const pattern = `${this.#base.replace(/[*?[\]\\]/g, '\\$&')}:*`;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.#redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      if (keys.length > 0) await this.#redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
   }
 
   async markRebuilding(partition: number, owner: string, ttlMs: number): Promise<void> {

@@ -50,8 +50,18 @@ export interface ReadModel {
   ): Promise<ApplyResult>;
   /** Recorded offsets of the partitions, `undefined` where the record is missing. */
   offsets(partitions: readonly number[]): Promise<Map<number, bigint | undefined>>;
-  /** Starts a partition over: records "nothing applied yet" (-1). */
-  resetPartition(partition: number): Promise<void>;
+  /**
+   * Starts a partition over: records "nothing applied yet" (-1) and the fingerprint of the
+   * partition's log (see `kafka/log-fingerprint.ts`).
+   */
+  resetPartition(partition: number, fingerprint: string): Promise<void>;
+  /**
+   * Drops the whole read model when any of the partitions has offsets recorded from another
+   * log (another fingerprint, or none): its seats cannot be told apart by partition, and a
+   * Redis that outlived its Kafka data must never serve that data as this log's. Every
+   * partition then reads as lost and is rebuilt. Returns true when it dropped it.
+   */
+  discardForeign(fingerprints: ReadonlyMap<number, string>): Promise<boolean>;
   /** Marks a partition as rebuilding, cluster-wide, for `ttlMs` unless refreshed. */
   markRebuilding(partition: number, owner: string, ttlMs: number): Promise<void>;
   /** Extends a rebuilding mark that still exists; never creates one (it may just be cleared). */

@@ -47,6 +47,12 @@ export function createWorkerMetrics() {
       help: 'Snapshot writes refused because another owner claimed the partition (or Redis lost the claim).',
       registers: [registry],
     }),
+    snapshotsDiscarded: new Counter({
+      name: 'holdfast_worker_snapshots_discarded_total',
+      help: 'Partition snapshots dropped on load (the partition replays from the start), by reason.',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
     deadLetters: new Counter({
       name: 'holdfast_worker_dead_letters_total',
       help: 'Records sent to the DLQ because they could not be decoded or validated.',

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import PQueue from 'p-queue';
+import { ERROR_CODES, isHoldfastError } from '../contract/errors.ts';
 import type { HoldExpiry, SeatCommand, SeatEvent } from '../contract/kafka-records.ts';
 import type { ShowDefinition } from '../contract/shows.ts';
 import { decodeCommand, encodeCommand, encodeEvent } from '../kafka/codec.ts';
@@ -15,7 +16,7 @@ import { deadLetter } from '../kafka/dead-letters.ts';
 import type { ConsumedRecord } from '../kafka/partition-handler.ts';
 import type { OutboundRecord, TopicRecords } from '../kafka/producer.ts';
 import type { Logger } from '../observability/logger.ts';
-import type { SnapshotStore } from '../state/snapshot-store.ts';
+import type { SnapshotStore, SnapshotWriteResult } from '../state/snapshot-store.ts';
 import type { WorkerMetrics } from './metrics.ts';
 
 /** The pure seat actors of one partition, as the host drives them. */
@@ -130,16 +131,37 @@ export class PartitionHost {
 
   /**
    * Claims the partition with a fresh token and loads its snapshot; returns the offset to
-   * start consuming from (never the committed offset: DESIGN §3.8).
+   * start consuming from (never the committed offset: DESIGN §3.8). `log` names the group
+   * generation of the assignment and the fingerprint of the partition's log.
    */
-  load(logStart: bigint, logEnd: bigint): Promise<bigint> {
+  load(
+    logStart: bigint,
+    logEnd: bigint,
+    log: { generation: number; fingerprint: string },
+  ): Promise<bigint> {
     return this.#serial(async () => {
-      const snapshot = await this.#options.snapshots.claimAndLoad(
-        this.partition,
-        this.#token,
-        logEnd,
-      );
-      this.#options.core.loadSnapshot(snapshot.seats);
+      const snapshot = await this.#options.snapshots.claimAndLoad(this.partition, {
+        token: this.#token,
+        generation: log.generation,
+        logEndOffset: logEnd,
+        fingerprint: log.fingerprint,
+      });
+      try {
+        this.#options.core.loadSnapshot(snapshot.seats);
+      } catch (error) {
+        if (!isHoldfastError(error, ERROR_CODES.RECORD_INVALID)) throw error;
+        // A record this code cannot read (a rollback across a format change): the log is
+        // the truth, so drop the snapshot; the reload that follows replays from the start.
+        this.#options.metrics.snapshotsDiscarded.inc({ reason: 'unreadable' });
+        this.#logger.error(
+          { err: error },
+          'snapshot unreadable; discarding it, the partition replays from the start of the log',
+        );
+        await this.#options.snapshots.discard(this.partition, this.#token);
+        throw error;
+      }
+      if (snapshot.discarded)
+        this.#options.metrics.snapshotsDiscarded.inc({ reason: snapshot.discarded });
       const afterSnapshot = snapshot.offset === undefined ? logStart : snapshot.offset + 1n;
       // A snapshot below the log start (records deleted under it) cannot be continued from;
       // retention is forever, so this only happens when an operator changed it.
@@ -154,7 +176,7 @@ export class PartitionHost {
           startOffset: this.#nextOffset.toString(),
         },
         snapshot.discarded
-          ? 'discarded a snapshot past the end of the log; replaying from the start'
+          ? `discarded the snapshot (${snapshot.discarded}); replaying from the start`
           : 'partition claimed and loaded',
       );
       this.#rearmTimer();
@@ -274,7 +296,7 @@ export class PartitionHost {
     return { records: out, changes: core.takeChanges() };
   }
 
-  #fence(reason: 'FENCED' | 'STALE'): void {
+  #fence(reason: Exclude<SnapshotWriteResult, 'OK'>): void {
     this.#status = 'FENCED';
     this.#stopTimer();
     this.#options.metrics.fencedWrites.inc();

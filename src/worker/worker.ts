@@ -10,6 +10,7 @@ import type { WorkerEnvConfig } from '../config/worker.ts';
 import { ensureTopics } from '../kafka/admin.ts';
 import { BatchingProducer } from '../kafka/batching-producer.ts';
 import { createKafka } from '../kafka/client.ts';
+import { LogFingerprints } from '../kafka/log-fingerprint.ts';
 import { PartitionConsumer } from '../kafka/partition-consumer.ts';
 import type { LogBounds, PartitionBatch, PartitionHandler } from '../kafka/partition-handler.ts';
 import { ShowCatalog } from '../kafka/show-catalog.ts';
@@ -21,6 +22,12 @@ import { RedisSnapshotStore } from '../state/snapshot-store.ts';
 import { createPartitionCore } from './core.ts';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.ts';
 import { PartitionHost } from './partition-host.ts';
+
+/**
+ * The Kafka group generation claims carry. kafkajs reports it nowhere a member can read it
+ * at assignment; until it does, every claim carries this one value and the latest claim wins.
+ */
+const GROUP_GENERATION_UNKNOWN = 0;
 
 export type WorkerLifecycle = 'STARTING' | 'RUNNING' | 'REJOINING' | 'DRAINING' | 'STOPPED';
 
@@ -69,6 +76,11 @@ export async function startWorker(
     config,
     redis,
     producer,
+    fingerprints: new LogFingerprints({
+      kafka,
+      topic: topics.commands,
+      groupPrefix: config.HOLDFAST_KAFKA_PREFIX,
+    }),
     shows,
     metrics,
     logger,
@@ -125,6 +137,8 @@ interface ReservationWorkerParts {
   config: WorkerEnvConfig;
   redis: Redis;
   producer: BatchingProducer;
+  /** The fingerprint of each `seat-commands` partition's log, which claims carry. */
+  fingerprints: LogFingerprints;
   shows: ShowCatalog;
   metrics: WorkerMetrics;
   logger: Logger;
@@ -171,7 +185,8 @@ class ReservationWorker implements PartitionHandler {
 
   /** Claims the partition and loads its snapshot; it starts after the snapshot's offset. */
   async load(partition: number, bounds: LogBounds, isCurrent: () => boolean): Promise<bigint> {
-    const { topics, shows, metrics, logger, producer, config } = this.#parts;
+    const { topics, shows, metrics, logger, producer, config, fingerprints } = this.#parts;
+    const fingerprint = (await fingerprints.of([partition])).get(partition) ?? '';
     const host = new PartitionHost({
       partition,
       topics,
@@ -183,7 +198,10 @@ class ReservationWorker implements PartitionHandler {
       logger,
       onFenced: () => this.#group.rejoin(),
     });
-    const start = await host.load(bounds.low, bounds.high);
+    const start = await host.load(bounds.low, bounds.high, {
+      generation: GROUP_GENERATION_UNKNOWN,
+      fingerprint,
+    });
     if (!isCurrent()) {
       await host.stop();
       return start;

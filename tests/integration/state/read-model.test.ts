@@ -6,6 +6,8 @@ import { viewFor } from '../../../src/state/read-model.ts';
 import { RedisReadModel } from '../../../src/state/read-model-redis.ts';
 import { openTestScope, type TestScope } from '../../support/fixtures.ts';
 
+const LOG = 'cluster-a|1700000000000';
+
 const show: ShowDefinition = {
   showId: 'gala',
   rows: 2,
@@ -44,7 +46,7 @@ describe('RedisReadModel', () => {
     scope = await openTestScope('readmodel');
     redis = await scope.redis();
     model = new RedisReadModel({ redis, prefix: scope.names.redisPrefix, eventsTopic: 'events' });
-    await model.resetPartition(0);
+    await model.resetPartition(0, LOG);
   });
   afterEach(() => scope.close());
 
@@ -109,14 +111,14 @@ describe('RedisReadModel', () => {
 
   it('reports a lost partition record and a started-over partition read from the middle', async () => {
     expect(await model.apply(1, 7n, held(1), 0n)).toEqual({ kind: 'lost' });
-    await model.resetPartition(1);
+    await model.resetPartition(1, LOG);
     expect(await model.apply(1, 7n, held(1), 0n)).toEqual({ kind: 'lost' });
     expect(await model.apply(1, 0n, held(1), 0n)).toEqual({ kind: 'applied', changed: true });
   });
 
   it('is complete only when every partition has a record and none rebuilds', async () => {
     expect(await model.isComplete([0, 1])).toBe(false);
-    await model.resetPartition(1);
+    await model.resetPartition(1, LOG);
     expect(await model.isComplete([0, 1])).toBe(true);
     await model.markRebuilding(1, 'gw', 10_000);
     expect(await model.isComplete([0, 1])).toBe(false);

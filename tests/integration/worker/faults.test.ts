@@ -203,7 +203,13 @@ describe('worker faults', () => {
     // Another owner claims partition 0 (as a new assignment would) while the zombie runs.
     const store = new RedisSnapshotStore(b.redis, b.redisPrefix, b.topics.commands);
     const intruder = `intruder-${randomUUID()}`;
-    await store.claimAndLoad(0, intruder, 1_000_000n);
+    const fingerprint = (await b.redis.hget(store.keys(0).meta, 'log')) ?? '';
+    await store.claimAndLoad(0, {
+      token: intruder,
+      generation: 0,
+      logEndOffset: 1_000_000n,
+      fingerprint,
+    });
     const next = b.hold(show.showId, 'A2', 'bob');
     await b.send(next);
     await waitFor(

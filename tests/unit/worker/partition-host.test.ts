@@ -17,7 +17,11 @@ import {
 } from '../../../src/kafka/codec.ts';
 import type { ConsumedRecord } from '../../../src/kafka/partition-handler.ts';
 import type { TopicRecords } from '../../../src/kafka/producer.ts';
-import type { SnapshotStore, SnapshotWriteResult } from '../../../src/state/snapshot-store.ts';
+import type {
+  PartitionClaim,
+  SnapshotStore,
+  SnapshotWriteResult,
+} from '../../../src/state/snapshot-store.ts';
 import { createWorkerMetrics } from '../../../src/worker/metrics.ts';
 import {
   PartitionHost,
@@ -36,15 +40,20 @@ const gala: ShowDefinition = {
   createdAt: T0 - 1000,
 };
 
+/** What the host claims with: the generation and fingerprint matter only to Redis. */
+const LOG = { generation: 0, fingerprint: 'cluster|' };
+
 /** One partition's snapshot in memory; the latest claim owns it. */
 class MemorySnapshots implements SnapshotStore {
   offset: bigint | undefined;
   seats = new Map<string, string>();
   owner: string | undefined;
   writes = 0;
-  async claimAndLoad(_partition: number, token: string) {
-    this.owner = token;
-    return { offset: this.offset, seats: new Map(this.seats), discarded: false };
+  /** The next write is refused as Redis refuses one it holds another version for. */
+  staleNext = false;
+  async claimAndLoad(_partition: number, claim: PartitionClaim) {
+    this.owner = claim.token;
+    return { offset: this.offset, seats: new Map(this.seats), discarded: false as const };
   }
   async write(
     _partition: number,
@@ -53,6 +62,10 @@ class MemorySnapshots implements SnapshotStore {
     changes: ReadonlyMap<string, string>,
   ): Promise<SnapshotWriteResult> {
     if (token !== this.owner) return 'FENCED';
+    if (this.staleNext) {
+      this.staleNext = false;
+      return 'STALE';
+    }
     this.writes++;
     for (const [key, value] of changes) {
       if (value === '') this.seats.delete(key);
@@ -60,6 +73,12 @@ class MemorySnapshots implements SnapshotStore {
     }
     this.offset = offset;
     return 'OK';
+  }
+  async discard(_partition: number, token: string): Promise<boolean> {
+    if (token !== this.owner) return false;
+    this.offset = undefined;
+    this.seats.clear();
+    return true;
   }
 }
 
@@ -163,6 +182,7 @@ function setup() {
   const shows = new FakeShows();
   const scheduler = new ManualScheduler();
   const fenced: number[] = [];
+  const metrics = createWorkerMetrics();
   const host = () =>
     new PartitionHost({
       partition: 0,
@@ -171,19 +191,19 @@ function setup() {
       snapshots,
       sink,
       shows,
-      metrics: createWorkerMetrics(),
+      metrics,
       logger,
       onFenced: (partition) => fenced.push(partition),
       scheduler,
     });
-  return { snapshots, sink, shows, scheduler, fenced, host };
+  return { snapshots, sink, shows, scheduler, fenced, metrics, host };
 }
 
 describe('PartitionHost', () => {
   it('decides a batch, produces its events, writes the snapshot and returns the next offset', async () => {
     const { host, sink, snapshots } = setup();
     const h = host();
-    expect(await h.load(0n, 2n)).toBe(0n);
+    expect(await h.load(0n, 2n, LOG)).toBe(0n);
     const result = await h.processBatch(records(0n, [hold('A1', 'ann'), hold('A1', 'bob')]));
     expect(result.commitOffset).toBe(2n);
     expect(sink.events().map((e) => e.type)).toEqual(['seat.held', 'seat.rejected']);
@@ -196,7 +216,7 @@ describe('PartitionHost', () => {
   it('discards its memory when deciding fails midway, and the reload decides the batch the same', async () => {
     const { host, sink, shows, snapshots, fenced } = setup();
     const first = host();
-    await first.load(0n, 2n);
+    await first.load(0n, 2n, LOG);
     shows.failing = true;
     const batch = records(0n, [hold('A1', 'ann'), hold('A1', 'bob', 'unknown-show')]);
     await expect(first.processBatch(batch)).resolves.toEqual({ commitOffset: undefined });
@@ -210,7 +230,7 @@ describe('PartitionHost', () => {
     expect(sink.sent).toEqual([]);
 
     const reloaded = host();
-    expect(await reloaded.load(0n, 2n)).toBe(0n);
+    expect(await reloaded.load(0n, 2n, LOG)).toBe(0n);
     await expect(reloaded.processBatch(batch)).resolves.toEqual({ commitOffset: 2n });
     expect(sink.events().map((e) => [e.type, e.seatId, e.userId])).toEqual([
       ['seat.held', 'A1', 'ann'],
@@ -221,7 +241,7 @@ describe('PartitionHost', () => {
   it('discards its memory when the events cannot be produced', async () => {
     const { host, sink, fenced } = setup();
     const h = host();
-    await h.load(0n, 1n);
+    await h.load(0n, 1n, LOG);
     sink.failNext = true;
     await expect(h.processBatch(records(0n, [hold('A1', 'ann')]))).resolves.toEqual({
       commitOffset: undefined,
@@ -233,8 +253,8 @@ describe('PartitionHost', () => {
   it('stops deciding when its snapshot write is refused (another owner claimed it)', async () => {
     const { host, fenced } = setup();
     const zombie = host();
-    await zombie.load(0n, 0n);
-    await host().load(0n, 0n);
+    await zombie.load(0n, 0n, LOG);
+    await host().load(0n, 0n, LOG);
     await expect(zombie.processBatch(records(0n, [hold('A1', 'ann')]))).resolves.toEqual({
       commitOffset: undefined,
     });
@@ -242,10 +262,38 @@ describe('PartitionHost', () => {
     expect(fenced).toEqual([0]);
   });
 
+  it('stops deciding when Redis holds another version than the one it last wrote (STALE)', async () => {
+    const { host, snapshots, fenced } = setup();
+    const h = host();
+    await h.load(0n, 0n, LOG);
+    snapshots.staleNext = true;
+    await expect(h.processBatch(records(0n, [hold('A1', 'ann')]))).resolves.toEqual({
+      commitOffset: undefined,
+    });
+    expect(h.status).toBe('FENCED');
+    expect(fenced).toEqual([0]);
+  });
+
+  it('discards a snapshot it cannot read, fails the load, and the reload replays from the log start', async () => {
+    const { host, snapshots, metrics, sink } = setup();
+    snapshots.offset = 7n;
+    snapshots.seats.set('gala/A1', '{"f":99}');
+    await expect(host().load(3n, 9n, LOG)).rejects.toMatchObject({ code: 'HF_RECORD_INVALID' });
+    expect(snapshots.offset).toBeUndefined();
+    expect(snapshots.seats.size).toBe(0);
+    const discarded = await metrics.snapshotsDiscarded.get();
+    expect(discarded.values.find((v) => v.labels.reason === 'unreadable')?.value).toBe(1);
+
+    const reloaded = host();
+    expect(await reloaded.load(3n, 9n, LOG)).toBe(3n);
+    await reloaded.processBatch(records(3n, [hold('A1', 'ann')]));
+    expect(sink.events().map((e) => e.type)).toEqual(['seat.held']);
+  });
+
   it('skips re-delivered records and refuses a batch that does not start at its next offset', async () => {
     const { host, sink } = setup();
     const h = host();
-    await h.load(0n, 0n);
+    await h.load(0n, 0n, LOG);
     await h.processBatch(records(0n, [hold('A1', 'ann')]));
     expect(await h.processBatch(records(0n, [hold('A1', 'ann'), hold('A2', 'ann')]))).toEqual({
       commitOffset: 2n,
@@ -259,7 +307,7 @@ describe('PartitionHost', () => {
   it('produces a hold expiry through the injected scheduler when the hold is due', async () => {
     const { host, sink, scheduler } = setup();
     const h = host();
-    await h.load(0n, 0n);
+    await h.load(0n, 0n, LOG);
     await h.processBatch(records(0n, [hold('A1', 'ann')]));
     expect(scheduler.tasks).toHaveLength(1);
     scheduler.advance(gala.holdTtlMs - 1);
@@ -272,7 +320,7 @@ describe('PartitionHost', () => {
   it('arms no hold timer while replaying history, and drops it when stopped', async () => {
     const { host, scheduler } = setup();
     const h = host();
-    await h.load(0n, 5n);
+    await h.load(0n, 5n, LOG);
     await h.processBatch(records(0n, [hold('A1', 'ann')]));
     expect(scheduler.tasks).toEqual([]);
     await h.processBatch(
