@@ -41,6 +41,8 @@ export async function startEphemeralStack(
       pathVar: config.pathVar,
       kafkaDataDir: join(dataRoot, 'kafka'),
       redisDataDir: join(dataRoot, 'redis'),
+      // Fault tests restart Redis to lose its data.
+      persistRedis: false,
       onProgress,
     });
     return {

@@ -40,6 +40,8 @@ export interface ProvisionOptions {
   dataDir: string;
   /** Extra Maven arguments for a cold jar fetch. */
   mavenArgs?: readonly string[];
+  /** Whether a local Redis keeps its data across restarts. @defaultValue true */
+  persistRedis?: boolean;
   onProgress?: (message: string) => void;
 }
 
@@ -142,6 +144,7 @@ export async function provisionRedis(
   const tools = await requireTools(['redis-server'], options.pathVar);
   const redis = await startLocalRedis({
     dataDir: options.dataDir,
+    persist: options.persistRedis ?? true,
     ...(tools['redis-server'] === undefined ? {} : { redisServerPath: tools['redis-server'] }),
     ...(progress === undefined ? {} : { onProgress: progress }),
   });

@@ -1,7 +1,9 @@
 /**
- * A real `redis-server` on a loopback port with its own data dir. It keeps nothing on disk:
- * a restart comes back empty, which is what "Redis restarted empty" fault tests need and
- * what the design assumes of any Redis (snapshots are a cache of the log).
+ * A real `redis-server` on a loopback port with its own data dir. A long-lived one (what
+ * `holdfast infra up` runs) keeps its data in an append-only file there and comes back
+ * with it after a restart, as the broker beside it does: otherwise every restart of the
+ * stack would cost a full replay. A throw-away one (tests, chaos) keeps nothing on disk: a
+ * restart comes back empty, which is what "Redis restarted empty" fault tests need.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -19,6 +21,8 @@ export interface LocalRedisOptions {
   port?: number;
   /** @defaultValue 30_000 */
   readyTimeoutMs?: number;
+  /** Keep the data across restarts (append-only file in `dataDir`). @defaultValue true */
+  persist?: boolean;
   onProgress?: (message: string) => void;
 }
 
@@ -35,7 +39,7 @@ export interface LocalRedis {
   stop(): Promise<void>;
   /** SIGKILL, as a crash; resolves once the process has exited. */
   kill(): Promise<void>;
-  /** Stops it if it runs and starts it again on the same port: it comes back EMPTY. */
+  /** Stops it if it runs and starts it again on the same port: empty unless it persists. */
   restart(): Promise<void>;
 }
 
@@ -43,6 +47,8 @@ interface RedisInstance {
   port: number;
   redisServerPath: string;
   readyTimeoutMs: number;
+  /** Absent in instance files written before persistence existed: those did not persist. */
+  persist?: boolean;
 }
 
 const files = (dataDir: string) => ({
@@ -72,7 +78,9 @@ async function launch(dataDir: string, instance: RedisInstance, onProgress?: (m:
       '--save',
       '',
       '--appendonly',
-      'no',
+      instance.persist ? 'yes' : 'no',
+      '--appendfsync',
+      'everysec',
       '--daemonize',
       'no',
     ],
@@ -149,6 +157,7 @@ export async function startLocalRedis(options: LocalRedisOptions): Promise<Local
     port: options.port ?? (await reusablePort(previous?.port)),
     redisServerPath: options.redisServerPath ?? 'redis-server',
     readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
+    persist: options.persist ?? true,
   };
   await writeFile(files(dataDir).instance, `${JSON.stringify(instance, null, 2)}\n`);
   await launch(dataDir, instance, options.onProgress);

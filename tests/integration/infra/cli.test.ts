@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type OrphanReaper, startOrphanReaper } from '../../../src/infra/orphan-reaper.ts';
 import { isAlive } from '../../../src/infra/processes.ts';
@@ -97,5 +98,26 @@ describe('holdfast infra', () => {
       ['env', undefined, true],
       ['env', undefined, true],
     ]);
+  });
+
+  it('keeps the local Redis data across down and up, as the broker keeps its log', async () => {
+    // The suite's broker: only Redis is started by the CLI.
+    const env = { KAFKA_BROKERS: testAddresses().kafkaBrokers.join(',') };
+    const up = await holdfast(['infra', 'up'], env);
+    const redisUrl = /^REDIS_URL=(.+)$/m.exec(up.stdout)?.[1] as string;
+    expect(redisUrl).toMatch(/^redis:\/\/127\.0\.0\.1:\d+$/);
+    const before = new Redis(redisUrl);
+    await before.set('holdfast-cli-test:kept', 'yes');
+    await before.quit();
+
+    await holdfast(['infra', 'down'], env);
+    expect((await holdfast(['infra', 'up'], env)).stdout).toBe(up.stdout);
+
+    const after = new Redis(redisUrl);
+    try {
+      expect(await after.get('holdfast-cli-test:kept')).toBe('yes');
+    } finally {
+      await after.quit();
+    }
   });
 });
