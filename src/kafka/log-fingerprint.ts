@@ -89,20 +89,19 @@ export class LogFingerprints {
     await consumer.connect();
     try {
       await consumer.subscribe({ topic, fromBeginning: true });
+      const timeoutMs = this.#o.timeoutMs ?? 30_000;
+      const tooLong = new HoldfastError(
+        ERROR_CODES.TIMEOUT,
+        `reading the first records of ${topic} took longer than ${timeoutMs} ms`,
+        { retriable: true },
+      );
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(
-          () =>
-            reject(
-              new HoldfastError(
-                ERROR_CODES.TIMEOUT,
-                `reading the first records of ${topic} took too long`,
-                {
-                  retriable: true,
-                },
-              ),
-            ),
-          this.#o.timeoutMs ?? 30_000,
-        );
+        const timer = setTimeout(() => reject(tooLong), timeoutMs);
+        const done = (error?: unknown) => {
+          clearTimeout(timer);
+          if (error === undefined) resolve();
+          else reject(error);
+        };
         consumer
           .run({
             autoCommit: false,
@@ -112,16 +111,10 @@ export class LogFingerprints {
                 times.set(batch.partition, first.timestamp);
               }
               pause();
-              if (times.size === lows.size) {
-                clearTimeout(timer);
-                resolve();
-              }
+              if (times.size === lows.size) done();
             },
           })
-          .catch((error: unknown) => {
-            clearTimeout(timer);
-            reject(error);
-          });
+          .catch(done);
       });
     } finally {
       await consumer.disconnect();

@@ -100,7 +100,9 @@ describe('holdfast infra', () => {
     ]);
   });
 
-  it('keeps the local Redis data across down and up, as the broker keeps its log', async () => {
+  it('keeps the local Redis data across down and up, as the broker keeps its log', {
+    timeout: 300_000,
+  }, async () => {
     // The suite's broker: only Redis is started by the CLI.
     const env = { KAFKA_BROKERS: testAddresses().kafkaBrokers.join(',') };
     const up = await holdfast(['infra', 'up'], env);
