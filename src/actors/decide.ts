@@ -1,5 +1,6 @@
 /**
- * `decide(state, command) → events`: the decision rules of DESIGN §3.5–3.6 and §3.10–3.11.
+ * `decide(state, command) → events`: the decision rules of
+ * docs/design.md §3.5 Decision rules, §2.5 Expiry is a command and §3.10 Idempotent commands.
  * Pure and synchronous; business refusals are `seat.rejected` events, never exceptions.
  */
 

@@ -1,5 +1,6 @@
 /**
- * The decision an event stands for: what a repeated command is answered with (DESIGN §3.11).
+ * The decision an event stands for: what a repeated command is answered with
+ * (docs/design.md §3.10 Idempotent commands and the repeat memory).
  */
 import type { Decision, SeatEvent } from '../contract/kafka-records.ts';
 

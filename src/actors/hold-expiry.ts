@@ -1,7 +1,7 @@
 /**
- * The `seat.holdExpiry` command a hold's timer produces (DESIGN §3.5): timers emit commands,
- * never state changes. Its ids derive from the hold, so a timer that fires twice (after a
- * restart or a retry) produces the same command again, and the second is a no-op.
+ * The `seat.holdExpiry` command a hold's timer produces (docs/design.md §2.5): timers emit
+ * commands, never state changes. Its ids derive from the hold, so a timer that fires twice
+ * (after a restart or a retry) produces the same command again, and the second is a no-op.
  */
 import type { HoldExpiry } from '../contract/kafka-records.ts';
 

@@ -1,7 +1,7 @@
 /**
- * The seat actors of one partition (DESIGN §2): a compact idle store, live actors activated
- * on first use and passivated when idle, one timer heap for hold deadlines and passivation,
- * and the seats changed since the last snapshot write.
+ * The seat actors of one partition (docs/design.md §2.2–§2.4): a compact idle store, live actors
+ * activated on first use and passivated when idle, one timer heap for hold deadlines and
+ * passivation, and the seats changed since the last snapshot write.
  *
  * The host feeds records in offset order. `handle` is synchronous and runs one command to
  * its end, so operations on one seat never interleave and per-seat order is the log's order:

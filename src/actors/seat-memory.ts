@@ -1,7 +1,7 @@
 /**
- * The per-seat memories: decisions by `(userId, commandId)` (the dedupe memory of DESIGN
- * §3.11) and recently ended holds. Pure functions over small bounded queues in log-time
- * order: a seat remembers at most a few dozen entries, where a scan beats a map.
+ * The per-seat memories: decisions by `(userId, commandId)` (the repeat memory of
+ * docs/design.md §3.10) and recently ended holds. Pure functions over small bounded queues in
+ * log-time order: a seat remembers at most a few dozen entries, where a scan beats a map.
  *
  * Lookups check the window themselves, and every bound drops the oldest entries first, so
  * when pruning happens never changes a decision: what a seat answers is a function of the

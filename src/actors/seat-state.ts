@@ -1,6 +1,7 @@
 /**
  * The state of one seat as its actor holds it: an immutable value that only `evolve`
- * turns into the next one. DESIGN §3.5–3.6 and §3.10–3.11.
+ * turns into the next one. See docs/design.md §3.5 Decision rules, §3.9 Deterministic ids
+ * and versions, §3.10 Idempotent commands.
  */
 
 import type { Decision } from '../contract/kafka-records.ts';
@@ -134,7 +135,7 @@ export function isTouched(state: SeatState): boolean {
  */
 export interface SeatMemoryLimits {
   /**
-   * How long, in log time, a `(userId, commandId)` decision is remembered (DESIGN §3.11).
+   * How long, in log time, a `(userId, commandId)` decision is remembered (docs/design.md §3.10).
    * @defaultValue 900_000 (15 minutes)
    */
   readonly dedupeWindowMs: number;

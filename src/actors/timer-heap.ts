@@ -1,5 +1,5 @@
 /**
- * A binary min-heap of deadlines: the one timer structure of a partition (DESIGN §2), in
+ * A binary min-heap of deadlines: the one timer structure of a partition (docs/design.md §2.4), in
  * place of a `setTimeout` per hold. Entries are never removed from the middle: owners
  * cancel by forgetting an entry and skip it when it surfaces (lazy deletion).
  */

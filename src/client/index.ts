@@ -1,6 +1,6 @@
 /**
  * `holdfast/client`: a typed, promise-based client of the gateway's Socket.IO contract
- * (DESIGN §4). Every call resolves with the gateway's ack — a refusal is a value
+ * (docs/design.md §5). Every call resolves with the gateway's ack — a refusal is a value
  * (`{ ok: false, error: { code } }`), never an exception — keeps a versioned local seat
  * map per joined show, and joins every show again after a reconnect.
  *

@@ -1,6 +1,6 @@
 /**
  * The client's versioned copy of a show's seats: a change is applied only if its version
- * is newer than the one held (DESIGN §4), so late or repeated broadcasts and a join that
+ * is newer than the one held (docs/design.md §3.9), so late or repeated broadcasts and a join that
  * raced a change never move a seat back.
  */
 import type { SeatView, ShowStats } from '../contract/seat-views.ts';

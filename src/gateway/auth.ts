@@ -1,7 +1,7 @@
 /**
- * Identity of a socket (DESIGN §4): an HS256 JWT signed with the UTF-8 bytes of the shared
- * secret; `sub` is the user id and the only required claim; `exp` is honoured with at most
- * 5 s leeway. Refusals are values; the middleware turns them into a handshake error whose
+ * Identity of a socket (docs/design.md §3.11, §5.1): an HS256 JWT signed with the UTF-8 bytes of
+ * the shared secret; `sub` is the user id and the only required claim; `exp` is honoured with at
+ * most 5 s leeway. Refusals are values; the middleware turns them into a handshake error whose
  * `data.code` is `UNAUTHENTICATED`.
  */
 import { errors, jwtVerify, SignJWT } from 'jose';

@@ -3,7 +3,7 @@
  * second) a socket that sends at most 20 messages in any second never runs dry: over any
  * span of t seconds it sends at most 20·(t+1) ≤ burst + 20·t. A refused message takes no
  * token, so a flooding socket is served again as soon as one token has refilled (50 ms),
- * well within DESIGN §4's 5 s.
+ * well within the 5 s the contract promises (docs/design.md §5.5).
  */
 export interface RateLimitOptions {
   /** Tokens added per second. @defaultValue 20 */

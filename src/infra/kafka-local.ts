@@ -77,7 +77,10 @@ const files = (dataDir: string) => ({
   pid: join(dataDir, 'kafka.pid'),
 });
 
-/** The settings a single node needs (see KAFKA-LOCAL.md): replication 1 everywhere. */
+/**
+ * The settings a single node needs (docs/adr/002-real-infrastructure-without-docker.md):
+ * replication 1 everywhere.
+ */
 export function serverProperties(dataDir: string, port: number, controllerPort: number): string {
   const settings: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',

@@ -1,5 +1,5 @@
 /**
- * Where each service comes from, in the order of DESIGN §6: an address from the
+ * Where each service comes from, in the order of docs/design.md §6.8: an address from the
  * environment; else a Docker engine (only if one actually answers); else local processes.
  * The engine probe is injected, so the order is testable on machines without Docker.
  */

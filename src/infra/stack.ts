@@ -1,6 +1,6 @@
 /**
  * The stack behind `holdfast infra up | down | status`: one Kafka and one Redis, resolved per
- * DESIGN §6, recorded in `<infraDir>/state.json` so that later commands find what `up`
+ * docs/design.md §6.8, recorded in `<infraDir>/state.json` so that later commands find what `up`
  * started (and only that).
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';

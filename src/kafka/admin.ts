@@ -1,5 +1,5 @@
 /**
- * Topic administration every process runs at start: the topics of DESIGN §4 exist with
+ * Topic administration every process runs at start: the topics of docs/design.md §5.7 exist with
  * their partition count and configs. The partition count is the scaling ceiling and moves
  * live keys if changed, so a topic that exists with another count is an error, never
  * silently accepted.

@@ -1,6 +1,6 @@
 /**
  * The shows a process knows: read from the compacted `shows` topic to its end before the
- * process decides or answers anything (DESIGN §3.4), then followed so a show created while
+ * process decides or answers anything (docs/design.md §3.4), then followed so a show created while
  * it runs becomes known within moments. Shows are immutable: the first record of a showId
  * wins and later ones are ignored (and logged).
  *

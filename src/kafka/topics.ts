@@ -1,5 +1,5 @@
 /**
- * The topics of DESIGN §4 and their configs. Names take the deployment's prefix so that
+ * The topics of docs/design.md §5.7 and their configs. Names take the deployment's prefix so that
  * tests and side-by-side deployments never share a topic.
  */
 export interface TopicNames {

@@ -1,7 +1,7 @@
 /**
  * One owned partition of `seat-commands`: its claim, its seat actors, its hold timer, and the
- * per-batch effect order of DESIGN §3.7 — decide every command in memory, produce the events,
- * write the snapshot increment (fenced), and only then let the caller commit.
+ * per-batch effect order of docs/design.md §3.6 — decide every command in memory, produce the
+ * events, write the snapshot increment (fenced), and only then let the caller commit.
  *
  * A host lives for one assignment. Everything it does runs through one serial queue, so a
  * batch, a timer flush and the final stop never interleave.
