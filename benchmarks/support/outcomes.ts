@@ -4,7 +4,7 @@
  * system worked and said no). Any code not known here counts as an error.
  */
 
-/** Ack codes that are errors (DESIGN §4), plus the client's own transport failures. */
+/** Ack codes that are errors (docs/design.md §5.3), plus the client's own transport failures. */
 export const ERROR_CODES = [
   'TIMEOUT',
   'UNAVAILABLE',

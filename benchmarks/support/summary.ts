@@ -4,7 +4,7 @@ import { CHART_PERCENTILES } from './chart.ts';
 import type { CodeCounts } from './outcomes.ts';
 import { total } from './outcomes.ts';
 
-/** A socket sending up to 20 messages a second is never limited (DESIGN §4): stay at half. */
+/** A socket sending up to 20 messages a second is never limited (docs/design.md §5.5): stay at half. */
 export const COMMANDS_PER_SOCKET_PER_SECOND = 10;
 
 /** Sockets needed to offer `rate` commands/s without nearing the per-socket limit. */

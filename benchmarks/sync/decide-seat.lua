@@ -1,4 +1,4 @@
--- The `sync` baseline's whole decision for one seat command, atomically (DESIGN §3.6 rules,
+-- The `sync` baseline's whole decision for one seat command, atomically (docs/design.md §3.5 rules,
 -- time from the Redis clock, expiry checked when the seat is next touched).
 -- KEYS[1] the show's seats hash (seatId -> JSON {s, v, h, u, e, x}),
 -- KEYS[2] the command's idempotency key (user, seat, commandId).

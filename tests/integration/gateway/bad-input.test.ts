@@ -1,6 +1,6 @@
 /**
- * Malformed input never crashes a gateway nor reaches Kafka: each payload gets its DESIGN
- * code, a flood is rate limited (never disconnected), and afterwards the same socket still
+ * Malformed input never crashes a gateway nor reaches Kafka: each payload gets its refusal
+ * code (docs/design.md §5.3), a flood is rate limited (never disconnected), and afterwards the same socket still
  * holds a seat.
  */
 import type { Socket } from 'socket.io-client';

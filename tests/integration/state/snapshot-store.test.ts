@@ -1,4 +1,4 @@
-/** The fenced snapshot scripts against a real Redis. */
+/** The fenced snapshot scripts against a real Redis (docs/design.md §3.6–§3.8). */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';

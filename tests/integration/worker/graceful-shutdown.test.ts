@@ -1,5 +1,5 @@
 /**
- * SIGTERM under steady load (DESIGN §5): the worker finishes and commits the batch in hand,
+ * SIGTERM under steady load (docs/design.md §6.6): the worker finishes and commits the batch in hand,
  * leaves the group and exits 0; its partitions move to the other worker, and no decision is
  * lost or doubled.
  */

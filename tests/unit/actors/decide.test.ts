@@ -1,4 +1,4 @@
-/** Example tests of every decision rule of DESIGN §3.5–3.6 and §3.10–3.11. */
+/** Example tests of every decision rule of docs/design.md §3.5, §2.5, §3.9 and §3.10. */
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../../src/actors/decide.ts';
 import { evolve } from '../../../src/actors/evolve.ts';
@@ -331,7 +331,7 @@ describe('unknown show or seat', () => {
   });
 });
 
-describe('idempotent commands (DESIGN §3.11)', () => {
+describe('idempotent commands (design §3.10)', () => {
   it('answers a repeated commandId with the original decision and the repeat’s own route', () => {
     const seat = new SeatRunner();
     const original = holdRequest({ userId: 'ann', commandId: 'k1' });

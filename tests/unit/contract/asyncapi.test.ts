@@ -1,5 +1,5 @@
 /**
- * asyncapi.yaml is the public contract (DESIGN §4): the AsyncAPI parser must accept it, and
+ * asyncapi.yaml is the public contract (docs/design.md §5.11): the AsyncAPI parser must accept it, and
  * it must say exactly what the code does — every payload schema equal to the JSON Schema of
  * the code's own zod schema, every record type, Socket.IO event, error code, topic, config
  * and group of the code present — so any drift between code and contract fails CI.
