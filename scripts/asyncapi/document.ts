@@ -10,10 +10,11 @@ import {
   SEAT_COMMAND_TYPES,
   SEAT_EVENT_TYPES,
   type SeatCommandType,
+  TYPE_HEADER,
 } from '../../src/contract/kafka-records.ts';
 import { PUBLIC_ERROR_CODES } from '../../src/contract/refusals.ts';
+import { SHOW_RECORD_TYPE } from '../../src/contract/shows.ts';
 import { CLIENT_EVENTS, type ClientEventName } from '../../src/contract/socket-events.ts';
-import { SHOW_RECORD_TYPE, TYPE_HEADER } from '../../src/kafka/codec.ts';
 import { groupNames, type TopicSpec, topicNames, topicSpecs } from '../../src/kafka/topics.ts';
 import {
   ackSchemaName,

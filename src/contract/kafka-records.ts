@@ -19,6 +19,13 @@ import {
 } from './ids.ts';
 import { RejectionReasonSchema } from './refusals.ts';
 
+/**
+ * The header every Kafka record of Holdfast carries, equal to the body's `type` (for a show
+ * definition, which has no `type` field, `SHOW_RECORD_TYPE`): a consumer can route or skip a
+ * record without parsing its body.
+ */
+export const TYPE_HEADER = 'type';
+
 /** The `type` of every record of `seat-commands`. */
 export const SEAT_COMMAND_TYPES = [
   'seat.holdRequest',

@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import { EpochMsSchema, ShowIdSchema } from './ids.ts';
 
+/** The `type` header of every record of `shows` (the body itself has no `type`). */
+export const SHOW_RECORD_TYPE = 'show.created';
+
 export const ShowDefinitionSchema = z.strictObject({
   showId: ShowIdSchema,
   rows: z.number().int().min(1).max(702), // `A`…`ZZ`

@@ -10,11 +10,10 @@ import {
   SeatCommandSchema,
   type SeatEvent,
   SeatEventSchema,
+  TYPE_HEADER,
 } from '../contract/kafka-records.ts';
-import { type ShowDefinition, ShowDefinitionSchema } from '../contract/shows.ts';
+import { SHOW_RECORD_TYPE, type ShowDefinition, ShowDefinitionSchema } from '../contract/shows.ts';
 import { type Acceptor, compileAcceptor } from './fast-accept.ts';
-
-export const TYPE_HEADER = 'type';
 
 export interface OutgoingRecord {
   key: string;
@@ -101,8 +100,6 @@ export function encodeEvent(event: SeatEvent): OutgoingRecord {
 export function decodeEvent(record: IncomingRecord): Decoded<SeatEvent> {
   return decodeJson(record, SeatEventSchema, keyOfSeatRecord);
 }
-
-export const SHOW_RECORD_TYPE = 'show.created';
 
 export function encodeShow(show: ShowDefinition): OutgoingRecord {
   return {

@@ -18,9 +18,13 @@ import {
   jsonSchemaOf,
 } from '../../../scripts/asyncapi/schemas.ts';
 import { seatKey } from '../../../src/contract/ids.ts';
-import { SEAT_COMMAND_TYPES, SEAT_EVENT_TYPES } from '../../../src/contract/kafka-records.ts';
+import {
+  SEAT_COMMAND_TYPES,
+  SEAT_EVENT_TYPES,
+  TYPE_HEADER,
+} from '../../../src/contract/kafka-records.ts';
 import { PUBLIC_ERROR_CODES, REJECTION_REASONS } from '../../../src/contract/refusals.ts';
-import { ShowDefinitionSchema } from '../../../src/contract/shows.ts';
+import { SHOW_RECORD_TYPE, ShowDefinitionSchema } from '../../../src/contract/shows.ts';
 import {
   ACK_SCHEMAS,
   BROADCAST_SCHEMAS,
@@ -28,7 +32,6 @@ import {
   CLIENT_PAYLOAD_SCHEMAS,
   HandshakeErrorSchema,
 } from '../../../src/contract/socket-events.ts';
-import { SHOW_RECORD_TYPE, TYPE_HEADER } from '../../../src/kafka/codec.ts';
 import { groupNames, topicNames, topicSpecs } from '../../../src/kafka/topics.ts';
 
 const text = readFileSync(ASYNCAPI_FILE, 'utf8');
