@@ -1,30 +1,13 @@
 /**
- * How a benchmark counts an answer: `errors` are the system failing the client (it could
- * not say what happened, or refused to listen), `refusals` are business decisions (the
- * system worked and said no). Any code not known here counts as an error.
+ * How a benchmark counts an answer: `refusals` are business decisions (the system worked and
+ * said no: the contract's rejection reasons, docs/design.md §5.3); every other code is an
+ * error, the system failing the client — the gateway's own refusals (`TIMEOUT`,
+ * `UNAVAILABLE`, `RATE_LIMITED`, `INVALID_PAYLOAD`) and the load clients' transport failures
+ * (`TRANSPORT_TIMEOUT`: no ack within the client's own deadline, longer than the gateway's;
+ * `DISCONNECTED`: not connected when a command was due; `CONNECT_FAILED`: handshake refused
+ * or failed).
  */
-
-/** Ack codes that are errors (docs/design.md §5.3), plus the client's own transport failures. */
-export const ERROR_CODES = [
-  'TIMEOUT',
-  'UNAVAILABLE',
-  'RATE_LIMITED',
-  'INVALID_PAYLOAD',
-  /** No ack within the client's own deadline (longer than the gateway's TIMEOUT). */
-  'TRANSPORT_TIMEOUT',
-  /** The socket was not connected when a command was due. */
-  'DISCONNECTED',
-  /** The socket could not connect (handshake refused or failed). */
-  'CONNECT_FAILED',
-] as const;
-
-export const REFUSAL_CODES = [
-  'SEAT_TAKEN',
-  'NOT_HOLDER',
-  'HOLD_EXPIRED',
-  'UNKNOWN_SHOW',
-  'UNKNOWN_SEAT',
-] as const;
+import { REJECTION_REASONS } from '../../src/contract/refusals.ts';
 
 export type Outcome = { kind: 'ok' } | { kind: 'refusal' | 'error'; code: string };
 
@@ -34,7 +17,7 @@ export function classify(response: unknown): Outcome {
     const r = response as { ok?: unknown; error?: { code?: unknown } };
     if (r.ok === true) return { kind: 'ok' };
     const code = typeof r.error?.code === 'string' ? r.error.code : 'MALFORMED_ACK';
-    return (REFUSAL_CODES as readonly string[]).includes(code)
+    return (REJECTION_REASONS as readonly string[]).includes(code)
       ? { kind: 'refusal', code }
       : { kind: 'error', code };
   }

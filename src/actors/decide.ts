@@ -47,6 +47,19 @@ export interface Decided {
   readonly earlyExpiry?: EarlyExpiry;
 }
 
+/**
+ * Whether an event is the refusal of a command whose show or seat does not exist. Such a
+ * command has no seat: it changes no state and must not wake an actor. Whether the seat
+ * exists is decided here only, as the first rule of `decide`; its callers read the answer
+ * off the decision instead of checking the layout again.
+ */
+export function refusesUnknownTarget(event: SeatEvent | undefined): boolean {
+  return (
+    event?.type === 'seat.rejected' &&
+    (event.reason === 'UNKNOWN_SHOW' || event.reason === 'UNKNOWN_SEAT')
+  );
+}
+
 /** Decides one command against one seat's state. */
 export function decide(state: SeatState, command: SeatCommand, context: DecideContext): Decided {
   if (command.type === 'seat.holdExpiry') return decideExpiry(state, command, context);

@@ -5,6 +5,7 @@
  */
 
 import type { SeatEvent } from '../contract/kafka-records.ts';
+import { refusesUnknownTarget } from './decide.ts';
 import { decisionOf } from './decision.ts';
 import { rememberDecision, rememberEndedHold, rememberedDecision } from './seat-memory.ts';
 import {
@@ -53,7 +54,7 @@ export function evolve(state: SeatState, event: SeatEvent, limits: SeatMemoryLim
     }
     case 'seat.rejected':
       // An unknown show or seat has no seat to remember anything for.
-      if (event.reason === 'UNKNOWN_SHOW' || event.reason === 'UNKNOWN_SEAT') return state;
+      if (refusesUnknownTarget(event)) return state;
       return withMemory(state, remember(state.memory, event, limits));
     case 'seat.decisionRepeated': {
       const known = rememberedDecision(

@@ -10,10 +10,9 @@
 
 import { seatKey } from '../contract/ids.ts';
 import type { HoldExpiry, SeatCommand, SeatEvent } from '../contract/kafka-records.ts';
-import { isSeatOfShow } from '../contract/seat-layout.ts';
 import type { ShowDefinition } from '../contract/shows.ts';
 import { type Clock, systemClock } from './clock.ts';
-import { decide } from './decide.ts';
+import { decide, refusesUnknownTarget } from './decide.ts';
 import { evolve } from './evolve.ts';
 import { type HoldDeadline, holdExpiryCommand } from './hold-expiry.ts';
 import { pruneMemory } from './seat-memory.ts';
@@ -168,16 +167,13 @@ export class PartitionActors {
       eventIdBase: `${position.partition}-${position.offset}`,
       limits: this.limits,
     };
-    if (
-      command.type !== 'seat.holdExpiry' &&
-      (show === undefined || !isSeatOfShow(show, command.seatId))
-    ) {
-      // Refused without waking an actor: a seat that does not exist gets no state.
-      return decide(this.peek(key), command, context).events;
-    }
-    const actor = this.activate(key);
-    const before = actor.state;
+    // Decided before an actor is woken: `decide` alone says whether the seat exists (one
+    // layout check per command), and a seat that does not exist gets no actor and no state.
+    const live = this.live.get(key);
+    const before = live?.state ?? this.readIdle(key);
     const decided = decide(before, command, context);
+    if (refusesUnknownTarget(decided.events[0])) return decided.events;
+    const actor = live ?? this.activate(key, before);
     let after = before;
     for (const event of decided.events) after = evolve(after, event, this.limits);
     actor.state = after;
@@ -280,17 +276,17 @@ export class PartitionActors {
   }
 
   private peek(key: string): SeatState {
-    const actor = this.live.get(key);
-    if (actor !== undefined) return actor.state;
+    return this.live.get(key)?.state ?? this.readIdle(key);
+  }
+
+  /** The state of a seat with no live actor: its idle record, or a never-touched seat. */
+  private readIdle(key: string): SeatState {
     const record = this.idle.get(key);
     return record === undefined ? INITIAL_SEAT_STATE : decodeSeat(record, key);
   }
 
-  private activate(key: string): LiveActor {
-    const existing = this.live.get(key);
-    if (existing !== undefined) return existing;
-    const record = this.idle.get(key);
-    const state = record === undefined ? INITIAL_SEAT_STATE : decodeSeat(record, key);
+  /** Wakes the seat's actor with `state`, its idle state as `readIdle` just read it. */
+  private activate(key: string, state: SeatState): LiveActor {
     this.idle.delete(key);
     const actor: LiveActor = { key, state, lastUsedAt: this.clock.now() };
     this.live.set(key, actor);

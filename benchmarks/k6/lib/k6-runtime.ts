@@ -8,6 +8,7 @@ import encoding from 'k6/encoding';
 import { Counter, Trend } from 'k6/metrics';
 import { clearTimeout, setTimeout } from 'k6/timers';
 import { WebSocket } from 'k6/websockets';
+import { REFUSAL_CODES } from './refusal-codes.ts';
 import { type SocketIOClient as Client, SocketIOClient } from './socketio.ts';
 
 export const config = {
@@ -30,8 +31,6 @@ export const deliveryLatency = new Trend('delivery_latency', true);
 export const errors = new Counter('holdfast_errors');
 export const refusals = new Counter('holdfast_refusals');
 export const deliveries = new Counter('holdfast_deliveries');
-
-const REFUSALS = ['SEAT_TAKEN', 'NOT_HOLDER', 'HOLD_EXPIRED', 'UNKNOWN_SHOW', 'UNKNOWN_SEAT'];
 
 function b64url(text: string): string {
   return encoding.b64encode(text, 'rawurl');
@@ -77,7 +76,7 @@ export async function timedEmit(
     ackLatency.add(Date.now() - started, { event });
     if (ack?.ok === true) return ack;
     const code = String((ack?.error as { code?: unknown } | undefined)?.code ?? 'MALFORMED_ACK');
-    if (REFUSALS.includes(code)) refusals.add(1, { code });
+    if (REFUSAL_CODES.includes(code)) refusals.add(1, { code });
     else errors.add(1, { code });
     return ack;
   } catch {
