@@ -23,6 +23,7 @@
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from '../observability/logger.ts';
 import { logBounds } from './admin.ts';
+import { createGroupConsumer } from './group-consumer.ts';
 import type { ConsumedRecord, LogBounds, PartitionConsumerOptions } from './partition-handler.ts';
 import { PositionCommits } from './position-commits.ts';
 
@@ -107,50 +108,18 @@ export class PartitionConsumer {
   }
 
   #create(): Consumer {
-    const { kafka, groupId, sessionTimeoutMs, fetch } = this.#o;
-    const consumer = kafka.consumer({
-      groupId,
-      sessionTimeout: sessionTimeoutMs,
-      heartbeatInterval: 1000,
-      rebalanceTimeout: Math.max(sessionTimeoutMs, 10_000),
-      allowAutoTopicCreation: false,
-      minBytes: fetch?.minBytes ?? 1,
-      maxWaitTimeInMs: fetch?.maxWaitTimeInMs ?? 100,
-      retry: {
-        retries: 8,
-        initialRetryTime: 100,
-        maxRetryTime: 3000,
-        // kafkajs restarts a crashed consumer by itself; one this consumer has replaced must
-        // stay down, or it rejoins the group as a second member and rebalances it forever.
-        restartOnFailure: async () => consumer === this.#consumer,
+    return createGroupConsumer(this.#o, this.#logger, {
+      isCurrent: (consumer) => consumer === this.#consumer,
+      isStale: (consumer) => this.#isStale(consumer),
+      assigned: (consumer, partitions) => this.#onAssignment(consumer, partitions),
+      // Still a member of the old generation: what was handled is committed for lag.
+      rebalancing: () => void this.#commit(),
+      gaveUp: (error) => {
+        // Not ready until a new consumer has joined.
+        this.#crashed = error;
+        this.rejoin();
       },
     });
-    consumer.on(consumer.events.GROUP_JOIN, (event) => {
-      if (this.#isStale(consumer)) return;
-      this.#onAssignment(consumer, event.payload.memberAssignment[this.#o.topic] ?? []);
-    });
-    consumer.on(consumer.events.REBALANCING, () => {
-      if (consumer !== this.#consumer) return;
-      this.#logger.info('group is rebalancing');
-      // Still a member of the old generation: what was handled is committed for lag.
-      void this.#commit();
-    });
-    consumer.on(consumer.events.CRASH, (event) => {
-      if (this.#isStale(consumer)) return;
-      this.#logger.error(
-        { err: event.payload.error, restart: event.payload.restart },
-        event.payload.restart
-          ? 'consumer crashed; kafkajs restarts it'
-          : 'consumer crashed and kafkajs gives up on it; joining with a new one',
-      );
-      // kafkajs gives up on errors it deems final (a group coordinator not found while the
-      // broker restarts): this member would be gone from the group for good. Not ready
-      // until a new consumer has joined.
-      if (event.payload.restart) return;
-      this.#crashed = event.payload.error;
-      this.rejoin();
-    });
-    return consumer;
   }
 
   /**
