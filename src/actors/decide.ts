@@ -196,16 +196,12 @@ function eventId(context: DecideContext, index: number): string {
   return `${context.eventIdBase}-${index}`;
 }
 
-function heldEvent(
-  version: number,
-  command: HoldRequest,
-  context: DecideContext,
-  index: number,
-  show: ShowDefinition,
-): SeatEvent {
-  const id = eventId(context, index);
+/**
+ * The fields every event of a command carries, in the order events are written (events are
+ * serialized as built: the key order is part of the record's bytes).
+ */
+function eventFields(command: SeatCommand, context: DecideContext, id: string, version: number) {
   return {
-    type: 'seat.held',
     eventId: id,
     showId: command.showId,
     seatId: command.seatId,
@@ -216,6 +212,20 @@ function heldEvent(
     correlationId: command.correlationId,
     replyTo: command.replyTo,
     occurredAt: context.logTime,
+  };
+}
+
+function heldEvent(
+  version: number,
+  command: HoldRequest,
+  context: DecideContext,
+  index: number,
+  show: ShowDefinition,
+): SeatEvent {
+  const id = eventId(context, index);
+  return {
+    type: 'seat.held',
+    ...eventFields(command, context, id, version),
     holdId: id,
     expiresAt: context.logTime + show.holdTtlMs,
   };
@@ -228,16 +238,7 @@ function reservedEvent(
 ): SeatEvent {
   return {
     type: 'seat.reserved',
-    eventId: eventId(context, 0),
-    showId: command.showId,
-    seatId: command.seatId,
-    version: state.version + 1,
-    userId: command.userId,
-    causationId: command.commandId,
-    commandId: command.commandId,
-    correlationId: command.correlationId,
-    replyTo: command.replyTo,
-    occurredAt: context.logTime,
+    ...eventFields(command, context, eventId(context, 0), state.version + 1),
     holdId: state.holdId,
   };
 }
@@ -251,16 +252,7 @@ function releasedEvent(
 ): SeatEvent {
   return {
     type: 'seat.released',
-    eventId: eventId(context, index),
-    showId: command.showId,
-    seatId: command.seatId,
-    version: state.version + 1,
-    userId: command.userId,
-    causationId: command.commandId,
-    commandId: command.commandId,
-    correlationId: command.correlationId,
-    replyTo: command.replyTo,
-    occurredAt: context.logTime,
+    ...eventFields(command, context, eventId(context, index), state.version + 1),
     holdId: state.holdId,
     cause,
   };
@@ -274,16 +266,7 @@ function refuse(
 ): Decided {
   const rejected: SeatEvent = {
     type: 'seat.rejected',
-    eventId: eventId(context, 0),
-    showId: command.showId,
-    seatId: command.seatId,
-    version: state.version,
-    userId: command.userId,
-    causationId: command.commandId,
-    commandId: command.commandId,
-    correlationId: command.correlationId,
-    replyTo: command.replyTo,
-    occurredAt: context.logTime,
+    ...eventFields(command, context, eventId(context, 0), state.version),
     reason,
   };
   if (command.type !== 'seat.holdRequest') rejected.holdId = command.holdId;
@@ -298,16 +281,7 @@ function repeat(
 ): Decided {
   const repeated: SeatEvent = {
     type: 'seat.decisionRepeated',
-    eventId: eventId(context, 0),
-    showId: command.showId,
-    seatId: command.seatId,
-    version: state.version,
-    userId: command.userId,
-    causationId: command.commandId,
-    commandId: command.commandId,
-    correlationId: command.correlationId,
-    replyTo: command.replyTo,
-    occurredAt: context.logTime,
+    ...eventFields(command, context, eventId(context, 0), state.version),
     decision,
   };
   return { events: [repeated] };

@@ -113,6 +113,15 @@ export function rememberDecision(
   };
 }
 
+/** The ended holds still in their window at `logTime`, as a new array. */
+function endedHoldsWithinWindow(
+  memory: SeatMemory,
+  logTime: number,
+  limits: SeatMemoryLimits,
+): EndedHold[] {
+  return memory.endedHolds.filter((ended) => logTime - ended.endedAt < limits.endedHoldsWindowMs);
+}
+
 /** The memory with one more ended hold, pruned at its log time. */
 export function rememberEndedHold(
   memory: SeatMemory,
@@ -121,9 +130,7 @@ export function rememberEndedHold(
   endedAt: number,
   limits: SeatMemoryLimits,
 ): SeatMemory {
-  const kept = memory.endedHolds.filter(
-    (ended) => endedAt - ended.endedAt < limits.endedHoldsWindowMs,
-  );
+  const kept = endedHoldsWithinWindow(memory, endedAt, limits);
   kept.push({ holdId, ending, endedAt });
   if (kept.length > limits.maxEndedHolds) kept.splice(0, kept.length - limits.maxEndedHolds);
   return { ...memory, endedHolds: kept };
@@ -138,9 +145,7 @@ export function pruneMemory(
   logTime: number,
   limits: SeatMemoryLimits,
 ): SeatMemory {
-  const endedHolds = memory.endedHolds.filter(
-    (ended) => logTime - ended.endedAt < limits.endedHoldsWindowMs,
-  );
+  const endedHolds = endedHoldsWithinWindow(memory, logTime, limits);
   const outOfWindow = (entry: RememberedDecision) =>
     logTime - entry.decidedAt >= limits.dedupeWindowMs;
   const decisions = memory.decisions.dropWhile(outOfWindow);
