@@ -131,7 +131,7 @@ export class PartitionHost {
 
   /**
    * Claims the partition with a fresh token and loads its snapshot; returns the offset to
-   * start consuming from (never the committed offset: DESIGN §3.8). `log` names the group
+   * start consuming from (never the committed offset: docs/design.md §3.7). `log` names the group
    * generation of the assignment and the fingerprint of the partition's log.
    */
   load(
