@@ -214,7 +214,7 @@ async function launch(dataDir: string, instance: KafkaInstance, onProgress?: (m:
     timeoutMs: instance.readyTimeoutMs,
     isProcessAlive: () => isOurProcess(pid, f.serverProperties),
     logFiles: [f.stdoutLog, f.serverLog],
-    ...(onProgress === undefined ? {} : { onProgress }),
+    onProgress,
   });
 }
 

@@ -81,7 +81,7 @@ export async function provisionKafka(
       what: `Kafka at ${address} (KAFKA_BROKERS)`,
       check: () => kafkaAnswers(source.brokers),
       timeoutMs: ENV_SERVICE_WAIT_MS,
-      ...(progress === undefined ? {} : { onProgress: progress }),
+      onProgress: progress,
     });
     return { state: { provider: 'env', address }, stop: nothingToStop };
   }
@@ -100,15 +100,15 @@ export async function provisionKafka(
     : (await requireTools(['mvn'], options.pathVar)).mvn;
   const libsDir = await ensureKafkaJars({
     cacheDir: options.cacheDir,
-    ...(mvn === undefined ? {} : { mvnPath: mvn }),
-    ...(options.mavenArgs === undefined ? {} : { mavenArgs: options.mavenArgs }),
-    ...(progress === undefined ? {} : { onProgress: progress }),
+    mvnPath: mvn,
+    mavenArgs: options.mavenArgs,
+    onProgress: progress,
   });
   const kafka = await startLocalKafka({
     dataDir: options.dataDir,
     libsDir,
-    ...(tools.java === undefined ? {} : { javaPath: tools.java }),
-    ...(progress === undefined ? {} : { onProgress: progress }),
+    javaPath: tools.java,
+    onProgress: progress,
   });
   return {
     state: { provider: 'local', address: kafka.brokers.join(','), dataDir: kafka.dataDir },
@@ -128,7 +128,7 @@ export async function provisionRedis(
       what: `Redis at ${url} (REDIS_URL)`,
       check: () => redisAnswers(url),
       timeoutMs: ENV_SERVICE_WAIT_MS,
-      ...(progress === undefined ? {} : { onProgress: progress }),
+      onProgress: progress,
     });
     return { state: { provider: 'env', address: url }, stop: nothingToStop };
   }
@@ -145,8 +145,8 @@ export async function provisionRedis(
   const redis = await startLocalRedis({
     dataDir: options.dataDir,
     persist: options.persistRedis ?? true,
-    ...(tools['redis-server'] === undefined ? {} : { redisServerPath: tools['redis-server'] }),
-    ...(progress === undefined ? {} : { onProgress: progress }),
+    redisServerPath: tools['redis-server'],
+    onProgress: progress,
   });
   return {
     state: { provider: 'local', address: redis.url, dataDir: redis.dataDir },

@@ -94,7 +94,7 @@ async function launch(dataDir: string, instance: RedisInstance, onProgress?: (m:
     timeoutMs: instance.readyTimeoutMs,
     isProcessAlive: () => isOurProcess(pid, ...processMarkers(dataDir, instance.port)),
     logFiles: [f.log],
-    ...(onProgress === undefined ? {} : { onProgress }),
+    onProgress,
   });
 }
 

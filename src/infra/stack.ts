@@ -114,8 +114,8 @@ export async function infraUp(options: InfraUpOptions): Promise<InfraAddresses> 
     pathVar: options.pathVar,
     kafkaDataDir: dataDirOf(options.infraDir, 'kafka'),
     redisDataDir: dataDirOf(options.infraDir, 'redis'),
-    ...(options.mavenArgs === undefined ? {} : { mavenArgs: options.mavenArgs }),
-    ...(progress === undefined ? {} : { onProgress: progress }),
+    mavenArgs: options.mavenArgs,
+    onProgress: progress,
     reuse: {
       ...(reuse.kafka ? { kafka: reused('kafka') } : {}),
       ...(reuse.redis ? { redis: reused('redis') } : {}),
@@ -197,8 +197,8 @@ export async function infraStatus(infraDir: string): Promise<ServiceStatus[]> {
       return {
         ...base,
         dataDir: recorded.dataDir,
-        ...(local === undefined ? {} : { logFile: local.logFile }),
-        ...(pid === undefined ? {} : { pid }),
+        logFile: local?.logFile,
+        pid,
         running: pid !== undefined,
         answering: pid !== undefined && (await answers(service, recorded.address)),
       };
