@@ -8,7 +8,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import { connectHoldfast } from '../src/client/index.ts';
-import { PUBLIC_ERROR_CODES as ERROR_CODES_PUBLIC } from '../src/contract/refusals.ts';
+import { PUBLIC_ERROR_CODES } from '../src/contract/refusals.ts';
 import { fuzzMessage } from './bad-payloads.ts';
 import type { Endpoint } from './clients.ts';
 import type { Rng } from './rng.ts';
@@ -42,7 +42,7 @@ export interface BadInputResult {
   gatewaysDown: string[];
 }
 
-const PUBLIC_CODES: ReadonlySet<string> = new Set(ERROR_CODES_PUBLIC);
+const PUBLIC_CODES: ReadonlySet<string> = new Set(PUBLIC_ERROR_CODES);
 const ACK_TIMEOUT_MS = 15_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

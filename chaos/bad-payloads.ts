@@ -1,17 +1,10 @@
 /**
- * Seeded garbage for the bad-input pass: event names (the five real ones and made-up ones)
+ * Seeded garbage for the bad-input pass: event names (the contract's client events and made-up ones)
  * and payloads of random types, shapes and sizes (up to just under the 64 KiB message cap),
  * including ids one character off the contract's patterns.
  */
+import { CLIENT_EVENTS } from '../src/contract/socket-events.ts';
 import type { Rng } from './rng.ts';
-
-export const REAL_EVENTS = [
-  'show:join',
-  'show:leave',
-  'seat:hold',
-  'seat:confirm',
-  'seat:release',
-] as const;
 
 /** Largest payload sent expecting an ack: the cap minus room for framing. */
 export const MAX_FUZZ_BYTES = 60 * 1024;
@@ -94,7 +87,7 @@ export interface FuzzMessage {
 /** One garbage message; `validShowId` makes some payloads almost right. */
 export function fuzzMessage(rng: Rng, validShowId: string): FuzzMessage {
   const event = rng.chance(0.85)
-    ? rng.pick(REAL_EVENTS)
+    ? rng.pick(CLIENT_EVENTS)
     : rng.pick([
         'seat:steal',
         'admin',

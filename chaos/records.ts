@@ -5,6 +5,7 @@
 import type { SeatCommand, SeatEvent } from '../src/contract/kafka-records.ts';
 import type { ShowDefinition } from '../src/contract/shows.ts';
 import type { StoredSeat } from '../src/state/read-model.ts';
+import type { Operation } from './history.ts';
 
 export interface LoggedCommand {
   readonly partition: number;
@@ -33,4 +34,18 @@ export interface ChaosLogs {
   readonly events: readonly LoggedEvent[];
   /** Records that failed to decode, per topic (the DLQ's business, reported only). */
   readonly undecodable: { readonly commands: number; readonly events: number };
+}
+
+/** Everything the checker judges a run on. */
+export interface CheckInput {
+  readonly shows: readonly ShowDefinition[];
+  readonly history: readonly Operation[];
+  readonly commands: readonly LoggedCommand[];
+  readonly events: readonly LoggedEvent[];
+  /** The read model per showId; a show missing here is checked as entirely absent. */
+  readonly readModel: ReadonlyMap<string, ShowReadModel>;
+  /** How long after its expiry (log time) a hold may still end. */
+  readonly holdEndBoundMs: number;
+  /** Log time up to which holds must have ended (holds expiring later are not judged). */
+  readonly judgedUntil: number;
 }

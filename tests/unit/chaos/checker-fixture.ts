@@ -3,10 +3,13 @@
  * commands and events a worker would log for them (every event logged twice, as after a
  * replay), the history the clients saw and the read model the gateways wrote.
  */
-
-import type { CheckInput } from '../../../chaos/checker.ts';
 import type { Operation } from '../../../chaos/history.ts';
-import type { LoggedCommand, LoggedEvent, ShowReadModel } from '../../../chaos/records.ts';
+import type {
+  CheckInput,
+  LoggedCommand,
+  LoggedEvent,
+  ShowReadModel,
+} from '../../../chaos/records.ts';
 import type { SeatCommand, SeatEvent } from '../../../src/contract/kafka-records.ts';
 import type { ShowDefinition } from '../../../src/contract/shows.ts';
 import type { StoredSeat } from '../../../src/state/read-model.ts';

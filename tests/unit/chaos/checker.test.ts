@@ -178,18 +178,6 @@ describe('chaos checker', () => {
       expect(flagged(s).oneDecision).toBeGreaterThanOrEqual(1);
     });
 
-    it('catches a replayed event that decided differently', () => {
-      const s = cleanScenario();
-      const input = inputOf(s);
-      const first = input.events[1];
-      if (!first) throw new Error('fixture');
-      const events = [
-        ...input.events,
-        { ...first, event: { ...first.event, reason: 'NOT_HOLDER' } as typeof first.event },
-      ];
-      expect(check({ ...input, events }).counts.oneDecision).toBe(1);
-    });
-
     it('catches one commandId changing a seat twice', () => {
       const s = cleanScenario();
       const again = command(2, 0, 7000, {
@@ -262,5 +250,49 @@ describe('chaos checker', () => {
     });
     s.counts.held = 1;
     expect(flagged(s)).toEqual(only('readModel', 2));
+  });
+
+  describe('7. same id, same event', () => {
+    /** The clean input with one more copy of event `index`, changed by `change`. */
+    function withChangedCopy(index: number, change: Record<string, unknown>) {
+      const input = inputOf(cleanScenario());
+      const original = input.events[index];
+      if (!original) throw new Error('fixture');
+      const copy = {
+        ...original,
+        offset: '99',
+        event: { ...original.event, ...change } as typeof original.event,
+      };
+      return check({ ...input, events: [...input.events, copy] });
+    }
+
+    it.each([
+      ['a refusal with another reason', 1, { reason: 'NOT_HOLDER' }],
+      ['a hold under another id and expiry', 0, { holdId: '0-0-9', expiresAt: 9000 }],
+      ['a change at another version', 6, { version: 4 }],
+      ['a change by another user', 6, { userId: 'erin' }],
+      ['a release with another cause', 5, { cause: 'released' }],
+      ['another type', 1, { type: 'seat.held', holdId: '0-1-0', expiresAt: 4500 }],
+      [
+        'a repeat standing on another decision',
+        3,
+        { decision: { outcome: 'rejected', eventId: '0-1-0', version: 2, reason: 'SEAT_TAKEN' } },
+      ],
+    ])('catches a replayed copy that differs: %s', (_name, index, change) => {
+      const result = withChangedCopy(index, change);
+      expect(result.counts).toEqual(only('sameIdSameEvent'));
+      const [violation] = result.violations;
+      const field = Object.keys(change)[0] ?? '';
+      expect(violation?.detail).toContain(`${field}=`);
+    });
+
+    it('accepts copies that differ only in routing and timing fields', () => {
+      const result = withChangedCopy(0, {
+        correlationId: 'corr-other',
+        replyTo: 'gw-2',
+        occurredAt: 1001,
+      });
+      expect(result.counts).toEqual(only('sameIdSameEvent', 0));
+    });
   });
 });

@@ -4,9 +4,10 @@
  * which covers real and made-up events, near-miss ids, big and deep payloads.
  */
 import { describe, expect, it } from 'vitest';
-import { fuzzMessage, MAX_FUZZ_BYTES, REAL_EVENTS } from '../../../chaos/bad-payloads.ts';
+import { fuzzMessage, MAX_FUZZ_BYTES } from '../../../chaos/bad-payloads.ts';
 import { FAULT_KINDS, type FaultKind, faultSchedule } from '../../../chaos/faults.ts';
 import { Rng } from '../../../chaos/rng.ts';
+import { CLIENT_EVENTS } from '../../../src/contract/socket-events.ts';
 
 function take(kinds: readonly FaultKind[], seed: number, count: number): FaultKind[] {
   const out: FaultKind[] = [];
@@ -56,8 +57,8 @@ describe('bad-input payloads', () => {
 
   it('cover real and made-up events, every JSON type, big and deep payloads', () => {
     const events = new Set(messages.map((m) => m.event));
-    for (const event of REAL_EVENTS) expect(events).toContain(event);
-    expect([...events].some((e) => !(REAL_EVENTS as readonly string[]).includes(e))).toBe(true);
+    for (const event of CLIENT_EVENTS) expect(events).toContain(event);
+    expect([...events].some((e) => !(CLIENT_EVENTS as readonly string[]).includes(e))).toBe(true);
     const types = new Set(
       messages.map((m) =>
         Array.isArray(m.payload) ? 'array' : m.payload === null ? 'null' : typeof m.payload,
