@@ -1,7 +1,7 @@
 /**
- * Seeded garbage for the bad-input pass: event names (the contract's client events and made-up ones)
- * and payloads of random types, shapes and sizes (up to just under the 64 KiB message cap),
- * including ids one character off the contract's patterns.
+ * Seeded garbage for the bad-input pass: event names (the contract's client events and
+ * made-up ones) and payloads of random types, shapes and sizes (up to just under the 64 KiB
+ * message cap), including ids one character off the contract's patterns.
  */
 import { CLIENT_EVENTS } from '../src/contract/socket-events.ts';
 import type { Rng } from './rng.ts';

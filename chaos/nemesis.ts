@@ -7,8 +7,16 @@
 import type { FleetMember } from '../src/fleet/fleet.ts';
 import { stopMember, waitReady } from '../src/fleet/fleet.ts';
 import type { ChaosCluster, GatewayMember } from './cluster.ts';
-import { type FaultKind, faultSchedule } from './faults.ts';
+import {
+  BROKER_OUTAGE_MS,
+  drawMs,
+  type FaultKind,
+  faultSchedule,
+  KAFKA_RESTART_DOWN_MS,
+  ROLLBACK_COPY_AGE_MS,
+} from './faults.ts';
 import type { RecoveryProbe } from './probe.ts';
+import { RedisCopy } from './redis-copy.ts';
 import type { Rng } from './rng.ts';
 
 export interface FaultRecord {
@@ -16,9 +24,23 @@ export interface FaultRecord {
   /** Epoch ms when the fault began. */
   readonly at: number;
   readonly detail: string;
-  /** Fault → every partition decided again; undefined if not within the cap. */
+  /**
+   * Epoch ms recovery is measured from when that is not `at`: when the broker was back
+   * (`kafka-restart`, `broker-outage`).
+   */
+  readonly recoveryFrom?: number;
+  /** `recoveryFrom` (else `at`) → every partition decided again; undefined if not within the cap. */
   recoveryMs?: number;
   error?: string;
+}
+
+/** What an injection did, and when, where that is not simply "from its start". */
+interface Injected {
+  readonly detail: string;
+  /** When the fault itself began, after its preparation (the copy of a rollback). */
+  readonly began?: number;
+  /** When recovery starts being measured (the broker back). */
+  readonly recoveryFrom?: number;
 }
 
 export interface NemesisOptions {
@@ -75,27 +97,34 @@ export class Nemesis {
     while (!this.#stopped && Date.now() < until) {
       const next = schedule.next();
       if (next.done) return;
-      const at = Date.now();
       const record: {
         kind: FaultKind;
         at: number;
         detail: string;
+        recoveryFrom?: number;
         recoveryMs?: number;
         error?: string;
       } = {
         kind: next.value,
-        at,
+        at: Date.now(),
         detail: '',
       };
       this.faults.push(record);
       try {
-        record.detail = await this.#inject(next.value);
+        const injected = await this.#inject(next.value);
+        record.detail = injected.detail;
+        if (injected.began !== undefined) record.at = injected.began;
+        if (injected.recoveryFrom !== undefined) record.recoveryFrom = injected.recoveryFrom;
       } catch (error) {
         record.error = error instanceof Error ? error.message : String(error);
       }
       // The window of the fault's effects: its injection, then the rebalances it causes.
       const settled = Date.now() + SETTLE_MS;
-      const recovered = await this.#probe.waitRecovered(at, settled, this.#options.recoveryCapMs);
+      const recovered = await this.#probe.waitRecovered(
+        record.recoveryFrom ?? record.at,
+        settled,
+        this.#options.recoveryCapMs,
+      );
       if (recovered !== undefined) record.recoveryMs = recovered;
       this.#options.progress(
         `fault ${this.faults.length}: ${record.kind} ${record.detail}${record.error ? ` (error: ${record.error})` : ''} → recovered ${recovered === undefined ? 'NOT within cap' : `in ${(recovered / 1000).toFixed(1)} s`}`,
@@ -118,7 +147,47 @@ export class Nemesis {
     await waitReady(member, this.#options.recoveryCapMs).catch(() => {});
   }
 
-  async #inject(kind: FaultKind): Promise<string> {
+  async #inject(kind: FaultKind): Promise<Injected> {
+    if (kind === 'kafka-restart' || kind === 'broker-outage') {
+      return this.#brokerDown(
+        drawMs(kind === 'broker-outage' ? BROKER_OUTAGE_MS : KAFKA_RESTART_DOWN_MS, this.#rng),
+      );
+    }
+    if (kind === 'redis-rollback') return this.#redisRollback();
+    return { detail: await this.#injectMember(kind) };
+  }
+
+  /** The broker SIGKILLed, down `downMs`, restarted on its data; recovery counts from then. */
+  async #brokerDown(downMs: number): Promise<Injected> {
+    const kafka = this.#cluster.localKafka();
+    await kafka.kill();
+    await sleep(downMs);
+    await kafka.restart();
+    return {
+      detail: `broker SIGKILL, down ${downMs} ms, restarted on its data`,
+      recoveryFrom: Date.now(),
+    };
+  }
+
+  /**
+   * A copy of Redis now; the run goes on for a seeded while (Redis moves ahead of the
+   * copy); then Redis killed and started on the copy: behind, not empty.
+   */
+  async #redisRollback(): Promise<Injected> {
+    const redis = this.#cluster.localRedis();
+    const copy = await RedisCopy.take(redis);
+    await sleep(drawMs(ROLLBACK_COPY_AGE_MS, this.#rng));
+    const began = Date.now();
+    const keys = await copy.restoreInto(redis);
+    return {
+      detail: `Redis restarted from a copy ${((began - copy.takenAt) / 1000).toFixed(1)} s old (${copy.keys} keys copied, ${keys} loaded)`,
+      began,
+    };
+  }
+
+  async #injectMember(
+    kind: Exclude<FaultKind, 'kafka-restart' | 'broker-outage' | 'redis-rollback'>,
+  ): Promise<string> {
     const cluster = this.#cluster;
     switch (kind) {
       case 'worker-kill': {
@@ -161,13 +230,6 @@ export class Nemesis {
       case 'redis-restart':
         await cluster.localRedis().restart();
         return 'Redis restarted empty';
-      case 'kafka-restart': {
-        await cluster.localKafka().kill();
-        const downMs = this.#rng.int(1000, 4000);
-        await sleep(downMs);
-        await cluster.localKafka().restart();
-        return `broker SIGKILL, down ${downMs} ms, restarted`;
-      }
       case 'gateway-kill': {
         const victim: GatewayMember = this.#rng.pick(cluster.gateways);
         victim.member.child.kill('SIGKILL');

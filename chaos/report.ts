@@ -68,6 +68,8 @@ function table(rows: readonly (readonly string[])[]): string {
 const seconds = (ms: number | undefined | null) =>
   ms === undefined || ms === null ? 'not recovered' : `${(ms / 1000).toFixed(1)} s`;
 
+const clock = (epochMs: number) => new Date(epochMs).toISOString().slice(11, 19);
+
 export function renderReport(report: ChaosReport): string {
   const parts: string[] = [];
   parts.push(
@@ -103,9 +105,11 @@ export function renderReport(report: ChaosReport): string {
       ...report.faultLog.map((fault, i) => [
         String(i + 1),
         fault.kind,
-        new Date(fault.at).toISOString().slice(11, 19),
+        clock(fault.at),
         fault.error ? `${fault.detail} (error: ${fault.error})` : fault.detail,
-        seconds(fault.recoveryMs),
+        fault.recoveryFrom === undefined
+          ? seconds(fault.recoveryMs)
+          : `${seconds(fault.recoveryMs)} from ${clock(fault.recoveryFrom)}`,
       ]),
     ]),
   );

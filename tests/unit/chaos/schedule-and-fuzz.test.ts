@@ -5,7 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fuzzMessage, MAX_FUZZ_BYTES } from '../../../chaos/bad-payloads.ts';
-import { FAULT_KINDS, type FaultKind, faultSchedule } from '../../../chaos/faults.ts';
+import {
+  BROKER_OUTAGE_MS,
+  drawMs,
+  FAULT_KINDS,
+  type FaultKind,
+  faultSchedule,
+  ROLLBACK_COPY_AGE_MS,
+} from '../../../chaos/faults.ts';
 import { Rng } from '../../../chaos/rng.ts';
 import { CLIENT_EVENTS } from '../../../src/contract/socket-events.ts';
 
@@ -33,6 +40,33 @@ describe('fault schedule', () => {
         expect(slice.indexOf('scale-out')).toBeLessThan(slice.indexOf('scale-in'));
       }
     }
+  });
+
+  it('includes the broker outage and the Redis rollback in every round of "all"', () => {
+    expect(FAULT_KINDS).toEqual(expect.arrayContaining(['broker-outage', 'redis-rollback']));
+    const schedule = take(FAULT_KINDS, 42, FAULT_KINDS.length * 2);
+    for (const round of [
+      schedule.slice(0, FAULT_KINDS.length),
+      schedule.slice(FAULT_KINDS.length),
+    ]) {
+      expect(round).toContain('broker-outage');
+      expect(round).toContain('redis-rollback');
+    }
+  });
+
+  it("draws seeded outage lengths past the clients' retries, and rollback copy ages", () => {
+    const draws = (range: readonly [number, number], seed: number) => {
+      const rng = new Rng(seed);
+      return Array.from({ length: 200 }, () => drawMs(range, rng));
+    };
+    expect(draws(BROKER_OUTAGE_MS, 3)).toEqual(draws(BROKER_OUTAGE_MS, 3));
+    expect(draws(BROKER_OUTAGE_MS, 3)).not.toEqual(draws(BROKER_OUTAGE_MS, 4));
+    const outages = draws(BROKER_OUTAGE_MS, 3);
+    expect(Math.min(...outages)).toBeGreaterThanOrEqual(30_000);
+    expect(Math.max(...outages)).toBeLessThanOrEqual(60_000);
+    const ages = draws(ROLLBACK_COPY_AGE_MS, 3);
+    expect(Math.min(...ages)).toBeGreaterThan(0);
+    expect(Math.max(...ages)).toBeLessThanOrEqual(ROLLBACK_COPY_AGE_MS[1]);
   });
 
   it('yields nothing without kinds', () => {
