@@ -48,4 +48,9 @@ export interface CheckInput {
   readonly holdEndBoundMs: number;
   /** Log time up to which holds must have ended (holds expiring later are not judged). */
   readonly judgedUntil: number;
+  /**
+   * When the broker was down (epoch ms, from the kill to the broker back): no expiry can be
+   * logged then, so that time does not count against a hold's bound.
+   */
+  readonly brokerDown?: readonly { readonly from: number; readonly to: number }[];
 }

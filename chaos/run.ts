@@ -276,6 +276,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       readModel: models,
       holdEndBoundMs: options.holdEndBoundMs,
       judgedUntil,
+      brokerDown: nemesis.faults.flatMap((fault) =>
+        fault.recoveryFrom === undefined ? [] : [{ from: fault.at, to: fault.recoveryFrom }],
+      ),
     });
     const faults: Partial<Record<FaultKind, number>> = {};
     for (const fault of nemesis.faults) faults[fault.kind] = (faults[fault.kind] ?? 0) + 1;

@@ -130,13 +130,22 @@ export function checkHoldOverlaps(bySeat: ChangesBySeat, findings: Findings): vo
   }
 }
 
+/** How much of [from, to] the broker was down. */
+function downWithin(windows: CheckInput['brokerDown'], from: number, to: number): number {
+  let down = 0;
+  for (const window of windows ?? []) {
+    down += Math.max(0, Math.min(to, window.to) - Math.max(from, window.from));
+  }
+  return down;
+}
+
 /**
  * 4: every hold ends, within its expiry plus the bound, and never by expiry too early.
  * Returns the longest time a hold outlived its expiry.
  */
 export function checkHoldsEnd(
   bySeat: ChangesBySeat,
-  input: Pick<CheckInput, 'holdEndBoundMs' | 'judgedUntil'>,
+  input: Pick<CheckInput, 'holdEndBoundMs' | 'judgedUntil' | 'brokerDown'>,
   findings: Findings,
 ): number {
   let maxOverrun = 0;
@@ -155,14 +164,15 @@ export function checkHoldsEnd(
       }
       const overrun = ending.occurredAt - span.expiresAt;
       if (ending.type === 'seat.released' && ending.cause === 'expired') {
+        const late = overrun - downWithin(input.brokerDown, span.expiresAt, ending.occurredAt);
         if (overrun < 0) {
           findings.add('holdsEnd', `hold ${span.holdId} expired ${-overrun} ms early`, seat);
         } else {
-          maxOverrun = Math.max(maxOverrun, overrun);
-          if (overrun > input.holdEndBoundMs) {
+          maxOverrun = Math.max(maxOverrun, late);
+          if (late > input.holdEndBoundMs) {
             findings.add(
               'holdsEnd',
-              `hold ${span.holdId} expired ${overrun} ms after its expiry (bound ${input.holdEndBoundMs} ms)`,
+              `hold ${span.holdId} expired ${overrun} ms after its expiry, ${late} ms of it with the broker up (bound ${input.holdEndBoundMs} ms)`,
               seat,
             );
           }

@@ -144,6 +144,20 @@ describe('chaos checker', () => {
       expect(flagged(s)).toEqual(only('holdsEnd'));
     });
 
+    it('does not count the time the broker was down against the bound', () => {
+      const s = cleanScenario();
+      const expiry = s.commands[5];
+      if (!expiry) throw new Error('fixture');
+      // Expires at 4000, released at 12 000: 8 s late, 6 s of which the broker was down.
+      s.commands[5] = { ...expiry, timestamp: 12_000 };
+      s.events[5] = { ...s.events[5], occurredAt: 12_000 } as NonNullable<(typeof s.events)[5]>;
+      const input = inputOf(s);
+      expect(check(input).counts).toEqual(only('holdsEnd'));
+      const result = check({ ...input, brokerDown: [{ from: 5000, to: 11_000 }] });
+      expect(result.counts).toEqual(only('holdsEnd', 0));
+      expect(result.figures.maxHoldOverrunMs).toBe(2000);
+    });
+
     it('catches a hold that never ended', () => {
       const s = cleanScenario();
       s.commands.pop();
