@@ -32,7 +32,7 @@ describe('chaos Redis copy', () => {
 
   it('brings Redis back as it was when copied, and leaves later restarts empty', async () => {
     dir = await mkdtemp(join(tmpdir(), 'holdfast-redis-copy-'));
-    const local = await startLocalRedis({ dataDir: dir });
+    const local = await startLocalRedis({ dataDir: dir, persist: false }); // as the chaos stack runs it
     redis = local;
     const client = createRedis({ url: local.url, name: 'test', offlineQueue: true });
     await client.set('before', '1');

@@ -135,23 +135,23 @@ describe('chaos checker', () => {
   });
 
   describe('4. holds end', () => {
-    it('catches a hold that expired past its bound', () => {
+    /** The clean scenario with bob's hold of A2 (expiring at 4000) expired at `at`. */
+    function expiredAt(at: number): Scenario {
       const s = cleanScenario();
       const expiry = s.commands[5];
       if (!expiry) throw new Error('fixture');
-      s.commands[5] = { ...expiry, timestamp: 10_000 };
-      s.events[5] = { ...s.events[5], occurredAt: 10_000 } as NonNullable<(typeof s.events)[5]>;
-      expect(flagged(s)).toEqual(only('holdsEnd'));
+      s.commands[5] = { ...expiry, timestamp: at };
+      s.events[5] = { ...s.events[5], occurredAt: at } as NonNullable<(typeof s.events)[5]>;
+      return s;
+    }
+
+    it('catches a hold that expired past its bound', () => {
+      expect(flagged(expiredAt(10_000))).toEqual(only('holdsEnd'));
     });
 
     it('does not count the time the broker was down against the bound', () => {
-      const s = cleanScenario();
-      const expiry = s.commands[5];
-      if (!expiry) throw new Error('fixture');
-      // Expires at 4000, released at 12 000: 8 s late, 6 s of which the broker was down.
-      s.commands[5] = { ...expiry, timestamp: 12_000 };
-      s.events[5] = { ...s.events[5], occurredAt: 12_000 } as NonNullable<(typeof s.events)[5]>;
-      const input = inputOf(s);
+      // 8 s late, 6 s of which the broker was down: 2 s against a bound of 5 s.
+      const input = inputOf(expiredAt(12_000));
       expect(check(input).counts).toEqual(only('holdsEnd'));
       const result = check({ ...input, brokerDown: [{ from: 5000, to: 11_000 }] });
       expect(result.counts).toEqual(only('holdsEnd', 0));
