@@ -8,7 +8,7 @@
 export type OperationKind = 'hold' | 'confirm' | 'release';
 export type Outcome = 'ok' | 'fail' | 'unknown';
 
-/** Refusal codes that leave the outcome unknown (DESIGN §4: resync, retry the commandId). */
+/** Refusal codes that leave the outcome unknown (docs/design.md §5.3: resync, retry the commandId). */
 export const INDETERMINATE_CODES: ReadonlySet<string> = new Set(['TIMEOUT', 'UNAVAILABLE']);
 
 export interface Operation {
