@@ -203,7 +203,7 @@ export class ClientDriver {
         return await client.confirm(showId, seatId, holdId ?? '', { commandId });
       return await client.release(showId, seatId, holdId ?? '', { commandId });
     } catch {
-      return { ok: false, error: { code: 'TIMEOUT', message: 'call failed' } };
+      return { ok: false, error: { code: 'TIMEOUT', message: 'call failed' }, commandId };
     }
   }
 }

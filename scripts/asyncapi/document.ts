@@ -204,8 +204,10 @@ function socketChannels() {
           name: `${event} ack`,
           title: `${event} acknowledgement`,
           summary:
-            '`{ ok: true, … }` or a refusal `{ ok: false, error: { code, message } }`. TIMEOUT ' +
-            'means the outcome is unknown: resync, retry with the same commandId.',
+            '`{ ok: true, … }` or a refusal `{ ok: false, error: { code, message } }`; a seat ' +
+            "command's ack also carries the commandId it was produced under. TIMEOUT means the " +
+            'outcome is unknown: resync, retry with the same commandId. UNAVAILABLE means the ' +
+            'command was certainly not appended.',
           contentType: 'application/json',
           payload: schemaRef(ackSchemaName(event)),
         },
@@ -224,6 +226,22 @@ function socketChannels() {
         name: 'seat:changed',
         contentType: 'application/json',
         payload: schemaRef(broadcastSchemaName('seat:changed')),
+      },
+    },
+  };
+  channels[socketChannelId('seats:changed')] = {
+    address: 'seats:changed',
+    title: 'Socket.IO seats:changed',
+    description:
+      "Instead of seat:changed, for a socket that connected with `auth.frames: 'batch'`: the " +
+      'changes of one show over a short tick, in the order they were applied, in one frame. ' +
+      'Apply each change only if its version is newer than the one you have.',
+    servers: [ref('#/servers/gateway')],
+    messages: {
+      changes: {
+        name: 'seats:changed',
+        contentType: 'application/json',
+        payload: schemaRef(broadcastSchemaName('seats:changed')),
       },
     },
   };
@@ -345,6 +363,7 @@ function operations() {
   }
   for (const [event, id] of [
     ['seat:changed', 'change'],
+    ['seats:changed', 'changes'],
     ['show:stats', 'stats'],
     ['connect_error', 'unauthenticated'],
   ] as const) {
@@ -444,7 +463,8 @@ export function buildAsyncApiDocument(options: DocumentOptions): Record<string, 
         pathname: '/socket.io',
         description:
           'A gateway (PORT): Socket.IO v4, default namespace. Connect with ' +
-          '`io(url, { auth: { token } })`; the SDK uses the WebSocket transport only.',
+          "`io(url, { auth: { token } })`; add `frames: 'batch'` to `auth` to receive " +
+          'seats:changed instead of seat:changed. The SDK uses the WebSocket transport only.',
         security: [ref('#/components/securitySchemes/handshakeJwt')],
       },
     },
@@ -462,7 +482,8 @@ export function buildAsyncApiDocument(options: DocumentOptions): Record<string, 
             'An HS256 JWT signed with the UTF-8 bytes of HOLDFAST_JWT_SECRET, sent in the ' +
             'Socket.IO handshake as `auth.token` (not an HTTP header). Only `sub` (the user id) ' +
             'is required; `exp` is honoured with at most 5 s leeway. Refused: connect_error ' +
-            'with data.code UNAUTHENTICATED.',
+            "with data.code UNAUTHENTICATED. `auth.frames: 'batch'` (optional; any other value " +
+            'means the default) asks for seats:changed frames instead of seat:changed.',
         },
       },
     },

@@ -30,6 +30,7 @@ const gatewayShape = {
   HOLDFAST_JWT_SECRET: jwtSecretVar,
   HOLDFAST_ACK_TIMEOUT_MS: intVar(100, 600_000).default(10_000),
   HOLDFAST_SESSION_TIMEOUT_MS: intVar(3000, 300_000).default(10_000),
+  HOLDFAST_BATCH_FRAME_MS: intVar(1, 1000).default(15),
   HOLDFAST_GATEWAY_ID: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1–64 of [A-Za-z0-9_.-]')
@@ -42,6 +43,8 @@ export interface GatewayConfig {
   readonly jwtSecret: string;
   /** How long an ack waits for its decision before answering `TIMEOUT`. */
   readonly ackTimeoutMs: number;
+  /** How long seat changes wait to share one `seats:changed` frame (sockets that opted in). */
+  readonly batchFrameMs: number;
   /** Consumer-group session timeout: how long a dead gateway's partitions stay idle. */
   readonly sessionTimeoutMs: number;
   /** How often the `seat-events` consumer commits its positions (lag metrics only). */
@@ -70,6 +73,7 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
     jwtSecret: parsed.HOLDFAST_JWT_SECRET,
     ackTimeoutMs: parsed.HOLDFAST_ACK_TIMEOUT_MS,
     sessionTimeoutMs: parsed.HOLDFAST_SESSION_TIMEOUT_MS,
+    batchFrameMs: parsed.HOLDFAST_BATCH_FRAME_MS,
     commitIntervalMs: parsed.HOLDFAST_COMMIT_INTERVAL_MS,
     fetchMinBytes: parsed.HOLDFAST_FETCH_MIN_BYTES,
     fetchMaxWaitMs: parsed.HOLDFAST_FETCH_MAX_WAIT_MS,

@@ -33,6 +33,11 @@ export const ERROR_CODES = {
   USAGE: 'HF_USAGE',
   /** An operation did not finish in its time bound. */
   TIMEOUT: 'HF_TIMEOUT',
+  /**
+   * A produce failed before any of its records could reach a broker (the producer was
+   * stopped, or had no connection): they are certainly not on the log.
+   */
+  PRODUCE_NOT_SENT: 'HF_PRODUCE_NOT_SENT',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

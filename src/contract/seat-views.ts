@@ -41,3 +41,13 @@ export type ShowStats = z.infer<typeof ShowStatsSchema>;
 /** `seat:changed`: a flat SeatView plus the id of the event that changed it. */
 export const SeatChangedSchema = SeatViewSchema.extend({ eventId: EventIdSchema });
 export type SeatChanged = z.infer<typeof SeatChangedSchema>;
+
+/**
+ * `seats:changed`: several changes of one show in one frame, in the order they were
+ * applied, for sockets that opted in at the handshake (`auth.frames: 'batch'`).
+ */
+export const SeatsChangedSchema = z.object({
+  showId: ShowIdSchema,
+  changes: z.array(SeatChangedSchema).min(1),
+});
+export type SeatsChanged = z.infer<typeof SeatsChangedSchema>;

@@ -7,7 +7,13 @@ import { z } from 'zod';
 import { CommandIdSchema, EpochMsSchema, HoldIdSchema, SeatIdSchema, ShowIdSchema } from './ids.ts';
 import type { ClientCommandType, SeatEvent } from './kafka-records.ts';
 import { RefusalSchema } from './refusals.ts';
-import { MySeatSchema, SeatChangedSchema, SeatViewSchema, ShowStatsSchema } from './seat-views.ts';
+import {
+  MySeatSchema,
+  SeatChangedSchema,
+  SeatsChangedSchema,
+  SeatViewSchema,
+  ShowStatsSchema,
+} from './seat-views.ts';
 
 /** Size cap of one message: anything up to it gets an ack. */
 export const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -58,9 +64,16 @@ export type ConfirmPayload = z.infer<typeof HoldActionPayloadSchema>;
 export type ReleasePayload = ConfirmPayload;
 export type PayloadOf<E extends ClientEventName> = z.infer<(typeof CLIENT_PAYLOAD_SCHEMAS)[E]>;
 
+/**
+ * A seat command's ack, success or refusal, carries the `commandId` the command was
+ * produced under (the client's, or one the gateway generated), so that a client can retry
+ * under the same id.
+ */
+const CommandRefusalSchema = RefusalSchema.extend({ commandId: CommandIdSchema });
+
 const SeatAckSchema = z.discriminatedUnion('ok', [
-  z.object({ ok: z.literal(true), seat: SeatViewSchema }),
-  RefusalSchema,
+  z.object({ ok: z.literal(true), seat: SeatViewSchema, commandId: CommandIdSchema }),
+  CommandRefusalSchema,
 ]);
 
 /** The ack of each client event: `{ ok: true, … }` or a refusal. */
@@ -84,8 +97,9 @@ export const ACK_SCHEMAS = {
       seat: SeatViewSchema,
       holdId: HoldIdSchema,
       expiresAt: EpochMsSchema,
+      commandId: CommandIdSchema,
     }),
-    RefusalSchema,
+    CommandRefusalSchema,
   ]),
   'seat:confirm': SeatAckSchema,
   'seat:release': SeatAckSchema,
@@ -99,13 +113,37 @@ export type ConfirmAck = AckOf<'seat:confirm'>;
 export type ReleaseAck = AckOf<'seat:release'>;
 /** The ack of any seat command. */
 export type CommandAck = HoldAck | ConfirmAck;
+/** A refusal of a seat command (with its `commandId`). */
+export type CommandRefusal = z.infer<typeof CommandRefusalSchema>;
 
 /** What each server → client broadcast to a show's room carries. */
 export const BROADCAST_SCHEMAS = {
   'seat:changed': SeatChangedSchema,
+  'seats:changed': SeatsChangedSchema,
   'show:stats': ShowStatsSchema,
 } as const;
 export type BroadcastEventName = keyof typeof BROADCAST_SCHEMAS;
+
+/**
+ * How a socket wants seat changes, chosen at the handshake: `auth.frames: 'batch'` asks for
+ * `seats:changed` (a show's changes of a short tick in one frame) instead of one
+ * `seat:changed` per change. Any other value, or none, is the default.
+ */
+export const FramesSchema = z.literal('batch');
+export type Frames = 'batch' | 'single';
+
+/** What a client sends in the handshake's `auth`. */
+export const HandshakeAuthSchema = z.object({
+  token: z.string(),
+  frames: FramesSchema.optional(),
+});
+export type HandshakeAuth = z.infer<typeof HandshakeAuthSchema>;
+
+/** The frames a handshake's `auth` asks for: `batch` only when it says exactly that. */
+export function framesOf(auth: unknown): Frames {
+  const frames = (auth as { frames?: unknown } | null | undefined)?.frames;
+  return FramesSchema.safeParse(frames).success ? 'batch' : 'single';
+}
 
 /** The `connect_error` a client sees when its handshake is refused. */
 export const HandshakeErrorSchema = z.object({

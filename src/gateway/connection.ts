@@ -1,37 +1,33 @@
 /**
- * One socket's messages: rate limit, shape checks, then the answer. `show:join` and
- * `show:leave` are answered here from the read model; seat commands go to Kafka and are
- * answered when their decision comes back (or at the ack deadline). Every message that
- * carries an ack callback gets exactly one answer, whatever it contains.
+ * One socket's messages: rate limit, the event and argument count, then the command
+ * handler's method for the event. Every message that carries an ack callback gets exactly
+ * one answer, whatever it contains; every answer to a seat command carries the `commandId`
+ * it was (or would have been) produced under: the client's when it sent a valid one,
+ * otherwise a fresh one.
  */
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io';
-import type { ClientCommandType, SeatCommand } from '../contract/kafka-records.ts';
-import type { PublicErrorCode, Refusal } from '../contract/refusals.ts';
+import { CommandIdSchema } from '../contract/ids.ts';
 import {
   CLIENT_EVENTS,
   type ClientEventName,
   COMMAND_TYPE_OF_EVENT,
-  type CommandAck,
-  type ConfirmPayload,
-  type HoldPayload,
+  type Frames,
   type InterServerEvents,
-  type JoinAck,
   type ServerToClientEvents,
 } from '../contract/socket-events.ts';
-import type { ShowLookup } from '../kafka/show-catalog.ts';
 import type { Logger } from '../observability/logger.ts';
-import { type ReadModel, viewFor } from '../state/read-model.ts';
+import { type Caller, type CommandHandler, refusal } from './command-handler.ts';
 import type { GatewayMetrics } from './metrics.ts';
-import type { PendingAcks } from './pending-acks.ts';
 import { RateLimiter, type RateLimitOptions } from './rate-limiter.ts';
-import { checkPayload } from './validation.ts';
 
 /** Server-side view of client events: payloads arrive unchecked. */
 export type RawClientEvents = Record<ClientEventName, (...args: unknown[]) => void>;
 
 export interface SocketData {
   userId: string;
+  /** What the handshake asked for: `seats:changed` frames (`batch`) or the default. */
+  frames: Frames;
 }
 
 export type GatewaySocket = Socket<
@@ -42,39 +38,55 @@ export type GatewaySocket = Socket<
 >;
 
 export interface ConnectionContext {
-  gatewayId: string;
-  shows: ShowLookup;
-  readModel: ReadModel;
-  /** Every partition of `seat-events`: the read model is served only when all are complete. */
-  eventPartitions: readonly number[];
-  pending: PendingAcks;
-  produce: (command: SeatCommand) => Promise<void>;
-  /** False once the gateway is draining: commands are then answered `UNAVAILABLE`. */
-  accepting: () => boolean;
+  handler: CommandHandler;
   metrics: GatewayMetrics;
   logger: Logger;
   rateLimit: RateLimitOptions;
 }
 
-export function showRoom(showId: string): string {
-  return `show:${showId}`;
+type Answer = { ok: boolean; error?: { code: string } };
+
+/** The handler's method for each event; seat commands also get their `commandId`. */
+const ROUTES: {
+  [E in ClientEventName]: (
+    handler: CommandHandler,
+    caller: Caller,
+    payload: unknown,
+    commandId: string,
+  ) => Promise<Answer>;
+} = {
+  'show:join': (handler, caller, payload) => handler.join(caller, payload),
+  'show:leave': (handler, caller, payload) => handler.leave(caller, payload),
+  'seat:hold': (handler, caller, payload, commandId) => handler.hold(caller, payload, commandId),
+  'seat:confirm': (handler, caller, payload, commandId) =>
+    handler.confirm(caller, payload, commandId),
+  'seat:release': (handler, caller, payload, commandId) =>
+    handler.release(caller, payload, commandId),
+};
+
+function isCommandEvent(event: string): boolean {
+  return Object.hasOwn(COMMAND_TYPE_OF_EVENT, event);
 }
 
-function refusal(code: PublicErrorCode, message: string): Refusal {
-  return { ok: false, error: { code, message } };
+/** The client's `commandId` if it sent a valid one, otherwise a fresh one. */
+function commandIdOf(payload: unknown): string {
+  const given = (payload as { commandId?: unknown } | null | undefined)?.commandId;
+  return CommandIdSchema.safeParse(given).success ? (given as string) : randomUUID();
 }
 
 export function attachConnection(socket: GatewaySocket, ctx: ConnectionContext): void {
   const limiter = new RateLimiter(ctx.rateLimit);
-  const userId = socket.data.userId;
+  const { userId, frames } = socket.data;
   const logger = ctx.logger.child({ component: 'connection', socketId: socket.id, userId });
+  const caller: Caller = { userId, frames, socket, logger };
 
   const handle = (event: string, args: unknown[]): void => {
     const last = args[args.length - 1];
     const ackFn = typeof last === 'function' ? (last as (response: unknown) => void) : undefined;
     const payload = ackFn ? args.slice(0, -1) : args;
+    const commandId = isCommandEvent(event) ? commandIdOf(payload[0]) : undefined;
     let answered = false;
-    const answer = (response: { ok: boolean; error?: { code: string } }): void => {
+    const answer = (response: Answer): void => {
       if (answered) return;
       answered = true;
       ctx.metrics.messages.inc({
@@ -82,7 +94,7 @@ export function attachConnection(socket: GatewaySocket, ctx: ConnectionContext):
         outcome: response.ok ? 'ok' : (response.error?.code ?? ''),
       });
       try {
-        ackFn?.(response);
+        ackFn?.(commandId === undefined ? response : { ...response, commandId });
       } catch (error) {
         logger.warn({ err: error }, 'ack callback failed');
       }
@@ -99,76 +111,12 @@ export function attachConnection(socket: GatewaySocket, ctx: ConnectionContext):
       answer(refusal('INVALID_PAYLOAD', 'expected exactly one payload object and an ack'));
       return;
     }
-    dispatch(event as ClientEventName, payload[0], answer).catch((error: unknown) => {
-      logger.error({ err: error, event }, 'message handling failed');
-      answer(refusal('UNAVAILABLE', 'the gateway could not handle this message; retry'));
-    });
-  };
-
-  const dispatch = async (
-    event: ClientEventName,
-    payload: unknown,
-    answer: (response: JoinAck | CommandAck | { ok: true }) => void,
-  ): Promise<void> => {
-    switch (event) {
-      case 'show:join': {
-        const checked = checkPayload(event, payload, (id) => ctx.shows.get(id));
-        if (!checked.ok) return answer(refusal(checked.code, checked.message));
-        if (!(await ctx.readModel.isComplete(ctx.eventPartitions))) {
-          return answer(
-            refusal('UNAVAILABLE', 'the seat map is being rebuilt; join again in a moment'),
-          );
-        }
-        const { show } = checked;
-        // Join first: a change between the read and the join ack arrives, newer, after it.
-        await socket.join(showRoom(show.showId));
-        const map = await ctx.readModel.readShow(show);
-        const { seats, mine } = viewFor(map, userId);
-        return answer({ ok: true, show: { showId: show.showId, seats, stats: map.stats }, mine });
-      }
-      case 'show:leave': {
-        const checked = checkPayload(event, payload, (id) => ctx.shows.get(id));
-        if (!checked.ok) return answer(refusal(checked.code, checked.message));
-        await socket.leave(showRoom(checked.value.showId));
-        return answer({ ok: true });
-      }
-      case 'seat:hold':
-      case 'seat:confirm':
-      case 'seat:release': {
-        const checked = checkPayload(event, payload, (id) => ctx.shows.get(id));
-        if (!checked.ok) return answer(refusal(checked.code, checked.message));
-        if (!ctx.accepting()) {
-          return answer(refusal('UNAVAILABLE', 'this gateway is shutting down; reconnect'));
-        }
-        const command = buildCommand(
-          COMMAND_TYPE_OF_EVENT[event],
-          checked.value,
-          userId,
-          ctx.gatewayId,
-        );
-        const started = process.hrtime.bigint();
-        const log = logger.child({ correlationId: command.correlationId });
-        ctx.pending.add(command.correlationId, command.type as ClientCommandType, (ack) => {
-          ctx.metrics.decisionSeconds.observe(
-            { event },
-            Number(process.hrtime.bigint() - started) / 1e9,
-          );
-          if (!ack.ok && ack.error.code === 'TIMEOUT') log.warn({ event }, 'no decision in time');
-          answer(ack);
-        });
-        ctx.produce(command).catch((error: unknown) => {
-          log.warn({ err: error }, 'command not produced: Kafka unavailable');
-          ctx.pending.settle(
-            command.correlationId,
-            refusal(
-              'UNAVAILABLE',
-              'commands cannot be accepted right now; retry with the same commandId',
-            ),
-          );
-        });
-        return;
-      }
-    }
+    ROUTES[event as ClientEventName](ctx.handler, caller, payload[0], commandId ?? '')
+      .then(answer)
+      .catch((error: unknown) => {
+        logger.error({ err: error, event }, 'message handling failed');
+        answer(refusal('UNAVAILABLE', 'the gateway could not handle this message; retry'));
+      });
   };
 
   for (const event of CLIENT_EVENTS) {
@@ -178,23 +126,4 @@ export function attachConnection(socket: GatewaySocket, ctx: ConnectionContext):
     if (typeof event !== 'string' || (CLIENT_EVENTS as readonly string[]).includes(event)) return;
     handle(event, args);
   });
-}
-
-function buildCommand(
-  type: ClientCommandType,
-  payload: HoldPayload | ConfirmPayload,
-  userId: string,
-  gatewayId: string,
-): SeatCommand {
-  const base = {
-    commandId: payload.commandId ?? randomUUID(),
-    correlationId: randomUUID(),
-    replyTo: gatewayId,
-    showId: payload.showId,
-    seatId: payload.seatId,
-    userId,
-    sentAt: Date.now(),
-  };
-  if (type === 'seat.holdRequest') return { ...base, type };
-  return { ...base, type, holdId: (payload as ConfirmPayload).holdId };
 }

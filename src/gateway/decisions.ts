@@ -9,6 +9,14 @@ import { rejection } from '../contract/refusals.ts';
 import type { SeatView } from '../contract/seat-views.ts';
 import type { CommandAck } from '../contract/socket-events.ts';
 
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/**
+ * A seat command's answer before the gateway adds the `commandId` it was produced under
+ * (the handler does, for every answer: decision, refusal or timeout).
+ */
+export type Decided = DistributiveOmit<CommandAck, 'commandId'>;
+
 function seat(
   event: SeatEvent,
   status: SeatView['status'],
@@ -26,7 +34,7 @@ function fromDecision(
   event: SeatEvent,
   decision: Decision,
   repeated: boolean,
-): CommandAck | undefined {
+): Decided | undefined {
   switch (decision.outcome) {
     case 'held':
       if (type !== 'seat.holdRequest') return undefined;
@@ -52,7 +60,7 @@ function fromDecision(
   }
 }
 
-export function ackFor(type: ClientCommandType, event: SeatEvent): CommandAck | undefined {
+export function ackFor(type: ClientCommandType, event: SeatEvent): Decided | undefined {
   switch (event.type) {
     case 'seat.held':
       return fromDecision(type, event, { outcome: 'held', ...pick(event) }, false);

@@ -1,21 +1,11 @@
 /**
- * `startGateway`: the gateway's composition root. Wires Kafka (topics, show catalog,
- * command producer, seat-events consumer), Redis (read model, Socket.IO adapter), the
- * Socket.IO server and the HTTP routes on one port, and returns a handle to stop it.
+ * `startGateway`: the gateway's composition root. It wires the parts in the order a
+ * `seat:hold` travels: socket → command handler → command producer → (Kafka) → events
+ * consumer → read model → broadcaster and reply router → ack. It returns a handle to stop it.
  */
-import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAdapter } from '@socket.io/redis-adapter';
-import type { Redis } from 'ioredis';
-import { Server } from 'socket.io';
 import type { GatewayConfig } from '../config/gateway.ts';
-import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
-import type { SeatCommand, SeatEvent } from '../contract/kafka-records.ts';
-import {
-  type InterServerEvents,
-  MAX_MESSAGE_BYTES,
-  type ServerToClientEvents,
-} from '../contract/socket-events.ts';
+import type { SeatCommand } from '../contract/kafka-records.ts';
 import { ensureTopics, partitionIds, waitForTopicOffsets, withAdmin } from '../kafka/admin.ts';
 import { createKafka } from '../kafka/client.ts';
 import { LogFingerprints } from '../kafka/log-fingerprint.ts';
@@ -23,16 +13,17 @@ import { ShowCatalog } from '../kafka/show-catalog.ts';
 import { groupNames, topicNames, topicSpecs } from '../kafka/topics.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { RedisReadModel } from '../state/read-model-redis.ts';
-import { createRedis } from '../state/redis.ts';
 import { loadWebAssets } from '../web/assets.ts';
-import { secretKey, UnauthenticatedError, verifyToken } from './auth.ts';
+import { Broadcaster } from './broadcaster.ts';
+import { CommandHandler } from './command-handler.ts';
 import { CommandProducer } from './command-producer.ts';
-import { attachConnection, type RawClientEvents, type SocketData, showRoom } from './connection.ts';
+import { attachConnection } from './connection.ts';
 import { type EventSink, EventsConsumer } from './events-consumer.ts';
-import { handleHttp } from './http-routes.ts';
+import { serveHttpRoutes } from './http-routes.ts';
 import { createGatewayMetrics } from './metrics.ts';
-import { PendingAcks } from './pending-acks.ts';
-import { StatsCoalescer } from './stats-coalescer.ts';
+import { connectGatewayRedis } from './redis-clients.ts';
+import { ReplyRouter } from './reply-router.ts';
+import { createSocketServer } from './socket-server.ts';
 
 export type GatewayState = 'STARTING' | 'RUNNING' | 'DRAINING' | 'STOPPED';
 
@@ -68,13 +59,14 @@ export interface GatewayDeps {
 export interface CommandPath {
   readonly connected: boolean;
   connect(): Promise<void>;
-  /** Resolves once the command is accepted; rejects if it could not be (→ `UNAVAILABLE`). */
+  /**
+   * Resolves once the command is accepted. Rejects with `HF_PRODUCE_NOT_SENT` when it was
+   * certainly not (→ `UNAVAILABLE`); any other rejection means the outcome is unknown
+   * (→ `TIMEOUT`).
+   */
   send(command: SeatCommand): Promise<void>;
   stop(): Promise<void>;
 }
-
-/** Extra bytes allowed over the 64 KiB message cap for Socket.IO's own packet framing. */
-const FRAMING_BYTES = 1024;
 
 export async function startGateway(
   config: GatewayConfig,
@@ -85,7 +77,6 @@ export async function startGateway(
     gatewayId: config.gatewayId,
   });
   const topics = topicNames(config.kafkaPrefix);
-  const groups = groupNames(config.kafkaPrefix);
   const closers: (() => Promise<void>)[] = [];
   const closeAll = async () => {
     for (const close of closers.reverse()) {
@@ -97,19 +88,18 @@ export async function startGateway(
   const assets = await loadWebAssets();
 
   try {
+    // Infrastructure: Kafka topics, the show catalog, Redis.
     const kafka = createKafka({
       brokers: config.kafkaBrokers,
       clientId: `holdfast-gateway-${config.gatewayId}`,
       logger,
     });
     await ensureTopics(kafka, topicSpecs(topics, config.partitions));
-
     // Metadata, not offsets: right after creating a topic a broker may not lead it yet.
     const eventPartitions = await withAdmin(kafka, async (admin) => {
       await waitForTopicOffsets(admin, [topics.shows, topics.events]);
       return partitionIds(admin, topics.events);
     });
-
     const catalog = await ShowCatalog.start({
       kafka,
       topic: topics.shows,
@@ -117,95 +107,75 @@ export async function startGateway(
       logger,
     });
     closers.push(() => catalog.stop());
-
-    const redis: Redis = createRedis({ url: config.redisUrl, name: `${config.gatewayId}-rm` });
-    closers.push(async () => void (await redis.quit()));
-    const pub = createRedis({
+    const redis = await connectGatewayRedis({
       url: config.redisUrl,
-      name: `${config.gatewayId}-pub`,
-      offlineQueue: true,
+      gatewayId: config.gatewayId,
+      logger,
     });
-    closers.push(async () => void (await pub.quit()));
-    const sub = pub.duplicate({ connectionName: `${config.gatewayId}-sub` });
-    closers.push(async () => void (await sub.quit()));
-    for (const [client, role] of [
-      [redis, 'read model'],
-      [pub, 'adapter pub'],
-      [sub, 'adapter sub'],
-    ] as const) {
-      // ioredis reconnects on its own; the error is worth a line, not a crash.
-      client.on('error', (error: Error) => logger.warn({ err: error, redis: role }, 'Redis error'));
-    }
+    closers.push(() => redis.quit());
     const readModel = new RedisReadModel({
-      redis,
+      redis: redis.data,
       prefix: config.redisPrefix,
       eventsTopic: topics.events,
     });
 
-    // The adapter subscribes at once: on a connection still running its ready check, a
-    // SUBSCRIBE can fail ("subscriber mode") and server-to-server replies would be lost.
-    await Promise.all([whenReady(pub), whenReady(sub)]);
-
-    const pending = new PendingAcks(config.ackTimeoutMs);
+    // The servers, then what answers and broadcasts through them.
+    const { http, io } = createSocketServer({
+      jwtSecret: config.jwtSecret,
+      redisPrefix: config.redisPrefix,
+      pub: redis.pub,
+      sub: redis.sub,
+    });
+    const replies = new ReplyRouter({
+      gatewayId: config.gatewayId,
+      ackTimeoutMs: config.ackTimeoutMs,
+      servers: io,
+    });
+    // Still waiting at the very end: produced, so the outcome is unknown.
     closers.push(async () =>
-      pending.settleAll({
+      replies.settleAll({
         ok: false,
-        error: { code: 'UNAVAILABLE', message: 'the gateway stopped before the decision came' },
+        error: {
+          code: 'TIMEOUT',
+          message:
+            'the gateway stopped before the decision came; the outcome is unknown: resync and retry with the same commandId',
+        },
       }),
     );
-    const metrics = createGatewayMetrics(config.gatewayId, () => pending.size);
-
-    // Called only once the server below runs (io and stats exist by then).
-    const sink: EventSink = {
-      broadcast: (change) => io.to(showRoom(change.showId)).emit('seat:changed', change),
-      statsChanged: (showId) => stats.markDirty(showId),
-      reply: (event, live) => {
-        if (event.replyTo === config.gatewayId) pending.resolve(event);
-        else if (live && event.replyTo !== '') io.serverSideEmit('seat:decision', event);
-      },
-    };
-    const producer: CommandPath =
-      deps.commandPath?.(sink) ?? new CommandProducer(kafka, topics.commands, logger);
-    await producer.connect();
-    closers.push(() => producer.stop());
-
-    const http: HttpServer = createServer();
-    const io = new Server<RawClientEvents, ServerToClientEvents, InterServerEvents, SocketData>(
-      http,
-      {
-        maxHttpBufferSize: MAX_MESSAGE_BYTES + FRAMING_BYTES,
-        serveClient: false,
-        adapter: createAdapter(pub, sub, { key: `${config.redisPrefix}:socket.io` }),
-      },
-    );
-
-    const resolveDecision = (event: SeatEvent) => {
-      if (event.replyTo === config.gatewayId) pending.resolve(event);
-    };
-    io.on('seat:decision', resolveDecision);
-
-    const stats = new StatsCoalescer({
+    const broadcaster = new Broadcaster({
+      rooms: io,
       logger,
-      tryLock: async (showId, periodMs) =>
-        (await redis.set(
+      batchTickMs: config.batchFrameMs,
+      tryStatsLock: async (showId, periodMs) =>
+        (await redis.data.set(
           readModel.statsLockKey(showId),
           config.gatewayId,
           'PX',
           periodMs,
           'NX',
         )) === 'OK',
-      publish: async (showId) => {
+      readStats: async (showId) => {
         const show = catalog.get(showId);
-        if (!show) return;
-        io.to(showRoom(showId)).emit('show:stats', await readModel.readStats(show));
+        return show ? readModel.readStats(show) : undefined;
       },
     });
-    closers.push(async () => stats.stop());
+    closers.push(async () => broadcaster.stop());
+    const metrics = createGatewayMetrics(config.gatewayId, () => replies.waiting);
 
+    // The way out (commands) and the way back (decisions).
+    const sink: EventSink = {
+      broadcast: (change) => broadcaster.seatChanged(change),
+      statsChanged: (showId) => broadcaster.statsChanged(showId),
+      reply: (event, live) => replies.route(event, live),
+    };
+    const producer: CommandPath =
+      deps.commandPath?.(sink) ?? new CommandProducer(kafka, topics.commands, logger);
+    await producer.connect();
+    closers.push(() => producer.stop());
     const consumer = new EventsConsumer({
       kafka,
       topic: topics.events,
-      groupId: groups.gateway,
+      groupId: groupNames(config.kafkaPrefix).gateway,
       readModel,
       fingerprints: new LogFingerprints({
         kafka,
@@ -222,34 +192,23 @@ export async function startGateway(
       sink,
     });
 
-    const key = secretKey(config.jwtSecret);
-    io.use((socket, next) => {
-      verifyToken(socket.handshake.auth?.token, key)
-        .then((verified) => {
-          if (!verified.ok) return next(new UnauthenticatedError(verified.message));
-          socket.data.userId = verified.userId;
-          next();
-        })
-        .catch(() => next(new UnauthenticatedError('token refused')));
+    // The way in: each socket's messages to the command handler.
+    const handler = new CommandHandler({
+      gatewayId: config.gatewayId,
+      shows: catalog,
+      readModel,
+      eventPartitions,
+      broadcaster,
+      replies,
+      commands: producer,
+      accepting: () => state === 'RUNNING',
+      metrics,
     });
     io.on('connection', (socket) => {
       metrics.sockets.inc();
       socket.on('disconnect', () => metrics.sockets.dec());
-      attachConnection(socket, {
-        gatewayId: config.gatewayId,
-        shows: catalog,
-        readModel,
-        eventPartitions,
-        pending,
-        produce: (command) => producer.send(command),
-        accepting: () => state === 'RUNNING',
-        metrics,
-        logger,
-        rateLimit: config.rateLimit ?? {},
-      });
+      attachConnection(socket, { handler, metrics, logger, rateLimit: config.rateLimit ?? {} });
     });
-
-    const adapterUp = () => pub.status === 'ready' && sub.status === 'ready';
     const health = {
       registry: metrics.registry,
       liveness: () => ({ ok: true }),
@@ -258,7 +217,7 @@ export async function startGateway(
           state,
           producer: producer.connected,
           consumer: consumer.ready,
-          adapter: adapterUp(),
+          adapter: redis.adapterUp(),
         };
         return {
           ok: state === 'RUNNING' && checks.producer && checks.consumer && checks.adapter,
@@ -266,21 +225,10 @@ export async function startGateway(
         };
       },
     };
-    http.on('request', (req, res) => {
-      // Socket.IO answers its own path; everything else is ours.
-      if ((req.url ?? '').startsWith('/socket.io/')) return;
-      handleHttp({ health, shows: catalog, readModel, eventPartitions, assets }, req, res).catch(
-        (error: unknown) => {
-          logger.error({ err: error, url: req.url }, 'HTTP request failed');
-          if (!res.headersSent) res.writeHead(503, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ ok: false, error: { code: 'UNAVAILABLE' } }));
-        },
-      );
-    });
+    serveHttpRoutes(http, { health, shows: catalog, readModel, eventPartitions, assets }, logger);
 
     await consumer.start();
     closers.push(() => consumer.stop());
-
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
       http.listen(config.port, config.host, () => resolve());
@@ -302,7 +250,7 @@ export async function startGateway(
       logger.info('gateway draining: no new commands');
       const drainMs = deps.drainMs ?? Math.min(config.ackTimeoutMs, 5000);
       const until = Date.now() + drainMs;
-      while (pending.size > 0 && Date.now() < until) {
+      while (replies.waiting > 0 && Date.now() < until) {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       // Leave the group before closing the adapter: every record this gateway consumes
@@ -332,24 +280,4 @@ export async function startGateway(
     await closeAll();
     throw error;
   }
-}
-
-/** Resolves once an ioredis client is connected and past its ready check. */
-function whenReady(client: Redis, timeoutMs = 15_000): Promise<void> {
-  if (client.status === 'ready') return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      client.off('ready', onReady);
-      reject(
-        new HoldfastError(ERROR_CODES.INFRA_NOT_READY, `Redis not ready within ${timeoutMs} ms`, {
-          retriable: true,
-        }),
-      );
-    }, timeoutMs);
-    const onReady = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    client.once('ready', onReady);
-  });
 }

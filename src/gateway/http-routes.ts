@@ -3,10 +3,11 @@
  * (shared handler), `GET /shows/:showId/seats` (the versioned seat map) and the seat-map
  * page (`GET /`, `/app.js`, `/app.css`).
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import { ShowIdSchema } from '../contract/ids.ts';
 import type { ShowLookup } from '../kafka/show-catalog.ts';
 import { type HealthHandlers, handleHealthRoute } from '../observability/health-http.ts';
+import type { Logger } from '../observability/logger.ts';
 import type { ReadModel } from '../state/read-model.ts';
 import { viewFor } from '../state/read-model.ts';
 import type { WebAssets } from '../web/assets.ts';
@@ -74,4 +75,16 @@ export async function handleHttp(
   const map = await ctx.readModel.readShow(show);
   const { seats } = viewFor(map, '');
   return json(res, 200, { ok: true, show: { showId, seats, stats: map.stats } });
+}
+
+/** Serves every HTTP request but Socket.IO's own; a route that fails answers 503. */
+export function serveHttpRoutes(http: HttpServer, ctx: HttpContext, logger: Logger): void {
+  http.on('request', (req, res) => {
+    if ((req.url ?? '').startsWith('/socket.io/')) return;
+    handleHttp(ctx, req, res).catch((error: unknown) => {
+      logger.error({ err: error, url: req.url }, 'HTTP request failed');
+      if (!res.headersSent) res.writeHead(503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: false, error: { code: 'UNAVAILABLE' } }));
+    });
+  });
 }

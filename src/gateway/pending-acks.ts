@@ -5,12 +5,11 @@
  * gateway settles it with (`UNAVAILABLE` when the command could not be produced).
  */
 import type { ClientCommandType, SeatEvent } from '../contract/kafka-records.ts';
-import type { CommandAck } from '../contract/socket-events.ts';
-import { ackFor } from './decisions.ts';
+import { ackFor, type Decided } from './decisions.ts';
 
 interface Waiting {
   type: ClientCommandType;
-  answer: (ack: CommandAck) => void;
+  answer: (ack: Decided) => void;
   timer: NodeJS.Timeout;
 }
 
@@ -27,7 +26,7 @@ export class PendingAcks {
   }
 
   /** Registers a wait; `answer` is called exactly once. */
-  add(correlationId: string, type: ClientCommandType, answer: (ack: CommandAck) => void): void {
+  add(correlationId: string, type: ClientCommandType, answer: (ack: Decided) => void): void {
     const timer = setTimeout(() => {
       this.settle(correlationId, {
         ok: false,
@@ -50,7 +49,7 @@ export class PendingAcks {
     return this.settle(event.correlationId, ack);
   }
 
-  settle(correlationId: string, ack: CommandAck): boolean {
+  settle(correlationId: string, ack: Decided): boolean {
     const waiting = this.#waiting.get(correlationId);
     if (!waiting) return false;
     this.#waiting.delete(correlationId);
@@ -60,7 +59,7 @@ export class PendingAcks {
   }
 
   /** Answers every wait (on shutdown). */
-  settleAll(ack: CommandAck): void {
+  settleAll(ack: Decided): void {
     for (const id of [...this.#waiting.keys()]) this.settle(id, ack);
   }
 }

@@ -11,8 +11,19 @@
  * fails, but the broker may have appended the batch; after an outage longer than the retry
  * budget the old producer can be refused OUT_OF_ORDER_SEQUENCE_NUMBER on every later try,
  * or have a re-send of the same size dropped as a duplicate.
+ *
+ * What a failed send says of the log: it rejects with `HF_PRODUCE_NOT_SENT` only when its
+ * records certainly did not reach a broker — the producer was stopped before the send, the
+ * connect before the request failed, or kafkajs refused the request before writing it ("The
+ * producer is disconnected"/"disconnecting": thrown before its retrier runs, so without a
+ * `cause`). Every other failure is kafkajs's own error, after which the records may be on the
+ * log: a request timed out (`KafkaJSRequestTimeoutError`), a connection closed after the
+ * request left (`KafkaJSConnectionClosedError`), retries ran out
+ * (`KafkaJSNumberOfRetriesExceeded`, whose earlier attempts may have been appended), a
+ * partition answered with an error, or an earlier part of a split request was appended.
  */
 import type { Kafka, Producer, RetryOptions } from 'kafkajs';
+import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import { createProducer, sendInOrder, type TopicRecords } from './producer.ts';
 
@@ -74,7 +85,7 @@ export class BatchingProducer {
 
   /** Resolves once every record is acknowledged by every replica. */
   send(records: readonly TopicRecords[]): Promise<void> {
-    if (this.#closed) return Promise.reject(new Error('producer closed'));
+    if (this.#closed) return Promise.reject(notSent('producer closed'));
     return new Promise((resolve, reject) => {
       this.#queue.push({ records, resolve, reject });
       // One tick later, so every send of the same tick rides in this request.
@@ -87,16 +98,25 @@ export class BatchingProducer {
       while (this.#queue.length > 0) {
         const carried = this.#queue;
         this.#queue = [];
+        let requestsSent = 0;
         try {
-          await this.connect();
-          await sendInOrder(this.#producer, mergeByTopic(carried.flatMap((p) => p.records)));
+          await this.connect().catch((error: unknown) => {
+            throw notSent('the producer could not connect', error);
+          });
+          await sendInOrder(this.#producer, mergeByTopic(carried.flatMap((p) => p.records)), () => {
+            requestsSent++;
+          });
           for (const pending of carried) pending.resolve();
         } catch (error) {
           this.#logger.error(
             { err: error, sends: carried.length },
             'produce failed; replacing the producer',
           );
-          for (const pending of carried) pending.reject(error);
+          const failure =
+            requestsSent === 0 && refusedBeforeSending(error) && !(error instanceof HoldfastError)
+              ? notSent((error as Error).message, error)
+              : error;
+          for (const pending of carried) pending.reject(failure);
           await this.#replace();
         }
       }
@@ -134,4 +154,22 @@ function mergeByTopic(records: readonly TopicRecords[]): TopicRecords[] {
     else byTopic.set(topic, { topic, messages: [...messages] });
   }
   return [...byTopic.values()];
+}
+
+function notSent(message: string, cause?: unknown): HoldfastError {
+  return new HoldfastError(ERROR_CODES.PRODUCE_NOT_SENT, message, { cause, retriable: true });
+}
+
+/**
+ * kafkajs's refusals made before a request is written: its connection-state checks, which
+ * throw a plain `KafkaJSError` / `KafkaJSNonRetriableError` without a `cause` (every error
+ * that leaves its retrier carries one), and our own not-sent errors.
+ */
+export function refusedBeforeSending(error: unknown): boolean {
+  if (error instanceof HoldfastError) return error.code === ERROR_CODES.PRODUCE_NOT_SENT;
+  if (!(error instanceof Error) || error.cause !== undefined) return false;
+  return (
+    (error.name === 'KafkaJSError' || error.name === 'KafkaJSNonRetriableError') &&
+    /producer is disconnect/.test(error.message)
+  );
 }

@@ -74,12 +74,17 @@ export function chunkRecords(
   return requests;
 }
 
-/** Sends the records in order, one request after another, acknowledged by every replica. */
+/**
+ * Sends the records in order, one request after another, acknowledged by every replica.
+ * `onSent` is called after each acknowledged request (its records are on the log).
+ */
 export async function sendInOrder(
   producer: Producer,
   records: readonly TopicRecords[],
+  onSent?: () => void,
 ): Promise<void> {
   for (const topicMessages of chunkRecords(records)) {
     await producer.sendBatch({ topicMessages, acks: -1 });
+    onSent?.();
   }
 }

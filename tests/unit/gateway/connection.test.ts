@@ -4,15 +4,18 @@
  */
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ERROR_CODES, HoldfastError } from '../../../src/contract/errors.ts';
 import type { SeatCommand, SeatEvent } from '../../../src/contract/kafka-records.ts';
 import type { ShowDefinition } from '../../../src/contract/shows.ts';
+import { Broadcaster } from '../../../src/gateway/broadcaster.ts';
+import { CommandHandler } from '../../../src/gateway/command-handler.ts';
 import {
   attachConnection,
   type ConnectionContext,
   type GatewaySocket,
 } from '../../../src/gateway/connection.ts';
 import { createGatewayMetrics } from '../../../src/gateway/metrics.ts';
-import { PendingAcks } from '../../../src/gateway/pending-acks.ts';
+import { ReplyRouter } from '../../../src/gateway/reply-router.ts';
 import type { ReadModel } from '../../../src/state/read-model.ts';
 import { buildShowMap } from '../../../src/state/read-model.ts';
 
@@ -32,7 +35,7 @@ function fakeSocket() {
   const rooms = new Set<string>();
   const socket = {
     id: 'sock-1',
-    data: { userId: 'alice' },
+    data: { userId: 'alice', frames: 'single' },
     on: (event: string, handler: Handler) => handlers.set(event, handler),
     onAny: (handler: Handler) => {
       any = handler;
@@ -55,7 +58,7 @@ describe('attachConnection', () => {
   let produce: (command: SeatCommand) => Promise<void>;
   let accepting: boolean;
   let complete: boolean;
-  let pending: PendingAcks;
+  let replies: ReplyRouter;
   let ctx: ConnectionContext;
 
   beforeEach(() => {
@@ -64,23 +67,34 @@ describe('attachConnection', () => {
     produce = async (command) => void produced.push(command);
     accepting = true;
     complete = true;
-    pending = new PendingAcks(10_000);
+    replies = new ReplyRouter({
+      gatewayId: 'gw-1',
+      ackTimeoutMs: 10_000,
+      servers: { serverSideEmit: () => true, on: () => undefined },
+    });
     const readModel = {
       isComplete: async () => complete,
       readShow: async () => buildShowMap(show, new Map(), { held: 0, reserved: 0 }),
     } as unknown as ReadModel;
-    ctx = {
+    const logger = pino({ level: 'silent' });
+    const metrics = createGatewayMetrics('gw-1', () => replies.waiting);
+    const handler = new CommandHandler({
       gatewayId: 'gw-1',
       shows: { get: (id: string) => (id === 'gala' ? show : undefined) },
       readModel,
       eventPartitions: [0],
-      pending,
-      produce: (command) => produce(command),
+      broadcaster: new Broadcaster({
+        rooms: { to: () => ({ emit: () => true }) },
+        tryStatsLock: async () => true,
+        readStats: async () => undefined,
+        logger,
+      }),
+      replies,
+      commands: { send: (command: SeatCommand) => produce(command) },
       accepting: () => accepting,
-      metrics: createGatewayMetrics('gw-1', () => pending.size),
-      logger: pino({ level: 'silent' }),
-      rateLimit: {},
-    };
+      metrics,
+    });
+    ctx = { handler, metrics, logger, rateLimit: {} };
   });
   afterEach(() => vi.useRealTimers());
 
@@ -139,32 +153,83 @@ describe('attachConnection', () => {
       holdId: '0-0-0',
       expiresAt: 60_005,
     };
-    pending.resolve(held);
-    expect(await answer).toMatchObject({ ok: true, holdId: '0-0-0', expiresAt: 60_005 });
+    replies.route(held, true);
+    expect(await answer).toMatchObject({
+      ok: true,
+      holdId: '0-0-0',
+      expiresAt: 60_005,
+      commandId: command.commandId,
+    });
     // A retry's correlation id differs; its commandId is the client's.
     const retry = emit('seat:hold', { showId: 'gala', seatId: 'A2', commandId: command.commandId });
     await vi.waitFor(() => expect(produced).toHaveLength(2));
     expect(produced[1]?.commandId).toBe(command.commandId);
     expect(produced[1]?.correlationId).not.toBe(command.correlationId);
     vi.advanceTimersByTime(10_000);
-    expect(await retry).toMatchObject({ ok: false, error: { code: 'TIMEOUT' } });
+    expect(await retry).toMatchObject({
+      ok: false,
+      error: { code: 'TIMEOUT' },
+      commandId: command.commandId,
+    });
   });
 
-  it('answers UNAVAILABLE when Kafka refuses the command, and while draining', async () => {
-    produce = async () => {
-      throw new Error('broker down');
-    };
+  it('answers UNAVAILABLE only when the command was certainly not appended, else TIMEOUT', async () => {
     const { socket, emit } = fakeSocket();
     attachConnection(socket, ctx);
+    produce = async () => {
+      throw new HoldfastError(ERROR_CODES.PRODUCE_NOT_SENT, 'no connection');
+    };
     expect(await emit('seat:hold', { showId: 'gala', seatId: 'A1' })).toMatchObject({
       ok: false,
       error: { code: 'UNAVAILABLE' },
+    });
+    // A request timeout or a connection lost after the send: it may be on the log.
+    produce = async () => {
+      throw Object.assign(new Error('Request timed out'), { name: 'KafkaJSRequestTimeoutError' });
+    };
+    expect(await emit('seat:hold', { showId: 'gala', seatId: 'A1', commandId: 'c-1' })).toEqual({
+      ok: false,
+      error: { code: 'TIMEOUT', message: expect.any(String) },
+      commandId: 'c-1',
     });
     accepting = false;
     expect(await emit('seat:confirm', { showId: 'gala', seatId: 'A1', holdId: 'h' })).toMatchObject(
       { ok: false, error: { code: 'UNAVAILABLE' } },
     );
-    expect(pending.size).toBe(0);
+    expect(replies.waiting).toBe(0);
+  });
+
+  it('gives every seat command ack the commandId used, generated when not given', async () => {
+    const { socket, emit } = fakeSocket();
+    attachConnection(socket, ctx);
+    const acks = (await Promise.all([
+      emit('seat:hold', { showId: 'gala', seatId: 'A9', commandId: 'mine-1' }),
+      emit('seat:hold', { showId: 'gala', seatId: 'A9' }),
+      emit('seat:release', { showId: 'gala', seatId: 'A1', holdId: 'h', commandId: 'bad id!' }),
+      emit('seat:confirm', { showId: 'gala', seatId: 'A1' }, 'extra'),
+    ])) as { ok: boolean; commandId?: string }[];
+    expect(acks.map((ack) => ack.ok)).toEqual([false, false, false, false]);
+    expect(acks[0]?.commandId).toBe('mine-1');
+    for (const ack of acks.slice(1)) {
+      expect(ack.commandId).toMatch(/^[A-Za-z0-9_-]{1,64}$/);
+    }
+    // Joins and leaves carry none.
+    expect(await emit('show:leave', { showId: 'gala' })).toEqual({ ok: true });
+    // Rate-limited commands still carry theirs.
+    let limited: { ok: boolean; commandId?: string; error?: { code: string } } | undefined;
+    for (let i = 0; i < 50 && limited?.error?.code !== 'RATE_LIMITED'; i++) {
+      limited = (await emit('seat:hold', {
+        showId: 'gala',
+        seatId: 'Z1',
+        commandId: `r-${i}`,
+      })) as {
+        ok: boolean;
+        commandId?: string;
+        error?: { code: string };
+      };
+    }
+    expect(limited).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    expect(limited?.commandId).toMatch(/^r-\d+$/);
   });
 
   it('rate limits a flood with RATE_LIMITED and serves the socket again', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SeatEvent } from '../../../src/contract/kafka-records.ts';
-import type { CommandAck } from '../../../src/contract/socket-events.ts';
+import type { Decided } from '../../../src/gateway/decisions.ts';
 import { PendingAcks } from '../../../src/gateway/pending-acks.ts';
 
 const held: SeatEvent = {
@@ -25,7 +25,7 @@ describe('PendingAcks', () => {
 
   it('resolves a wait once, with its decision', () => {
     const pending = new PendingAcks(10_000);
-    const answers: CommandAck[] = [];
+    const answers: Decided[] = [];
     pending.add('k1', 'seat.holdRequest', (ack) => answers.push(ack));
     expect(pending.resolve(held)).toBe(true);
     expect(pending.resolve(held)).toBe(false);
@@ -37,7 +37,7 @@ describe('PendingAcks', () => {
 
   it('answers TIMEOUT at the deadline and ignores a late decision', () => {
     const pending = new PendingAcks(10_000);
-    const answers: CommandAck[] = [];
+    const answers: Decided[] = [];
     pending.add('k1', 'seat.holdRequest', (ack) => answers.push(ack));
     vi.advanceTimersByTime(9_999);
     expect(answers).toHaveLength(0);
@@ -50,7 +50,7 @@ describe('PendingAcks', () => {
 
   it('ignores events of other correlation ids and events that do not decide the command', () => {
     const pending = new PendingAcks(10_000);
-    const answers: CommandAck[] = [];
+    const answers: Decided[] = [];
     pending.add('k1', 'seat.confirmationRequest', (ack) => answers.push(ack));
     expect(pending.resolve({ ...held, correlationId: 'other' })).toBe(false);
     expect(pending.resolve(held)).toBe(false);

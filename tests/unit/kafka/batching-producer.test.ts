@@ -7,7 +7,8 @@
 import type { Kafka, Producer, ProducerBatch } from 'kafkajs';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { BatchingProducer } from '../../../src/kafka/batching-producer.ts';
+import { ERROR_CODES, isHoldfastError } from '../../../src/contract/errors.ts';
+import { BatchingProducer, refusedBeforeSending } from '../../../src/kafka/batching-producer.ts';
 
 const logger = pino({ level: 'silent' });
 
@@ -80,5 +81,68 @@ describe('BatchingProducer', () => {
     await producer.stop();
     await expect(inHand).resolves.toBeUndefined();
     await expect(producer.send(records('events', 'y'))).rejects.toThrow('producer closed');
+  });
+
+  // Issue 12, item 10: only a send that certainly did not reach a broker is "not sent".
+  it('says a send was not sent only when no request could have left', async () => {
+    const stopped = new BatchingProducer({ kafka: fakeKafka().kafka, logger });
+    await stopped.stop();
+    const closed = await stopped.send(records('events', 'x')).catch((error: unknown) => error);
+    expect(isHoldfastError(closed, ERROR_CODES.PRODUCE_NOT_SENT)).toBe(true);
+
+    const fake = fakeKafka();
+    const producer = new BatchingProducer({ kafka: fake.kafka, logger });
+    fake.state.outage = true;
+    const failed = await producer.send(records('events', 'x')).catch((error: unknown) => error);
+    expect(isHoldfastError(failed, ERROR_CODES.PRODUCE_NOT_SENT)).toBe(false);
+  });
+
+  it('classifies kafkajs errors: refusals before the send versus after it', () => {
+    const named = (name: string, message: string, cause?: unknown) =>
+      Object.assign(new Error(message, cause === undefined ? undefined : { cause }), { name });
+    // Thrown by kafkajs's connection-state check, before its retrier: nothing written.
+    expect(refusedBeforeSending(named('KafkaJSError', 'The producer is disconnected'))).toBe(true);
+    expect(
+      refusedBeforeSending(
+        named(
+          'KafkaJSNonRetriableError',
+          "The producer is disconnecting; therefore, it can't safely accept messages anymore",
+        ),
+      ),
+    ).toBe(true);
+    // After a request may have left: outcome unknown.
+    const timeout = named('KafkaJSRequestTimeoutError', 'Request Produce(key: 0) timed out');
+    expect(refusedBeforeSending(timeout)).toBe(false);
+    expect(refusedBeforeSending(named('KafkaJSConnectionClosedError', 'Closed connection'))).toBe(
+      false,
+    );
+    expect(
+      refusedBeforeSending(named('KafkaJSNumberOfRetriesExceeded', 'timed out', timeout)),
+    ).toBe(false);
+    // The retrier wraps a non-retriable error that happened inside it, with a cause.
+    expect(
+      refusedBeforeSending(
+        named('KafkaJSNonRetriableError', 'The producer is disconnected', timeout),
+      ),
+    ).toBe(false);
+    expect(refusedBeforeSending(new Error('anything else'))).toBe(false);
+  });
+
+  it('connect failures are not sent', async () => {
+    const fake = fakeKafka();
+    const kafka = {
+      producer: () => {
+        const inner = fake.kafka.producer();
+        return Object.assign(inner, {
+          connect: async () => {
+            throw new Error('Connection error: connect ECONNREFUSED');
+          },
+        });
+      },
+    } as unknown as Kafka;
+    const producer = new BatchingProducer({ kafka, logger });
+    const failed = await producer.send(records('events', 'x')).catch((error: unknown) => error);
+    expect(isHoldfastError(failed, ERROR_CODES.PRODUCE_NOT_SENT)).toBe(true);
+    expect(fake.requests).toHaveLength(0);
   });
 });
