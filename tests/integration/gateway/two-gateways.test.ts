@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HoldfastClient, SeatChanged } from '../../../src/client/index.ts';
+import type { SeatsChanged } from '../../../src/contract/seat-views.ts';
 import type { ShowDefinition } from '../../../src/contract/shows.ts';
 import { secretKey, signToken } from '../../../src/gateway/auth.ts';
 import type { GatewayHandle } from '../../../src/gateway/gateway.ts';
@@ -203,5 +204,69 @@ describe('two gateways', () => {
     const metrics = await (await fetch(`${gw1.url}/metrics`)).text();
     expect(metrics).toContain('holdfast_gateway_messages_total');
     expect((await fetch(`${gw1.url}/`)).status).toBe(200);
+  });
+
+  it('sends a burst to batch sockets in fewer seats:changed frames, to others one by one', async () => {
+    type Ack = { ok: boolean; holdId?: string; commandId?: string };
+    const call = (
+      socket: ReturnType<GatewayTestbed['rawSocket']>,
+      event: string,
+      payload: object,
+    ) => socket.timeout(30_000).emitWithAck(event, payload) as Promise<Ack>;
+    const batch = tb.rawSocket(gw2.url, { token: await tb.token('carol'), frames: 'batch' });
+    const single = tb.rawSocket(gw1.url, { token: await tb.token('dave'), frames: 'bogus' });
+    const actor = tb.rawSocket(gw1.url, { token: await tb.token('erin') });
+    const frames: SeatsChanged[] = [];
+    const singles: SeatChanged[] = [];
+    batch.on('seats:changed', (frame: SeatsChanged) => frames.push(frame));
+    const wrong: string[] = [];
+    batch.on('seat:changed', () => wrong.push('a batch socket got seat:changed'));
+    single.on('seat:changed', (change: SeatChanged) => singles.push(change));
+    single.on('seats:changed', () => wrong.push('a default socket got seats:changed'));
+    expect(await call(batch, 'show:join', { showId: show.showId })).toMatchObject({ ok: true });
+    expect(await call(single, 'show:join', { showId: show.showId })).toMatchObject({ ok: true });
+
+    const seats = ['D1', 'D2', 'D3', 'D4', 'D5', 'D6', 'D7', 'D8', 'D9', 'D10'];
+    const holds = await Promise.all(
+      seats.map((seatId) => call(actor, 'seat:hold', { showId: show.showId, seatId })),
+    );
+    // No commandId sent: each ack carries the one the gateway generated, all different.
+    expect(holds.every((ack) => ack.ok && /^[A-Za-z0-9_-]{1,64}$/.test(ack.commandId ?? ''))).toBe(
+      true,
+    );
+    expect(new Set(holds.map((ack) => ack.commandId)).size).toBe(seats.length);
+    const releases = await Promise.all(
+      seats.slice(0, 5).map((seatId, i) =>
+        call(actor, 'seat:release', {
+          showId: show.showId,
+          seatId,
+          holdId: holds[i]?.holdId,
+          commandId: `release-${seatId}`,
+        }),
+      ),
+    );
+    expect(releases.map((ack) => [ack.ok, ack.commandId])).toEqual(
+      seats.slice(0, 5).map((seatId) => [true, `release-${seatId}`]),
+    );
+
+    const expected = seats.length + 5;
+    const batched = () => frames.flatMap((frame) => frame.changes);
+    await waitFor(() => singles.length >= expected && batched().length >= expected, {
+      what: `${expected} changes on both sockets`,
+    });
+    const key = (c: SeatChanged) => `${c.seatId}@${c.version}:${c.status}`;
+    expect(batched().map(key).sort()).toEqual(singles.map(key).sort());
+    expect(singles).toHaveLength(expected);
+    expect(wrong).toEqual([]);
+    expect(frames.every((frame) => frame.showId === show.showId)).toBe(true);
+    expect(frames.length).toBeLessThan(expected);
+    // Each seat's versions arrive in order.
+    for (const seatId of seats) {
+      const versions = batched()
+        .filter((c) => c.seatId === seatId)
+        .map((c) => c.version);
+      expect(versions).toEqual([...versions].sort((a, b) => a - b));
+      expect(versions).toHaveLength(seatId === 'D10' || Number(seatId.slice(1)) > 5 ? 1 : 2);
+    }
   });
 });
