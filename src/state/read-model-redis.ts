@@ -3,7 +3,8 @@
  * `offsets` (hash partition → last applied offset), `logs` (hash partition → fingerprint of
  * the log those offsets are of), `rebuilding:<partition>` (set while a
  * gateway replays that partition), `show:<showId>:seats` (hash seatId → stored seat) and
- * `show:<showId>:counts` (hash held / reserved). One Lua script applies a record.
+ * `show:<showId>:counts` (hash held / reserved). One Lua script applies a record; a fetched
+ * batch's records go in one pipeline (one round trip, each script still atomic).
  */
 import type { Redis } from 'ioredis';
 import type { SeatEvent } from '../contract/kafka-records.ts';
@@ -12,6 +13,7 @@ import type { ShowDefinition } from '../contract/shows.ts';
 import { sameLog } from './log-fingerprint.ts';
 import { luaScript } from './lua/index.ts';
 import {
+  type AppliedRecord,
   type ApplyResult,
   buildShowMap,
   decodeStoredSeat,
@@ -79,25 +81,45 @@ export class RedisReadModel implements ReadModel {
     event: SeatEvent,
     firstOffset: bigint,
   ): Promise<ApplyResult> {
-    const seat = storedSeatOf(event);
-    const call = this.#redis as unknown as {
-      applySeatEvent(...args: (string | number)[]): Promise<ApplyReply>;
+    const [result] = await this.applyAll(partition, [{ offset, event }], firstOffset);
+    if (!result) throw new Error('read model: no result for an applied record');
+    return result;
+  }
+
+  async applyAll(
+    partition: number,
+    records: readonly AppliedRecord[],
+    firstOffset: bigint,
+  ): Promise<ApplyResult[]> {
+    if (records.length === 0) return [];
+    const pipeline = this.#redis.pipeline() as unknown as {
+      applySeatEvent(...args: (string | number)[]): unknown;
+      exec(): Promise<[Error | null, unknown][] | null>;
     };
-    const [code, changed] = await call.applySeatEvent(
-      this.#offsetsKey(),
-      this.#seatsKey(event.showId),
-      this.#countsKey(event.showId),
-      String(partition),
-      offset.toString(),
-      seat ? event.seatId : '',
-      seat ? seat.version : 0,
-      seat ? seat.status : '',
-      seat ? encodeStoredSeat(seat) : '',
-      firstOffset.toString(),
-    );
-    if (code === 'LOST') return { kind: 'lost' };
-    if (code === 'DUP') return { kind: 'duplicate' };
-    return { kind: 'applied', changed: changed === 1 };
+    for (const { offset, event } of records) {
+      const seat = storedSeatOf(event);
+      pipeline.applySeatEvent(
+        this.#offsetsKey(),
+        this.#seatsKey(event.showId),
+        this.#countsKey(event.showId),
+        String(partition),
+        offset.toString(),
+        seat ? event.seatId : '',
+        seat ? seat.version : 0,
+        seat ? seat.status : '',
+        seat ? encodeStoredSeat(seat) : '',
+        firstOffset.toString(),
+      );
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    return records.map((_, i): ApplyResult => {
+      const [error, reply] = replies[i] ?? [new Error('read model: no reply'), undefined];
+      if (error) throw error;
+      const [code, changed] = reply as ApplyReply;
+      if (code === 'LOST') return { kind: 'lost' };
+      if (code === 'DUP') return { kind: 'duplicate' };
+      return { kind: 'applied', changed: changed === 1 };
+    });
   }
 
   async offsets(partitions: readonly number[]): Promise<Map<number, bigint | undefined>> {

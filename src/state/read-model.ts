@@ -30,6 +30,12 @@ export type ApplyResult =
   /** No offset record for the partition: the read model was lost; nothing written. */
   | { kind: 'lost' };
 
+/** One `seat-events` record to apply: its offset and its decoded event. */
+export interface AppliedRecord {
+  offset: bigint;
+  event: SeatEvent;
+}
+
 export interface ShowMap {
   seats: StoredSeatView[];
   stats: ShowStats;
@@ -48,6 +54,15 @@ export interface ReadModel {
     event: SeatEvent,
     firstOffset: bigint,
   ): Promise<ApplyResult>;
+  /**
+   * Applies records of one partition, in offset order, in one round trip: each as `apply`
+   * would (each atomic, version-guarded, recording its offset), results in the same order.
+   */
+  applyAll(
+    partition: number,
+    records: readonly AppliedRecord[],
+    firstOffset: bigint,
+  ): Promise<ApplyResult[]>;
   /** Recorded offsets of the partitions, `undefined` where the record is missing. */
   offsets(partitions: readonly number[]): Promise<Map<number, bigint | undefined>>;
   /**

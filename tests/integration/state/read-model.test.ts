@@ -129,4 +129,50 @@ describe('RedisReadModel', () => {
     await model.refreshRebuilding(1, 10_000);
     expect(await model.isRebuilding(1)).toBe(false);
   });
+
+  it('applies a fetched batch in one round trip, with the version guard and the offset', async () => {
+    await model.apply(0, 0n, held(1), 0n); // the script is loaded on first use
+    const stream = (redis as unknown as { stream: { write: (...args: unknown[]) => boolean } })
+      .stream;
+    const write = stream.write;
+    let writes = 0;
+    stream.write = (...args: unknown[]) => {
+      writes++;
+      return write.apply(stream, args);
+    };
+    try {
+      const results = await model.applyAll(
+        0,
+        [
+          { offset: 0n, event: held(1) }, // at the recorded offset: a duplicate
+          { offset: 1n, event: released(2) },
+          { offset: 2n, event: held(1) }, // older version: offset recorded, seat unchanged
+          { offset: 3n, event: { ...held(3), seatId: 'B2' } },
+          { offset: 4n, event: event({ type: 'seat.rejected', version: 0, reason: 'SEAT_TAKEN' }) },
+        ],
+        0n,
+      );
+      expect(writes).toBe(1);
+      expect(results).toEqual([
+        { kind: 'duplicate' },
+        { kind: 'applied', changed: true },
+        { kind: 'applied', changed: false },
+        { kind: 'applied', changed: true },
+        { kind: 'applied', changed: false },
+      ]);
+    } finally {
+      stream.write = write;
+    }
+    const map = await model.readShow(show);
+    expect(map.seats.find((s) => s.seatId === 'A1')).toMatchObject({
+      status: 'available',
+      version: 2,
+    });
+    expect(map.seats.find((s) => s.seatId === 'B2')).toMatchObject({ status: 'held', version: 3 });
+    expect(map.stats).toMatchObject({ available: 5, held: 1 });
+    expect((await model.offsets([0])).get(0)).toBe(4n);
+    expect(await model.applyAll(1, [{ offset: 3n, event: held(1) }], 0n)).toEqual([
+      { kind: 'lost' },
+    ]);
+  });
 });
