@@ -22,7 +22,7 @@ import type {
   PartitionHandler,
 } from '../kafka/partition-handler.ts';
 import type { Logger } from '../observability/logger.ts';
-import type { ReadModel } from '../state/read-model.ts';
+import type { AppliedRecord, ReadModel } from '../state/read-model.ts';
 import { seatView, storedSeatOf } from '../state/read-model.ts';
 
 /** What the consumer does with a record once the read model has it. */
@@ -54,6 +54,16 @@ export interface EventsConsumerOptions {
   fetch?: FetchSettings;
   now?: () => number;
 }
+
+/** Records applied in one round trip: a fetched batch is cut into chunks of this size. */
+const APPLY_CHUNK = 500;
+
+type ChunkOutcome =
+  | { kind: 'handled'; next: bigint | undefined }
+  /** The partition is being reset: nothing more of this batch is handled. */
+  | { kind: 'paused' }
+  /** The partition was started over (lost, or reset under the write). */
+  | { kind: 'restarted' };
 
 type PartitionState =
   | { phase: 'live'; low: bigint }
@@ -203,27 +213,52 @@ export class EventsConsumer implements PartitionHandler {
     }
   }
 
+  /**
+   * Applies a fetched batch to the read model in chunks, one round trip each, then does
+   * each record's broadcast and reply in offset order.
+   */
   async handle(batch: PartitionBatch, heartbeat: () => Promise<void>): Promise<bigint | undefined> {
-    const { partition } = batch;
     let next: bigint | undefined;
-    for (const record of batch.records) {
-      const state = this.#partitions.get(partition);
-      if (!state || state.phase === 'resetting') return next;
-      const decoded = decodeEvent(record);
-      if (decoded.ok) {
-        const event = decoded.value;
-        const result = await this.#o.readModel.apply(partition, record.offset, event, state.low);
-        if (result.kind === 'lost') {
+    for (let from = 0; from < batch.records.length; from += APPLY_CHUNK) {
+      const done = await this.#handleChunk(
+        batch.partition,
+        batch.records.slice(from, from + APPLY_CHUNK),
+      );
+      // Paused (being reset): keep what was handled; started over: the seek decides.
+      if (done.kind === 'paused') return next;
+      if (done.kind === 'restarted') return undefined;
+      next = done.next ?? next;
+      await heartbeat();
+    }
+    return next;
+  }
+
+  async #handleChunk(partition: number, records: PartitionBatch['records']): Promise<ChunkOutcome> {
+    let state = this.#partitions.get(partition);
+    if (!state || state.phase === 'resetting') return { kind: 'paused' };
+    const decoded = records.map((record) => ({ record, decoded: decodeEvent(record) }));
+    const applicable: AppliedRecord[] = [];
+    for (const { record, decoded: d } of decoded) {
+      if (d.ok) applicable.push({ offset: record.offset, event: d.value });
+    }
+    const results = await this.#o.readModel.applyAll(partition, applicable, state.low);
+    let next: bigint | undefined;
+    let applied = 0;
+    for (const { record, decoded: d } of decoded) {
+      if (d.ok) {
+        const event = d.value;
+        const result = results[applied++];
+        if (!result || result.kind === 'lost') {
           await this.#onLost(partition);
-          return undefined;
+          return { kind: 'restarted' };
         }
         // A check may have started the partition over while the write was in flight.
-        if (this.#partitions.get(partition) !== state) return undefined;
+        if (this.#partitions.get(partition) !== state) return { kind: 'restarted' };
         // Replayed records are history, except recent ones (by log time): a change that
         // arrived just as the loss was noticed still needs its broadcast and its reply.
         const live =
           state.phase === 'live' ||
-          record.offset >= state.target ||
+          (state.phase === 'rebuilding' && record.offset >= state.target) ||
           event.occurredAt >= this.#now() - this.#o.replyWindowMs;
         if (result.kind === 'applied' && result.changed && isStateChange(event)) {
           if (live) {
@@ -237,19 +272,19 @@ export class EventsConsumer implements PartitionHandler {
         this.#o.sink.reply(event, live);
       } else {
         this.#logger.warn(
-          { partition, offset: record.offset.toString(), reason: decoded.reason },
+          { partition, offset: record.offset.toString(), reason: d.reason },
           'skipping an undecodable seat-events record',
         );
       }
       next = record.offset + 1n;
       if (state.phase === 'rebuilding' && next >= state.target) {
         await this.#o.readModel.clearRebuilding(partition);
-        this.#partitions.set(partition, { phase: 'live', low: state.low });
+        state = { phase: 'live', low: state.low };
+        this.#partitions.set(partition, state);
         this.#logger.info({ partition }, 'read model rebuilt for partition');
       }
-      await heartbeat();
     }
-    return next;
+    return { kind: 'handled', next };
   }
 
   /** Notices a lost read model on quiet partitions and keeps rebuilding marks alive. */
