@@ -35,6 +35,11 @@ export const ShowStatsSchema = z.object({
   available: CountSchema,
   held: CountSchema,
   reserved: CountSchema,
+  /**
+   * The sum of the show's seat versions. Versions only grow, so a client whose own sum stays
+   * below one it was sent has missed a change, and joins the show again.
+   */
+  versionSum: CountSchema,
 });
 export type ShowStats = z.infer<typeof ShowStatsSchema>;
 

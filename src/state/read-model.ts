@@ -158,24 +158,38 @@ export function buildShowMap(
   stored: ReadonlyMap<string, StoredSeat>,
   counts: { held: number; reserved: number },
 ): ShowMap {
+  let versionSum = 0;
   const seats = seatIdsOf(show).map((seatId): StoredSeatView => {
     const seat = stored.get(seatId);
+    versionSum += seat?.version ?? 0;
     const view: StoredSeatView = seatView(show.showId, seatId, seat);
     if (seat?.holdId !== undefined && seat.status !== 'available') view.holdId = seat.holdId;
     if (seat?.userId !== undefined && seat.status !== 'available') view.userId = seat.userId;
     return view;
   });
-  return { seats, stats: statsOf(show, counts) };
+  // The sum of the seats served, not the stored one: the map and its sum always agree.
+  return { seats, stats: statsOf(show, { ...counts, versionSum }) };
 }
 
-export function statsOf(
-  show: ShowDefinition,
-  counts: { held: number; reserved: number },
-): ShowStats {
+/** What the read model counts per show as changes apply. */
+export interface ShowCounts {
+  held: number;
+  reserved: number;
+  /** The sum of the show's seat versions. */
+  versionSum: number;
+}
+
+export function statsOf(show: ShowDefinition, counts: ShowCounts): ShowStats {
   const total = show.rows * show.seatsPerRow;
   const held = Math.max(0, counts.held);
   const reserved = Math.max(0, counts.reserved);
-  return { showId: show.showId, available: total - held - reserved, held, reserved };
+  return {
+    showId: show.showId,
+    available: total - held - reserved,
+    held,
+    reserved,
+    versionSum: Math.max(0, counts.versionSum),
+  };
 }
 
 /** Splits a stored map into what everyone sees and what the caller holds or owns. */

@@ -1,6 +1,7 @@
 -- Applies one `seat-events` record to the seat-map read model, atomically.
 -- KEYS[1] offsets hash (partition -> last applied offset), KEYS[2] the show's seats hash,
--- KEYS[3] the show's counts hash (held, reserved).
+-- KEYS[3] the show's counts hash (held, reserved, versionSum: the sum of its seats' versions,
+-- which clients compare with their own to notice a change they missed).
 -- ARGV[1] partition, ARGV[2] offset, ARGV[3] seatId ('' when the record changes no seat),
 -- ARGV[4] the seat's new version, ARGV[5] its new status, ARGV[6] its stored JSON,
 -- ARGV[7] the partition's first offset (where a rebuild starts).
@@ -34,6 +35,15 @@ if ARGV[3] ~= '' then
   end
   -- A late or repeated event never moves a seat back.
   if version > currentVersion then
+    if redis.call('HEXISTS', KEYS[3], 'versionSum') == 0 then
+      -- A read model written before the sum was kept: count it once from the seats.
+      local sum = 0
+      for _, json in ipairs(redis.call('HVALS', KEYS[2])) do
+        sum = sum + tonumber(cjson.decode(json).v)
+      end
+      redis.call('HSET', KEYS[3], 'versionSum', sum)
+    end
+    redis.call('HINCRBY', KEYS[3], 'versionSum', version - currentVersion)
     redis.call('HSET', KEYS[2], ARGV[3], ARGV[6])
     if previous ~= ARGV[5] then
       if previous ~= 'available' then redis.call('HINCRBY', KEYS[3], previous, -1) end

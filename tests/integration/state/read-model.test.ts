@@ -60,7 +60,13 @@ describe('RedisReadModel', () => {
       'B2:available:0',
       'B3:available:0',
     ]);
-    expect(map.stats).toEqual({ showId: 'gala', available: 6, held: 0, reserved: 0 });
+    expect(map.stats).toEqual({
+      showId: 'gala',
+      available: 6,
+      held: 0,
+      reserved: 0,
+      versionSum: 0,
+    });
   });
 
   it('applies newer versions, records the offset, and keeps the holder internal', async () => {
@@ -92,6 +98,34 @@ describe('RedisReadModel', () => {
     expect(map.seats[0]).toMatchObject({ status: 'available', version: 2 });
     expect(map.stats).toMatchObject({ available: 6, held: 0, reserved: 0 });
     expect((await model.offsets([0])).get(0)).toBe(3n);
+  });
+
+  it('keeps the sum of seat versions as changes apply, never counting a late one', async () => {
+    await model.apply(0, 0n, held(1), 0n);
+    await model.apply(
+      0,
+      1n,
+      event({ type: 'seat.held', seatId: 'B2', version: 3, holdId: 'h', expiresAt: 9 }),
+      0n,
+    );
+    await model.apply(0, 2n, released(2), 0n);
+    await model.apply(0, 3n, held(1), 0n);
+    expect((await model.readStats(show)).versionSum).toBe(5);
+    expect((await model.readShow(show)).stats.versionSum).toBe(5);
+  });
+
+  it('counts the sum once from the seats for a read model written before it was kept', async () => {
+    await model.apply(0, 0n, held(1), 0n);
+    await model.apply(0, 1n, released(2), 0n);
+    await redis.hdel(`${model.keyPrefix}:show:gala:counts`, 'versionSum');
+    expect((await model.readStats(show)).versionSum).toBe(2);
+    await model.apply(
+      0,
+      2n,
+      event({ type: 'seat.held', seatId: 'A2', version: 1, holdId: 'h', expiresAt: 9 }),
+      0n,
+    );
+    expect((await model.readStats(show)).versionSum).toBe(3);
   });
 
   it('refuses a record at or below the recorded offset', async () => {
