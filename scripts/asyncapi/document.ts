@@ -248,7 +248,10 @@ function socketChannels() {
   channels[socketChannelId('show:stats')] = {
     address: 'show:stats',
     title: 'Socket.IO show:stats',
-    description: "A show's seat counts, coalesced across the cluster to a few per second.",
+    description:
+      "A show's seat counts, coalesced across the cluster to a few per second, with versionSum " +
+      '(the sum of its seat versions): a client whose own sum stays below it missed a change ' +
+      'and joins the show again.',
     servers: [ref('#/servers/gateway')],
     messages: {
       stats: {

@@ -2,7 +2,9 @@
  * `holdfast/client`: a typed, promise-based client of the gateway's Socket.IO contract
  * (docs/design.md §5). Every call resolves with the gateway's ack — a refusal is a value
  * (`{ ok: false, error: { code } }`), never an exception — keeps a versioned local seat
- * map per joined show, and joins every show again after a reconnect.
+ * map per joined show, and joins a show again after a reconnect or once the show's
+ * `versionSum` says a change was missed. It asks for batched `seats:changed` frames and
+ * applies `seat:changed` as well, so it works with gateways that send either.
  *
  * ```ts
  * const client = connectHoldfast({ url: 'http://127.0.0.1:8080', token });
@@ -19,6 +21,7 @@ import type {
   ClientToServerEvents,
   CommandAck,
   ConfirmAck,
+  HandshakeAuth,
   HandshakeErrorData,
   HoldAck,
   JoinAck,
@@ -26,6 +29,7 @@ import type {
   ReleaseAck,
   ServerToClientEvents,
 } from '../contract/socket-events.ts';
+import { ResyncScheduler } from './resync.ts';
 import { LocalSeatMap } from './seat-map.ts';
 
 export type { PublicErrorCode, Refusal, RejectionReason } from '../contract/refusals.ts';
@@ -33,6 +37,7 @@ export type {
   MySeat,
   SeatChanged,
   SeatStatus,
+  SeatsChanged,
   SeatView,
   ShowStats,
 } from '../contract/seat-views.ts';
@@ -42,6 +47,7 @@ export type {
   CommandAck,
   ConfirmAck,
   ConfirmPayload,
+  HandshakeAuth,
   HandshakeErrorData,
   HoldAck,
   HoldPayload,
@@ -67,6 +73,13 @@ export interface HoldfastClientOptions {
   ackTimeoutMs?: number;
   /** Delay before joining again when a re-join is answered `UNAVAILABLE`. @defaultValue 500 */
   rejoinRetryMs?: number;
+  /**
+   * How long after a `show:stats` its `versionSum` is compared with the local map's, so
+   * that broadcasts in flight arrive first. @defaultValue 1000
+   */
+  resyncSettleMs?: number;
+  /** The least time between two joins of a show for a missed change. @defaultValue 3000 */
+  resyncMinIntervalMs?: number;
   /** Passed to socket.io-client's `io()`. */
   socketOptions?: Partial<ManagerOptions & SocketOptions>;
 }
@@ -109,33 +122,45 @@ export class HoldfastClient {
   readonly #rejoinListeners = new Set<Listener<{ showId: string; ack: JoinAck }>>();
   readonly #ackTimeoutMs: number;
   readonly #rejoinRetryMs: number;
+  readonly #resync: ResyncScheduler;
   #connectedOnce = false;
   #closed = false;
 
   constructor(options: HoldfastClientOptions) {
     this.#ackTimeoutMs = options.ackTimeoutMs ?? 15_000;
     this.#rejoinRetryMs = options.rejoinRetryMs ?? 500;
+    this.#resync = new ResyncScheduler({
+      timing: {
+        settleMs: options.resyncSettleMs ?? 1000,
+        minIntervalMs: options.resyncMinIntervalMs ?? 3000,
+      },
+      localSum: (showId) => this.#maps.get(showId)?.versionSum,
+      resync: (showId) => this.#joinAgain(showId).then(() => undefined),
+    });
     const token = options.token;
     this.socket = io(options.url, {
       transports: ['websocket'],
       ...options.socketOptions,
       auth: (cb) => {
-        if (typeof token === 'string') return cb({ token });
+        // Batched frames: fewer, larger messages for the gateway to send and this client to read.
+        const auth = (fresh: string): HandshakeAuth => ({ token: fresh, frames: 'batch' });
+        if (typeof token === 'string') return cb(auth(token));
         Promise.resolve(token()).then(
-          (fresh) => cb({ token: fresh }),
-          () => cb({ token: '' }),
+          (fresh) => cb(auth(fresh)),
+          () => cb(auth('')),
         );
       },
     });
-    this.socket.on('seat:changed', (change) => {
-      const map = this.#maps.get(change.showId);
-      if (!map?.apply(change)) return;
-      this.#trackMine(change);
-      for (const listener of this.#seatListeners) listener(change);
+    this.socket.on('seat:changed', (change) => this.#applyChange(change));
+    this.socket.on('seats:changed', (frame) => {
+      for (const change of frame.changes) this.#applyChange(change);
     });
     this.socket.on('show:stats', (stats) => {
       const map = this.#maps.get(stats.showId);
-      if (map) map.stats = stats;
+      if (map) {
+        map.stats = stats;
+        this.#resync.report(stats.showId, stats.versionSum);
+      }
       for (const listener of this.#statsListeners) listener(stats);
     });
     this.socket.on('disconnect', (reason) => {
@@ -184,6 +209,7 @@ export class HoldfastClient {
 
   async leave(showId: string): Promise<LeaveAck> {
     this.#joined.delete(showId);
+    this.#resync.forget(showId);
     const ack = await this.#call<LeaveAck>('show:leave', { showId });
     if (ack.ok) {
       this.#maps.delete(showId);
@@ -252,7 +278,7 @@ export class HoldfastClient {
     return () => this.#statsListeners.delete(listener);
   }
 
-  /** Called after each automatic re-join (following a reconnect). */
+  /** Called after each automatic re-join (after a reconnect, or a missed change). */
   onRejoin(listener: Listener<{ showId: string; ack: JoinAck }>): () => void {
     this.#rejoinListeners.add(listener);
     return () => this.#rejoinListeners.delete(listener);
@@ -260,17 +286,31 @@ export class HoldfastClient {
 
   close(): void {
     this.#closed = true;
+    this.#resync.forget();
     this.socket.close();
   }
 
   async #rejoin(showId: string): Promise<void> {
     while (!this.#closed && this.#joined.has(showId) && this.socket.connected) {
-      const ack = await this.#call<JoinAck>('show:join', { showId });
-      if (ack.ok) this.#loadJoin(showId, ack);
-      for (const listener of this.#rejoinListeners) listener({ showId, ack });
+      const ack = await this.#joinAgain(showId);
       if (ack.ok || (ack.error.code !== 'UNAVAILABLE' && ack.error.code !== 'TIMEOUT')) return;
       await new Promise((resolve) => setTimeout(resolve, this.#rejoinRetryMs));
     }
+  }
+
+  /** One `show:join` of a joined show, on the same socket, told to the rejoin listeners. */
+  async #joinAgain(showId: string): Promise<JoinAck> {
+    const ack = await this.#call<JoinAck>('show:join', { showId });
+    if (ack.ok && this.#joined.has(showId)) this.#loadJoin(showId, ack);
+    for (const listener of this.#rejoinListeners) listener({ showId, ack });
+    return ack;
+  }
+
+  #applyChange(change: SeatChanged): void {
+    const map = this.#maps.get(change.showId);
+    if (!map?.apply(change)) return;
+    this.#trackMine(change);
+    for (const listener of this.#seatListeners) listener(change);
   }
 
   #loadJoin(showId: string, ack: Extract<JoinAck, { ok: true }>): void {

@@ -7,7 +7,13 @@ import type { SeatView, ShowStats } from '../contract/seat-views.ts';
 
 export class LocalSeatMap {
   readonly #seats = new Map<string, SeatView>();
+  #versionSum = 0;
   stats: ShowStats | undefined;
+
+  /** The sum of the versions held: compared with the show's `versionSum` to notice a miss. */
+  get versionSum(): number {
+    return this.#versionSum;
+  }
 
   /** Applies a seat if it is newer than the one held; true if it was. */
   apply(seat: SeatView): boolean {
@@ -21,6 +27,7 @@ export class LocalSeatMap {
     };
     if (seat.expiresAt !== undefined) copy.expiresAt = seat.expiresAt;
     this.#seats.set(seat.seatId, copy);
+    this.#versionSum += seat.version - (current?.version ?? 0);
     return true;
   }
 
