@@ -147,7 +147,9 @@ function saleLog(count: number): TimedCommand[] {
       limits: DEFAULT_SEAT_MEMORY_LIMITS,
     });
     let after = states[entry.seat] ?? INITIAL_SEAT_STATE;
-    for (const event of decided.events) after = evolve(after, event, DEFAULT_SEAT_MEMORY_LIMITS);
+    for (const event of decided.events) {
+      after = evolve(after, event, DEFAULT_SEAT_MEMORY_LIMITS, entry.command.type);
+    }
     states[entry.seat] = after;
     // The worker decides commands as its codec parses them from the record value: objects
     // of one shape per command type. Spread-built objects have many more hidden classes, and
@@ -192,7 +194,9 @@ function decideLog(log: readonly TimedCommand[], seats: number): Rate {
         eventIdBase: `${PARTITION}-${i}`,
         limits: DEFAULT_SEAT_MEMORY_LIMITS,
       });
-      for (const event of decided.events) state = evolve(state, event, DEFAULT_SEAT_MEMORY_LIMITS);
+      for (const event of decided.events) {
+        state = evolve(state, event, DEFAULT_SEAT_MEMORY_LIMITS, command.type);
+      }
       states[seat] = state;
     }
   });

@@ -74,7 +74,14 @@ export function decide(state: SeatState, command: SeatCommand, context: DecideCo
     context.logTime,
     context.limits.dedupeWindowMs,
   );
-  if (original !== undefined) return repeat(state, command, context, original);
+  if (original !== undefined) {
+    // A commandId names one operation: sent again for another, it is neither that
+    // operation's answer (its ack would never come) nor a new command.
+    if (original.commandType !== undefined && original.commandType !== command.type) {
+      return refuse(state, command, context, 'INVALID_PAYLOAD');
+    }
+    return repeat(state, command, context, original.decision);
+  }
   switch (command.type) {
     case 'seat.holdRequest':
       return decideHold(state, command, context, context.show);

@@ -4,7 +4,7 @@
  * dedupe memory (a repeat answered from that memory changes nothing at all).
  */
 
-import type { SeatEvent } from '../contract/kafka-records.ts';
+import type { SeatCommandType, SeatEvent } from '../contract/kafka-records.ts';
 import { refusesUnknownTarget } from './decide.ts';
 import { decisionOf } from './decision.ts';
 import { rememberDecision, rememberEndedHold, rememberedDecision } from './seat-memory.ts';
@@ -15,8 +15,17 @@ import {
   withMemory,
 } from './seat-state.ts';
 
-/** Applies one event. `limits` must be the ones the decisions were made with. */
-export function evolve(state: SeatState, event: SeatEvent, limits: SeatMemoryLimits): SeatState {
+/**
+ * Applies one event of a command of `commandType` (remembered with the decision, so that its
+ * `commandId` sent for another kind of command is told apart). `limits` must be the ones the
+ * decisions were made with.
+ */
+export function evolve(
+  state: SeatState,
+  event: SeatEvent,
+  limits: SeatMemoryLimits,
+  commandType: SeatCommandType,
+): SeatState {
   switch (event.type) {
     case 'seat.held':
       return {
@@ -26,7 +35,7 @@ export function evolve(state: SeatState, event: SeatEvent, limits: SeatMemoryLim
         userId: event.userId,
         heldAt: event.occurredAt,
         expiresAt: event.expiresAt,
-        memory: remember(state.memory, event, limits),
+        memory: remember(state.memory, event, limits, commandType),
       };
     case 'seat.reserved':
       return {
@@ -36,7 +45,7 @@ export function evolve(state: SeatState, event: SeatEvent, limits: SeatMemoryLim
         userId: event.userId,
         reservedAt: event.occurredAt,
         reservedEventId: event.eventId,
-        memory: remember(state.memory, event, limits),
+        memory: remember(state.memory, event, limits, commandType),
       };
     case 'seat.released': {
       const ended = rememberEndedHold(
@@ -49,13 +58,14 @@ export function evolve(state: SeatState, event: SeatEvent, limits: SeatMemoryLim
       return {
         status: 'available',
         version: event.version,
-        memory: remember(ended, event, limits),
+        memory: remember(ended, event, limits, commandType),
       };
     }
     case 'seat.rejected':
-      // An unknown show or seat has no seat to remember anything for.
-      if (refusesUnknownTarget(event)) return state;
-      return withMemory(state, remember(state.memory, event, limits));
+      // An unknown show or seat has no seat to remember anything for; a commandId refused
+      // for naming another operation stays remembered for that operation only.
+      if (refusesUnknownTarget(event) || event.reason === 'INVALID_PAYLOAD') return state;
+      return withMemory(state, remember(state.memory, event, limits, commandType));
     case 'seat.decisionRepeated': {
       const known = rememberedDecision(
         state.memory,
@@ -66,20 +76,27 @@ export function evolve(state: SeatState, event: SeatEvent, limits: SeatMemoryLim
       );
       if (known !== undefined) return state;
       // A holder asking again under a new commandId: that commandId now stands for the hold.
-      return withMemory(state, remember(state.memory, event, limits));
+      return withMemory(state, remember(state.memory, event, limits, commandType));
     }
   }
 }
 
-function remember(memory: SeatMemory, event: SeatEvent, limits: SeatMemoryLimits): SeatMemory {
+function remember(
+  memory: SeatMemory,
+  event: SeatEvent,
+  limits: SeatMemoryLimits,
+  commandType: SeatCommandType,
+): SeatMemory {
   const decision = decisionOf(event);
-  if (decision === undefined) return memory;
+  // An expiry is the worker's own command: no user repeats it.
+  if (decision === undefined || commandType === 'seat.holdExpiry') return memory;
   return rememberDecision(
     memory,
     event.userId,
     event.commandId,
     event.occurredAt,
     decision,
+    commandType,
     limits,
   );
 }

@@ -175,7 +175,7 @@ export class PartitionActors {
     if (refusesUnknownTarget(decided.events[0])) return decided.events;
     const actor = live ?? this.activate(key, before);
     let after = before;
-    for (const event of decided.events) after = evolve(after, event, this.limits);
+    for (const event of decided.events) after = evolve(after, event, this.limits, command.type);
     actor.state = after;
     const now = this.clock.now();
     actor.lastUsedAt = now;

@@ -8,7 +8,7 @@
  * log alone, whichever snapshot it was loaded from.
  */
 
-import type { Decision } from '../contract/kafka-records.ts';
+import type { ClientCommandType, Decision } from '../contract/kafka-records.ts';
 import { DecisionQueue } from './decision-queue.ts';
 import type {
   EndedHold,
@@ -38,14 +38,14 @@ let lastKeyUserId: string | undefined;
 let lastKeyCommandId: string | undefined;
 let lastKey = 0;
 
-/** The remembered decision of a user's command, if it is inside the window at `logTime`. */
+/** The remembered decision of a user's `commandId`, if it is inside the window at `logTime`. */
 export function rememberedDecision(
   memory: SeatMemory,
   userId: string,
   commandId: string,
   logTime: number,
   dedupeWindowMs: number,
-): Decision | undefined {
+): RememberedDecision | undefined {
   const { decisions, refusals } = memory;
   if (decisions.length === 0 && refusals.length === 0) return undefined;
   const key = decisionKey(userId, commandId);
@@ -57,7 +57,7 @@ export function rememberedDecision(
       ? refused
       : granted;
   if (entry === undefined) return undefined;
-  return logTime - entry.decidedAt < dedupeWindowMs ? entry.decision : undefined;
+  return logTime - entry.decidedAt < dedupeWindowMs ? entry : undefined;
 }
 
 /** How a hold that is no longer current ended, if the seat still remembers it at `logTime`. */
@@ -85,9 +85,10 @@ export function rememberDecision(
   commandId: string,
   decidedAt: number,
   decision: Decision,
+  commandType: ClientCommandType,
   limits: SeatMemoryLimits,
 ): SeatMemory {
-  const entry: RememberedDecision = { userId, commandId, decidedAt, decision };
+  const entry: RememberedDecision = { userId, commandId, decidedAt, decision, commandType };
   const key = decisionKey(userId, commandId);
   if (decision.outcome === 'rejected') {
     return {

@@ -4,7 +4,7 @@
  * and versions, §3.10 Idempotent commands.
  */
 
-import type { Decision } from '../contract/kafka-records.ts';
+import type { ClientCommandType, Decision } from '../contract/kafka-records.ts';
 import { DecisionQueue } from './decision-queue.ts';
 
 /** How a hold that is no longer current came to an end. */
@@ -25,6 +25,11 @@ export interface RememberedDecision {
   /** Log time of the original command. */
   readonly decidedAt: number;
   readonly decision: Decision;
+  /**
+   * The kind of command it decided: the same `commandId` sent for another kind is refused.
+   * Unknown (undefined) only for a refusal read from a snapshot written before it was kept.
+   */
+  readonly commandType: ClientCommandType | undefined;
 }
 
 /**

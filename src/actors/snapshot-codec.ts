@@ -7,18 +7,21 @@
  * { f: 2, v: version, s: 'a' | 'h' | 'r',
  *   h: holdId, u: userId, t: heldAt | reservedAt, x: expiresAt (held), i: reservedEventId,
  *   e: [[holdId, 'x' (expired) | 'r' (released), endedAt], …],
- *   d: [[userId, commandId, decidedAt, decision], …]   (decisions other than refusals)
- *   r: [[userId, commandId, decidedAt, decision], …] } (refusals)
+ *   d: [[userId, commandId, decidedAt, decision, command], …]   (decisions other than refusals)
+ *   r: [[userId, commandId, decidedAt, decision, command], …] } (refusals)
  * decision: ['h', eventId, version, holdId, expiresAt] | ['r', eventId, version, holdId]
  *         | ['l', eventId, version, holdId, 'r' | 'x'] | ['j', eventId, version, reason]
+ * command: 'h' (hold) | 'c' (confirmation) | 'l' (release)
  * ```
  *
  * Format 1 had no `r`: refusals and the other decisions were one list `d`, in log order.
  * A seat keeps them in two queues bounded apart since format 2, and each queue keeps log
- * order, so a format 1 record reads as the same two queues.
+ * order, so a format 1 record reads as the same two queues. Formats 1 and 2 had no
+ * `command`: a grant, confirmation or release tells its command by its outcome; a refusal
+ * reads with its command unknown, and is repeated to any command that names its commandId.
  */
 import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
-import type { Decision } from '../contract/kafka-records.ts';
+import type { ClientCommandType, Decision } from '../contract/kafka-records.ts';
 import { REJECTION_REASONS, type RejectionReason } from '../contract/refusals.ts';
 import type { DecisionQueue } from './decision-queue.ts';
 import { memoryOf } from './seat-memory.ts';
@@ -32,9 +35,23 @@ import type {
 import { EMPTY_SEAT_MEMORY } from './seat-state.ts';
 
 /** The format `encodeSeat` writes. */
-export const SNAPSHOT_FORMAT = 2;
+export const SNAPSHOT_FORMAT = 3;
 /** The formats `decodeSeat` reads. */
-const READABLE_FORMATS: readonly unknown[] = [1, SNAPSHOT_FORMAT];
+const READABLE_FORMATS: readonly unknown[] = [1, 2, SNAPSHOT_FORMAT];
+
+type EncodedCommand = 'h' | 'c' | 'l';
+const COMMAND_CODES: Readonly<Record<ClientCommandType, EncodedCommand>> = {
+  'seat.holdRequest': 'h',
+  'seat.confirmationRequest': 'c',
+  'seat.releaseRequest': 'l',
+};
+/** The command each outcome but a refusal can only have come from (records before format 3). */
+const COMMAND_OF_OUTCOME: Readonly<Record<Decision['outcome'], ClientCommandType | undefined>> = {
+  held: 'seat.holdRequest',
+  reserved: 'seat.confirmationRequest',
+  released: 'seat.releaseRequest',
+  rejected: undefined,
+};
 
 type EncodedEnding = 'x' | 'r';
 type EncodedDecision =
@@ -88,14 +105,17 @@ function queueText(queue: DecisionQueue): string {
   return `${text}]`;
 }
 
-/** `[userId, commandId, decidedAt, decision]` of one remembered decision. */
+/** `[userId, commandId, decidedAt, decision, command]` of one remembered decision. */
 function entryText(entry: RememberedDecision): string {
-  return JSON.stringify([
+  const fields: unknown[] = [
     entry.userId,
     entry.commandId,
     entry.decidedAt,
     encodeDecision(entry.decision),
-  ]);
+  ];
+  // Unknown only for an entry read from an older record: written back as it was read.
+  if (entry.commandType !== undefined) fields.push(COMMAND_CODES[entry.commandType]);
+  return JSON.stringify(fields);
 }
 
 /**
@@ -160,15 +180,25 @@ function decodeMemory(record: Record<string, unknown>, read: FieldReader): SeatM
     };
   });
   const decided = [...read.list('d'), ...read.list('r')].map((item): RememberedDecision => {
-    const [userId, commandId, decidedAt, decision] = read.tuple(item, 4);
+    const [userId, commandId, decidedAt, encoded, command] = read.tuple(item, [4, 5]);
+    const decision = decodeDecision(encoded, read);
     return {
       userId: read.textValue(userId),
       commandId: read.textValue(commandId),
       decidedAt: read.countValue(decidedAt),
-      decision: decodeDecision(decision, read),
+      decision,
+      commandType:
+        command === undefined ? COMMAND_OF_OUTCOME[decision.outcome] : decodeCommand(command, read),
     };
   });
   return memoryOf(decided, endedHolds);
+}
+
+function decodeCommand(value: unknown, read: FieldReader): ClientCommandType {
+  for (const [type, code] of Object.entries(COMMAND_CODES)) {
+    if (code === value) return type as ClientCommandType;
+  }
+  throw read.fault(`has unknown command ${String(value)}`);
 }
 
 function encodeEnding(ending: HoldEnding): EncodedEnding {
@@ -253,9 +283,11 @@ class FieldReader {
     return value;
   }
 
-  tuple(value: unknown, length: number): unknown[] {
-    if (!Array.isArray(value) || value.length !== length) {
-      throw this.fault(`has an entry that is not a list of ${length}`);
+  /** A list of `length` items, or of any of `length` when several are allowed. */
+  tuple(value: unknown, length: number | readonly number[]): unknown[] {
+    const lengths = typeof length === 'number' ? [length] : length;
+    if (!Array.isArray(value) || !lengths.includes(value.length)) {
+      throw this.fault(`has an entry that is not a list of ${lengths.join(' or ')}`);
     }
     return value;
   }

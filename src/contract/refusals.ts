@@ -7,7 +7,9 @@ import { z } from 'zod';
 /**
  * Business refusals: the seat's actor decided "no". Carried by `seat.rejected` and answered
  * with these messages. The gateway also answers `UNKNOWN_SHOW` / `UNKNOWN_SEAT` itself,
- * before producing, for a well-formed id that names nothing.
+ * before producing, for a well-formed id that names nothing, and `INVALID_PAYLOAD` for a
+ * message it cannot read; the actor answers `INVALID_PAYLOAD` for a `commandId` the user
+ * already used on the seat for another kind of command.
  */
 export const REJECTION_REASONS = [
   'SEAT_TAKEN',
@@ -15,6 +17,7 @@ export const REJECTION_REASONS = [
   'HOLD_EXPIRED',
   'UNKNOWN_SHOW',
   'UNKNOWN_SEAT',
+  'INVALID_PAYLOAD',
 ] as const;
 export const RejectionReasonSchema = z.enum(REJECTION_REASONS);
 export type RejectionReason = z.infer<typeof RejectionReasonSchema>;
@@ -25,6 +28,7 @@ const REJECTION_MESSAGES: Readonly<Record<RejectionReason, string>> = {
   HOLD_EXPIRED: 'the hold expired',
   UNKNOWN_SHOW: 'no such show',
   UNKNOWN_SEAT: 'no such seat in this show',
+  INVALID_PAYLOAD: 'that commandId was already used for another operation on this seat',
 };
 
 /**
@@ -32,12 +36,7 @@ const REJECTION_MESSAGES: Readonly<Record<RejectionReason, string>> = {
  * could not be read, came too fast, got no decision in time (outcome unknown: resync and
  * retry with the same commandId), or the service could not take it right now.
  */
-const GATEWAY_REFUSAL_CODES = [
-  'INVALID_PAYLOAD',
-  'RATE_LIMITED',
-  'TIMEOUT',
-  'UNAVAILABLE',
-] as const;
+const GATEWAY_REFUSAL_CODES = ['RATE_LIMITED', 'TIMEOUT', 'UNAVAILABLE'] as const;
 
 /** Every code an ack's refusal can carry. */
 export const PUBLIC_ERROR_CODES = [...REJECTION_REASONS, ...GATEWAY_REFUSAL_CODES] as const;

@@ -436,6 +436,44 @@ describe('idempotent commands (design §3.10)', () => {
     expect(as(seat.one(released, T0 + 5), 'seat.rejected').reason).toBe('NOT_HOLDER');
   });
 
+  it('refuses a commandId sent again for another operation with INVALID_PAYLOAD, changing nothing', () => {
+    const seat = new SeatRunner();
+    const held = as(seat.one(holdRequest({ userId: 'ann', commandId: 'x' }), T0), 'seat.held');
+    const before = seat.state;
+    const confirm = confirmation({ userId: 'ann', commandId: 'x', holdId: held.holdId });
+    const refused = as(seat.one(confirm, T0 + 1), 'seat.rejected');
+    expect(refused).toMatchObject({
+      reason: 'INVALID_PAYLOAD',
+      commandId: 'x',
+      holdId: held.holdId,
+    });
+    expect(seat.state).toBe(before);
+    // A release under the same id too, and the hold's own repeat still answers with the hold.
+    const freeing = release({ userId: 'ann', commandId: 'x', holdId: held.holdId });
+    expect(as(seat.one(freeing, T0 + 2), 'seat.rejected').reason).toBe('INVALID_PAYLOAD');
+    const repeated = as(
+      seat.one(holdRequest({ userId: 'ann', commandId: 'x' }), T0 + 3),
+      'seat.decisionRepeated',
+    );
+    expect(repeated.decision).toMatchObject({ outcome: 'held', holdId: held.holdId });
+    // Confirmed under a fresh id, the seat is reserved as usual.
+    const fresh = confirmation({ userId: 'ann', commandId: 'y', holdId: held.holdId });
+    expect(as(seat.one(fresh, T0 + 4), 'seat.reserved').holdId).toBe(held.holdId);
+  });
+
+  it('refuses a refused commandId sent again for another operation', () => {
+    const seat = new SeatRunner();
+    const held = as(seat.one(holdRequest({ userId: 'ann' }), T0), 'seat.held');
+    const bobConfirm = confirmation({ userId: 'bob', commandId: 'z', holdId: held.holdId });
+    expect(as(seat.one(bobConfirm, T0 + 1), 'seat.rejected').reason).toBe('NOT_HOLDER');
+    const bobRelease = release({ userId: 'bob', commandId: 'z', holdId: held.holdId });
+    expect(as(seat.one(bobRelease, T0 + 2), 'seat.rejected').reason).toBe('INVALID_PAYLOAD');
+    expect(as(seat.one(bobConfirm, T0 + 3), 'seat.decisionRepeated').decision).toMatchObject({
+      outcome: 'rejected',
+      reason: 'NOT_HOLDER',
+    });
+  });
+
   it('never dedupes expiries as user commands', () => {
     const { seat, held } = heldSeat();
     seat.one(expiry(held), held.expiresAt);
@@ -452,6 +490,6 @@ describe('evolve', () => {
     seat.one(command, T0 + 1);
     const state = seat.state;
     const repeated = seat.one(command, T0 + 2);
-    expect(evolve(state, repeated, DEFAULT_SEAT_MEMORY_LIMITS)).toBe(state);
+    expect(evolve(state, repeated, DEFAULT_SEAT_MEMORY_LIMITS, command.type)).toBe(state);
   });
 });

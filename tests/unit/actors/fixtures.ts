@@ -111,7 +111,9 @@ export class SeatRunner {
       limits: this.limits,
     });
     this.offset += 1;
-    for (const event of decided.events) this.state = evolve(this.state, event, this.limits);
+    for (const event of decided.events) {
+      this.state = evolve(this.state, event, this.limits, command.type);
+    }
     return decided;
   }
 

@@ -74,6 +74,7 @@ describe('rememberDecision', () => {
               commandId: `c${i}`,
               decidedAt: now,
               decision: step.refusal ? rejected : held,
+              commandType: 'seat.holdRequest' as const,
             };
             const memory = rememberDecision(
               from.memory,
@@ -81,6 +82,7 @@ describe('rememberDecision', () => {
               added.commandId,
               now,
               added.decision,
+              added.commandType,
               limits,
             );
             const next = {
@@ -96,9 +98,9 @@ describe('rememberDecision', () => {
             expect(memory).not.toBe(from.memory);
             // A queue is pruned only when it grows, but answers only inside the window.
             for (const e of [...next.decisions, ...next.refusals]) {
-              expect(rememberedDecision(memory, e.userId, e.commandId, now, windowMs)).toBe(
-                now - e.decidedAt < windowMs ? e.decision : undefined,
-              );
+              expect(
+                rememberedDecision(memory, e.userId, e.commandId, now, windowMs)?.decision,
+              ).toBe(now - e.decidedAt < windowMs ? e.decision : undefined);
             }
           });
           for (const state of states) {
@@ -113,11 +115,12 @@ describe('rememberDecision', () => {
 
   it('never lets a rush of refusals push out a grant', () => {
     const limits = seatMemoryLimits({ maxRememberedRefusals: 2, maxRememberedDecisions: 1 });
-    let memory = rememberDecision(EMPTY_SEAT_MEMORY, 'ann', 'a', 0, held, limits);
+    const hold = 'seat.holdRequest';
+    let memory = rememberDecision(EMPTY_SEAT_MEMORY, 'ann', 'a', 0, held, hold, limits);
     for (let i = 0; i < 100; i++) {
-      memory = rememberDecision(memory, `u${i}`, `x${i}`, i, rejected, limits);
+      memory = rememberDecision(memory, `u${i}`, `x${i}`, i, rejected, hold, limits);
     }
-    expect(rememberedDecision(memory, 'ann', 'a', 100, 900_000)).toBe(held);
+    expect(rememberedDecision(memory, 'ann', 'a', 100, 900_000)?.decision).toBe(held);
     expect(entriesOf(memory.refusals).map((e) => e.userId)).toEqual(['u98', 'u99']);
   });
 

@@ -111,7 +111,14 @@ function referenceEncoding(state: SeatState): string {
             : d.outcome === 'released'
               ? ['l', d.eventId, d.version, d.holdId, d.cause === 'expired' ? 'x' : 'r']
               : ['j', d.eventId, d.version, d.reason];
-      return [entry.userId, entry.commandId, entry.decidedAt, encoded];
+      const command = {
+        'seat.holdRequest': 'h',
+        'seat.confirmationRequest': 'c',
+        'seat.releaseRequest': 'l',
+      };
+      return entry.commandType === undefined
+        ? [entry.userId, entry.commandId, entry.decidedAt, encoded]
+        : [entry.userId, entry.commandId, entry.decidedAt, encoded, command[entry.commandType]];
     });
   if (decisions.length > 0) record.d = entries(decisions);
   if (refusals.length > 0) record.r = entries(refusals);
@@ -149,12 +156,30 @@ const decision: fc.Arbitrary<Decision> = fc.oneof(
     reason: fc.constantFrom('SEAT_TAKEN' as const, 'NOT_HOLDER' as const, 'HOLD_EXPIRED' as const),
   }),
 );
-const entry: fc.Arbitrary<RememberedDecision> = fc.record({
-  userId: text,
-  commandId: text,
-  decidedAt: count,
-  decision,
-});
+/** An entry's command is unknown only for a refusal read from a record before format 3. */
+const COMMAND_OF = {
+  held: 'seat.holdRequest',
+  reserved: 'seat.confirmationRequest',
+  released: 'seat.releaseRequest',
+} as const;
+const entry: fc.Arbitrary<RememberedDecision> = fc
+  .record({
+    userId: text,
+    commandId: text,
+    decidedAt: count,
+    decision,
+    commandType: fc.constantFrom(
+      'seat.holdRequest' as const,
+      'seat.confirmationRequest' as const,
+      'seat.releaseRequest' as const,
+      undefined,
+    ),
+  })
+  .map((e) =>
+    e.commandType === undefined && e.decision.outcome !== 'rejected'
+      ? { ...e, commandType: COMMAND_OF[e.decision.outcome] }
+      : e,
+  );
 const ended: fc.Arbitrary<EndedHold> = fc.record({
   holdId: text,
   ending: fc.constantFrom('expired' as const, 'released' as const),
@@ -218,17 +243,42 @@ describe('format 1 records', () => {
     expect(state.memory.endedHolds.map((ended) => ended.ending)).toEqual(['released', 'expired']);
   });
 
+  it('know the command of every decision but a refusal (any command repeats a refusal)', () => {
+    const state = decodeSeat(FORMAT_1_RECORD);
+    const typeOf = (commandId: string) =>
+      [...entriesOf(state.memory.decisions), ...entriesOf(state.memory.refusals)].find(
+        (entry) => entry.commandId === commandId,
+      )?.commandType;
+    expect(typeOf('a1')).toBe('seat.holdRequest');
+    expect(typeOf('a2')).toBe('seat.releaseRequest');
+    expect(typeOf('c4')).toBe('seat.confirmationRequest');
+    expect(typeOf('b1')).toBeUndefined();
+  });
+
   it('are written back in the current format, and answer the same repeats', () => {
     const state = decodeSeat(FORMAT_1_RECORD);
     const rewritten = decodeSeat(encodeSeat(state));
     expect(JSON.parse(encodeSeat(state)).f).toBe(SNAPSHOT_FORMAT);
     expect(plainSeat(rewritten)).toEqual(plainSeat(state));
-    for (const [userId, commandId, original] of [
-      ['bob', 'b1', { outcome: 'rejected', eventId: '0-1-0', reason: 'SEAT_TAKEN' }],
-      ['ann', 'a2', { outcome: 'released', eventId: '0-2-0', cause: 'released' }],
-      ['cid', 'c4', { outcome: 'reserved', eventId: '0-9-0' }],
+    for (const [command, original] of [
+      [
+        holdRequest({ userId: 'bob', commandId: 'b1' }),
+        { outcome: 'rejected', eventId: '0-1-0', reason: 'SEAT_TAKEN' },
+      ],
+      [
+        confirmation({ userId: 'bob', commandId: 'b1', holdId: '0-0-0' }),
+        { outcome: 'rejected', eventId: '0-1-0', reason: 'SEAT_TAKEN' },
+      ],
+      [
+        release({ userId: 'ann', commandId: 'a2', holdId: '0-0-0' }),
+        { outcome: 'released', eventId: '0-2-0', cause: 'released' },
+      ],
+      [
+        confirmation({ userId: 'cid', commandId: 'c4', holdId: '0-6-0' }),
+        { outcome: 'reserved', eventId: '0-9-0' },
+      ],
     ] as const) {
-      const { events } = decide(rewritten, holdRequest({ userId, commandId }), {
+      const { events } = decide(rewritten, command, {
         logTime: T0 + 20_000,
         show: SHOW,
         eventIdBase: '0-11',

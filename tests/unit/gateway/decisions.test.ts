@@ -21,6 +21,19 @@ const expired: SeatEvent = { ...base, type: 'seat.released', holdId: '0-1-0', ca
 const rejected: SeatEvent = { ...base, type: 'seat.rejected', reason: 'SEAT_TAKEN' };
 
 describe('ackFor', () => {
+  it('answers a commandId reused for another operation INVALID_PAYLOAD, not nothing', () => {
+    const reused: SeatEvent = {
+      ...base,
+      type: 'seat.rejected',
+      reason: 'INVALID_PAYLOAD',
+      holdId: '0-1-0',
+    };
+    expect(ackFor('seat.confirmationRequest', reused)).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_PAYLOAD', message: expect.stringContaining('commandId') },
+    });
+  });
+
   it('answers a hold with the held seat, holdId and expiry', () => {
     expect(ackFor('seat.holdRequest', held)).toEqual({
       ok: true,
