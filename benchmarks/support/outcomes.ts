@@ -7,7 +7,7 @@
  * `DISCONNECTED`: not connected when a command was due; `CONNECT_FAILED`: handshake refused
  * or failed).
  */
-import { REJECTION_REASONS } from '../../src/contract/refusals.ts';
+import { BUSINESS_REFUSALS } from '../../src/contract/refusals.ts';
 
 export type Outcome = { kind: 'ok' } | { kind: 'refusal' | 'error'; code: string };
 
@@ -17,7 +17,7 @@ export function classify(response: unknown): Outcome {
     const r = response as { ok?: unknown; error?: { code?: unknown } };
     if (r.ok === true) return { kind: 'ok' };
     const code = typeof r.error?.code === 'string' ? r.error.code : 'MALFORMED_ACK';
-    return (REJECTION_REASONS as readonly string[]).includes(code)
+    return (BUSINESS_REFUSALS as readonly string[]).includes(code)
       ? { kind: 'refusal', code }
       : { kind: 'error', code };
   }

@@ -20,6 +20,14 @@ export const REJECTION_REASONS = [
   'INVALID_PAYLOAD',
 ] as const;
 export const RejectionReasonSchema = z.enum(REJECTION_REASONS);
+
+/**
+ * The rejections that are the service saying no to a well-formed request (a benchmark counts
+ * them apart from errors); `INVALID_PAYLOAD` is the caller's mistake.
+ */
+export const BUSINESS_REFUSALS: readonly RejectionReason[] = REJECTION_REASONS.filter(
+  (reason) => reason !== 'INVALID_PAYLOAD',
+);
 export type RejectionReason = z.infer<typeof RejectionReasonSchema>;
 
 const REJECTION_MESSAGES: Readonly<Record<RejectionReason, string>> = {

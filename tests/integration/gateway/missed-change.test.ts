@@ -49,7 +49,7 @@ describe('a lost broadcast', () => {
       prefix: tb.bed.redisPrefix,
       eventsTopic: tb.bed.topics.events,
     });
-    await readModel.resetPartition(UNREAD_PARTITION);
+    await readModel.resetPartition(UNREAD_PARTITION, 'a log no consumer reads');
     const lost: SeatEvent = {
       type: 'seat.held',
       eventId: `${UNREAD_PARTITION}-0-0`,
