@@ -29,7 +29,7 @@ describe('Broadcaster', () => {
         }),
       },
       tryStatsLock: async () => true,
-      readStats: async (showId) => ({ showId, available: 1, held: 2, reserved: 0 }),
+      readStats: async (showId) => ({ showId, available: 1, held: 2, reserved: 0, versionSum: 2 }),
       logger: pino({ level: 'silent' }),
       batchTickMs: 15,
     });
@@ -99,7 +99,7 @@ describe('Broadcaster', () => {
     expect(emitted).toContainEqual({
       rooms: [showRoom('gala'), batchRoom('gala')],
       event: 'show:stats',
-      message: { showId: 'gala', available: 1, held: 2, reserved: 0 },
+      message: { showId: 'gala', available: 1, held: 2, reserved: 0, versionSum: 2 },
     });
   });
 
