@@ -48,12 +48,17 @@ const show = `${config.showPrefix}0`;
 
 export async function watch(): Promise<void> {
   const client = await connect(`${config.userPrefix}-watcher-${exec.vu.idInTest}`);
-  client.on('seat:changed', (change) => {
+  const timeChange = (change: unknown) => {
     const c = change as { status?: string; expiresAt?: number };
     if (c.status !== 'held' || typeof c.expiresAt !== 'number') return;
     deliveryLatency.add(Date.now() - (c.expiresAt - HOLD_TTL_MS));
     deliveries.add(1);
+  };
+  // Watchers connect with `frames: 'batch'` (see lib/k6-runtime.ts) and get seats:changed.
+  client.on('seats:changed', (frame) => {
+    for (const change of (frame as { changes?: unknown[] }).changes ?? []) timeChange(change);
   });
+  client.on('seat:changed', timeChange);
   await timedEmit(client, 'show:join', { showId: show });
   await sleep((config.durationS + 25) * 1000);
   client.close();

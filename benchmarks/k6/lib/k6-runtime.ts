@@ -54,6 +54,8 @@ export async function connect(userId: string): Promise<Client> {
   const client = new SocketIOClient({
     url: config.url,
     token: tokenFor(userId),
+    // One seats:changed frame per show per tick, as the SDK and the page ask for.
+    frames: 'batch',
     open: (url) => new WebSocket(url),
     timers: {
       setTimeout: (callback, ms) => setTimeout(callback, ms),

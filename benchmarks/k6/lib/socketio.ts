@@ -30,6 +30,11 @@ export interface SocketIOOptions {
   url: string;
   /** Sent as the CONNECT packet's auth: `{ token }`. */
   token?: string;
+  /**
+   * `'batch'` asks the gateway for `seats:changed` frames (a show's changes of a short tick
+   * in one frame) instead of one `seat:changed` per change. @defaultValue one frame a change
+   */
+  frames?: 'batch';
   /** @defaultValue '/socket.io/' */
   path?: string;
   /** Opens the WebSocket (k6: `(url) => new WebSocket(url)`). */
@@ -165,7 +170,14 @@ export class SocketIOClient {
     const kind = frame.charAt(0);
     if (kind === EIO.OPEN) {
       // Handshake done: join the default namespace, with the token as auth.
-      const auth = this.#o.token === undefined ? '' : JSON.stringify({ token: this.#o.token });
+      const auth =
+        this.#o.token === undefined
+          ? ''
+          : JSON.stringify(
+              this.#o.frames === undefined
+                ? { token: this.#o.token }
+                : { token: this.#o.token, frames: this.#o.frames },
+            );
       this.#ws?.send(`${EIO.MESSAGE}${SIO.CONNECT}${auth}`);
     } else if (kind === EIO.PING) {
       this.pongs++;
