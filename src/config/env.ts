@@ -31,6 +31,7 @@ export const redisUrlVar = z
   .regex(/^rediss?:\/\//, 'must start with redis://');
 
 export const logLevelVar = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+export type LogLevel = z.output<typeof logLevelVar>;
 
 /** Shared by every process that talks to Kafka. */
 export const kafkaShape = {

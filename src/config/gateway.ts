@@ -3,7 +3,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { connectionShape, consumerShape, type Env, intVar, parseEnv } from './env.ts';
+import {
+  connectionShape,
+  consumerShape,
+  type Env,
+  intVar,
+  type LogLevel,
+  parseEnv,
+} from './env.ts';
 
 /** Shortest accepted JWT secret: HS256 wants at least 256 bits of key. */
 export const MIN_JWT_SECRET_LENGTH = 32;
@@ -60,7 +67,7 @@ export interface GatewayConfig {
   readonly redisPrefix: string;
   /** Partitions of seat-commands / seat-events when this process creates them. */
   readonly partitions: number;
-  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly logLevel: LogLevel;
   /** Per-socket limit. @defaultValue 20 per second, bursts of 40 */
   readonly rateLimit?: { perSecond: number; burst: number };
 }

@@ -1,7 +1,16 @@
 /** Configuration of `holdfast worker`, from the environment (see README, "Configuration"). */
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { connectionShape, consumerShape, type Env, intVar, parseEnv } from './env.ts';
+import {
+  connectionShape,
+  consumerShape,
+  type Env,
+  intVar,
+  type LogLevel,
+  parseEnv,
+} from './env.ts';
 
+/** The variables the worker reads; `loadWorkerConfig` names them in camelCase. */
 export const workerShape = {
   ...connectionShape,
   ...consumerShape,
@@ -15,15 +24,69 @@ export const workerShape = {
   HOLDFAST_DEDUPE_WINDOW_MS: intVar(1000, 86_400_000).default(900_000),
   /** A seat's live actor folds back to its compact snapshot form after this idle time. */
   HOLDFAST_ACTOR_IDLE_MS: intVar(100, 86_400_000).default(60_000),
+  /** Most partitions handled at once; more than the cores only adds switching. */
+  HOLDFAST_PARTITION_CONCURRENCY: intVar(1, 1024).default(16),
   /** Instance id in logs and the Kafka client id. */
   HOLDFAST_WORKER_ID: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 of [A-Za-z0-9_-]')
     .optional(),
 } as const;
 
-export type WorkerEnvConfig = ReturnType<typeof loadWorkerConfig>;
+/** What a worker runs with: read once, validated, frozen. */
+export interface WorkerConfig {
+  /** Instance id in logs and the Kafka client id. @defaultValue `worker-` + 8 random hex digits */
+  readonly workerId: string;
+  /** `host:port` of each Kafka broker. Required (`KAFKA_BROKERS`). */
+  readonly kafkaBrokers: readonly string[];
+  /** `redis://host:port` of Redis. Required (`REDIS_URL`). */
+  readonly redisUrl: string;
+  /** Prefix of every topic and consumer-group name. @defaultValue `''` */
+  readonly kafkaPrefix: string;
+  /** Prefix of every Redis key. @defaultValue `'holdfast'` */
+  readonly redisPrefix: string;
+  /** Partitions of `seat-commands` / `seat-events` when this process creates them. @defaultValue 12 */
+  readonly partitions: number;
+  /** @defaultValue `'info'` */
+  readonly logLevel: LogLevel;
+  /** How long a crashed worker's partitions wait before another worker takes them. @defaultValue 10000 */
+  readonly sessionTimeoutMs: number;
+  /** How often consumed positions are committed (they feed lag metrics only). @defaultValue 5000 */
+  readonly commitIntervalMs: number;
+  /** A `seat-commands` fetch is answered once this many bytes are there… @defaultValue 1024 */
+  readonly fetchMinBytes: number;
+  /** …or after this wait, whichever comes first. @defaultValue 20 */
+  readonly fetchMaxWaitMs: number;
+  /** Most partitions handled at once (never more than `partitions`). @defaultValue 16 */
+  readonly partitionConcurrency: number;
+  /** Port of `/metrics`, `/healthz`, `/readyz`; 0 picks a free one. @defaultValue 9464 */
+  readonly metricsPort: number;
+  /** Address the probes listen on. @defaultValue `'127.0.0.1'` */
+  readonly metricsHost: string;
+  /** How long (log time) a `commandId` is remembered to answer repeats. @defaultValue 900000 */
+  readonly dedupeWindowMs: number;
+  /** Idle time after which a seat's live actor folds back to its snapshot form. @defaultValue 60000 */
+  readonly actorIdleMs: number;
+}
 
-export function loadWorkerConfig(env: Env) {
-  return parseEnv(workerShape, env);
+export function loadWorkerConfig(env: Env): WorkerConfig {
+  const parsed = parseEnv(workerShape, env);
+  return Object.freeze({
+    workerId: parsed.HOLDFAST_WORKER_ID ?? `worker-${randomUUID().slice(0, 8)}`,
+    kafkaBrokers: Object.freeze([...parsed.KAFKA_BROKERS]),
+    redisUrl: parsed.REDIS_URL,
+    kafkaPrefix: parsed.HOLDFAST_KAFKA_PREFIX,
+    redisPrefix: parsed.HOLDFAST_REDIS_PREFIX,
+    partitions: parsed.HOLDFAST_PARTITIONS,
+    logLevel: parsed.HOLDFAST_LOG_LEVEL,
+    sessionTimeoutMs: parsed.HOLDFAST_SESSION_TIMEOUT_MS,
+    commitIntervalMs: parsed.HOLDFAST_COMMIT_INTERVAL_MS,
+    fetchMinBytes: parsed.HOLDFAST_FETCH_MIN_BYTES,
+    fetchMaxWaitMs: parsed.HOLDFAST_FETCH_MAX_WAIT_MS,
+    partitionConcurrency: parsed.HOLDFAST_PARTITION_CONCURRENCY,
+    metricsPort: parsed.HOLDFAST_METRICS_PORT,
+    metricsHost: parsed.HOLDFAST_METRICS_HOST,
+    dedupeWindowMs: parsed.HOLDFAST_DEDUPE_WINDOW_MS,
+    actorIdleMs: parsed.HOLDFAST_ACTOR_IDLE_MS,
+  });
 }

@@ -4,9 +4,8 @@
  * (pause, load, seek, resume; rejoin) is the partition consumer's; the worker says where a
  * partition starts (its snapshot offset + 1) and hands each batch to the partition's host.
  */
-import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { WorkerEnvConfig } from '../config/worker.ts';
+import type { WorkerConfig } from '../config/worker.ts';
 import { ensureTopics } from '../kafka/admin.ts';
 import { BatchingProducer } from '../kafka/batching-producer.ts';
 import { createKafka } from '../kafka/client.ts';
@@ -47,25 +46,25 @@ export interface WorkerDeps {
 }
 
 export async function startWorker(
-  config: WorkerEnvConfig,
+  config: WorkerConfig,
   deps: WorkerDeps = {},
 ): Promise<WorkerHandle> {
-  const id = config.HOLDFAST_WORKER_ID ?? `worker-${randomUUID().slice(0, 8)}`;
-  const logger = (deps.logger ?? createLogger({ level: config.HOLDFAST_LOG_LEVEL })).child({
+  const id = config.workerId;
+  const logger = (deps.logger ?? createLogger({ level: config.logLevel })).child({
     component: 'worker',
     workerId: id,
   });
-  const topics = topicNames(config.HOLDFAST_KAFKA_PREFIX);
-  const groups = groupNames(config.HOLDFAST_KAFKA_PREFIX);
+  const topics = topicNames(config.kafkaPrefix);
+  const groups = groupNames(config.kafkaPrefix);
   const metrics = createWorkerMetrics();
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: id, logger });
-  const redis = createRedis({ url: config.REDIS_URL, name: id, autoPipelining: true });
+  const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: id, logger });
+  const redis = createRedis({ url: config.redisUrl, name: id, autoPipelining: true });
 
-  await ensureTopics(kafka, topicSpecs(topics, config.HOLDFAST_PARTITIONS));
+  await ensureTopics(kafka, topicSpecs(topics, config.partitions));
   const shows = await ShowCatalog.start({
     kafka,
     topic: topics.shows,
-    groupPrefix: config.HOLDFAST_KAFKA_PREFIX,
+    groupPrefix: config.kafkaPrefix,
     logger,
   });
   const producer = new BatchingProducer({ kafka, logger });
@@ -79,7 +78,7 @@ export async function startWorker(
     fingerprints: new LogFingerprints({
       kafka,
       topic: topics.commands,
-      groupPrefix: config.HOLDFAST_KAFKA_PREFIX,
+      groupPrefix: config.kafkaPrefix,
     }),
     shows,
     metrics,
@@ -92,13 +91,13 @@ export async function startWorker(
     groupId: groups.reservation,
     handler: worker,
     logger,
-    sessionTimeoutMs: config.HOLDFAST_SESSION_TIMEOUT_MS,
-    concurrency: Math.min(config.HOLDFAST_PARTITIONS, 16),
+    sessionTimeoutMs: config.sessionTimeoutMs,
+    concurrency: Math.min(config.partitions, config.partitionConcurrency),
     fetch: {
-      minBytes: config.HOLDFAST_FETCH_MIN_BYTES,
-      maxWaitTimeInMs: config.HOLDFAST_FETCH_MAX_WAIT_MS,
+      minBytes: config.fetchMinBytes,
+      maxWaitTimeInMs: config.fetchMaxWaitMs,
     },
-    commitIntervalMs: config.HOLDFAST_COMMIT_INTERVAL_MS,
+    commitIntervalMs: config.commitIntervalMs,
     onAssignment: () => metrics.rebalances.inc(),
   });
   worker.attach(consumer);
@@ -109,13 +108,10 @@ export async function startWorker(
       liveness: () => worker.liveness(),
       readiness: () => worker.readiness(),
     },
-    config.HOLDFAST_METRICS_PORT,
-    config.HOLDFAST_METRICS_HOST,
+    config.metricsPort,
+    config.metricsHost,
   );
-  logger.info(
-    { metricsPort: health.port, partitions: config.HOLDFAST_PARTITIONS },
-    'worker started',
-  );
+  logger.info({ metricsPort: health.port, partitions: config.partitions }, 'worker started');
 
   return {
     id,
@@ -134,7 +130,7 @@ export async function startWorker(
 
 interface ReservationWorkerParts {
   id: string;
-  config: WorkerEnvConfig;
+  config: WorkerConfig;
   redis: Redis;
   producer: BatchingProducer;
   /** The fingerprint of each `seat-commands` partition's log, which claims carry. */
@@ -156,7 +152,7 @@ class ReservationWorker implements PartitionHandler {
     this.#parts = parts;
     this.#snapshots = new RedisSnapshotStore(
       parts.redis,
-      parts.config.HOLDFAST_REDIS_PREFIX,
+      parts.config.redisPrefix,
       parts.topics.commands,
     );
   }

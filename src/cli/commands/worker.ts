@@ -21,6 +21,7 @@ Configuration (environment):
   HOLDFAST_COMMIT_INTERVAL_MS   how often consumed positions are committed, for lag (default 5000)
   HOLDFAST_FETCH_MIN_BYTES      a fetch is answered at this many bytes… (default 1024)
   HOLDFAST_FETCH_MAX_WAIT_MS    …or after this wait (default 20)
+  HOLDFAST_PARTITION_CONCURRENCY  most partitions handled at once (default 16)
   HOLDFAST_METRICS_PORT         /metrics, /healthz, /readyz (default 9464; 0 = free port)
   HOLDFAST_METRICS_HOST         address they listen on (default 127.0.0.1; 0.0.0.0 in a pod)
   HOLDFAST_DEDUPE_WINDOW_MS     how long a commandId is remembered (default 900000)

@@ -118,7 +118,7 @@ describe('deploy/k8s', () => {
     const gateway = loadGatewayConfig(containerEnv(gateways));
     expect(gateway.host).toBe('0.0.0.0'); // reachable on the pod IP
     const worker = loadWorkerConfig(containerEnv(workers));
-    expect(worker.HOLDFAST_WORKER_ID).toMatch(/^holdfast-worker-/);
+    expect(worker.workerId).toMatch(/^holdfast-worker-/);
   });
 
   it('probes the gateway on PORT: /healthz for liveness, /readyz for readiness', () => {
@@ -139,9 +139,9 @@ describe('deploy/k8s', () => {
   it('probes and scrapes the worker on HOLDFAST_METRICS_PORT over the pod IP', () => {
     const c = container(workers);
     const config = loadWorkerConfig(containerEnv(workers));
-    expect(config.HOLDFAST_METRICS_HOST).toBe('0.0.0.0'); // reachable on the pod IP
-    const port = config.HOLDFAST_METRICS_PORT;
-    expect(port).toBe(loadWorkerConfig(minimal).HOLDFAST_METRICS_PORT); // default 9464
+    expect(config.metricsHost).toBe('0.0.0.0'); // reachable on the pod IP
+    const port = config.metricsPort;
+    expect(port).toBe(loadWorkerConfig(minimal).metricsPort); // default 9464
     for (const probe of ['startupProbe', 'livenessProbe']) {
       expect(c[probe].httpGet).toEqual({ path: '/healthz', port: 'metrics' });
     }
@@ -232,7 +232,7 @@ describe('docker-compose.yml', () => {
     }
     for (const key of Object.keys(services.worker.environment)) expect(workerVars).toContain(key);
     expect(services.worker.healthcheck.test.at(-1)).toBe(
-      String(loadWorkerConfig(minimal).HOLDFAST_METRICS_PORT),
+      String(loadWorkerConfig(minimal).metricsPort),
     );
   });
 
