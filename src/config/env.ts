@@ -68,7 +68,52 @@ export const consumerShape = {
   HOLDFAST_COMMIT_INTERVAL_MS: intVar(100, 600_000).default(5000),
   HOLDFAST_FETCH_MIN_BYTES: intVar(1, 1_048_576).default(1024),
   HOLDFAST_FETCH_MAX_WAIT_MS: intVar(1, 5000).default(20),
+  HOLDFAST_HEARTBEAT_INTERVAL_MS: intVar(100, 60_000).default(1000),
+  HOLDFAST_REBALANCE_TIMEOUT_MS: intVar(1000, 600_000).default(10_000),
+  HOLDFAST_CONSUMER_RETRIES: intVar(0, 100).default(8),
+  HOLDFAST_CONSUMER_RETRY_INITIAL_MS: intVar(1, 60_000).default(100),
+  HOLDFAST_CONSUMER_RETRY_MAX_MS: intVar(1, 600_000).default(3000),
 } as const;
+
+/** The consumer settings of a consumer-group member (worker, gateway), in camelCase. */
+export interface ConsumerConfig {
+  /** How often consumed positions are committed (they feed lag metrics only). @defaultValue 5000 */
+  readonly commitIntervalMs: number;
+  /** A fetch is answered once this many bytes are there… @defaultValue 1024 */
+  readonly fetchMinBytes: number;
+  /** …or after this wait, whichever comes first. @defaultValue 20 */
+  readonly fetchMaxWaitMs: number;
+  /** How the member keeps its place in the group and retries a failed consumer. */
+  readonly consumerGroup: {
+    /** How often the member tells the coordinator it is alive. @defaultValue 1000 */
+    readonly heartbeatIntervalMs: number;
+    /** How long a rebalance waits for members to rejoin (at least the session timeout). @defaultValue 10000 */
+    readonly rebalanceTimeoutMs: number;
+    /** Retries of a failed consumer operation before kafkajs crashes it. @defaultValue 8 */
+    readonly retries: number;
+    /** The first retry's wait; later ones back off. @defaultValue 100 */
+    readonly retryInitialMs: number;
+    /** The longest wait between two retries. @defaultValue 3000 */
+    readonly retryMaxMs: number;
+  };
+}
+
+export function consumerConfig(
+  parsed: z.output<z.ZodObject<typeof consumerShape>>,
+): ConsumerConfig {
+  return {
+    commitIntervalMs: parsed.HOLDFAST_COMMIT_INTERVAL_MS,
+    fetchMinBytes: parsed.HOLDFAST_FETCH_MIN_BYTES,
+    fetchMaxWaitMs: parsed.HOLDFAST_FETCH_MAX_WAIT_MS,
+    consumerGroup: Object.freeze({
+      heartbeatIntervalMs: parsed.HOLDFAST_HEARTBEAT_INTERVAL_MS,
+      rebalanceTimeoutMs: parsed.HOLDFAST_REBALANCE_TIMEOUT_MS,
+      retries: parsed.HOLDFAST_CONSUMER_RETRIES,
+      retryInitialMs: parsed.HOLDFAST_CONSUMER_RETRY_INITIAL_MS,
+      retryMaxMs: parsed.HOLDFAST_CONSUMER_RETRY_MAX_MS,
+    }),
+  };
+}
 
 /**
  * Parses `env` against a shape of variables. Every problem is reported at once, each with

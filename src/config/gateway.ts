@@ -4,7 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
+  type ConsumerConfig,
   connectionShape,
+  consumerConfig,
   consumerShape,
   type Env,
   intVar,
@@ -38,13 +40,25 @@ const gatewayShape = {
   HOLDFAST_ACK_TIMEOUT_MS: intVar(100, 600_000).default(10_000),
   HOLDFAST_SESSION_TIMEOUT_MS: intVar(3000, 300_000).default(10_000),
   HOLDFAST_BATCH_FRAME_MS: intVar(1, 1000).default(15),
+  /** Per-socket token bucket: tokens added per second. */
+  HOLDFAST_RATE_LIMIT_PER_SECOND: intVar(1, 100_000).default(20),
+  /** Per-socket token bucket: the longest burst after a quiet spell. */
+  HOLDFAST_RATE_LIMIT_BURST: intVar(1, 100_000).default(40),
+  /** Shortest time between two `show:stats` publications of one show, cluster-wide. */
+  HOLDFAST_STATS_PERIOD_MS: intVar(10, 600_000).default(300),
+  /** How often shows with changed seats are tried for a `show:stats` publication. */
+  HOLDFAST_STATS_TICK_MS: intVar(10, 60_000).default(100),
+  /** How often assigned partitions are checked for a lost read model. */
+  HOLDFAST_READ_MODEL_CHECK_MS: intVar(100, 600_000).default(1000),
+  /** How long a stopping gateway waits for in-flight acks (unset: see `drainMs`). */
+  HOLDFAST_DRAIN_MS: intVar(0, 600_000).optional(),
   HOLDFAST_GATEWAY_ID: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1–64 of [A-Za-z0-9_.-]')
     .optional(),
 } as const;
 
-export interface GatewayConfig {
+export interface GatewayConfig extends ConsumerConfig {
   readonly port: number;
   readonly host: string;
   readonly jwtSecret: string;
@@ -54,11 +68,6 @@ export interface GatewayConfig {
   readonly batchFrameMs: number;
   /** Consumer-group session timeout: how long a dead gateway's partitions stay idle. */
   readonly sessionTimeoutMs: number;
-  /** How often the `seat-events` consumer commits its positions (lag metrics only). */
-  readonly commitIntervalMs: number;
-  /** A `seat-events` fetch is answered at this many bytes or after `fetchMaxWaitMs`. */
-  readonly fetchMinBytes: number;
-  readonly fetchMaxWaitMs: number;
   /** This instance's id: the `replyTo` of its commands. */
   readonly gatewayId: string;
   readonly kafkaBrokers: readonly string[];
@@ -68,8 +77,16 @@ export interface GatewayConfig {
   /** Partitions of seat-commands / seat-events when this process creates them. */
   readonly partitions: number;
   readonly logLevel: LogLevel;
-  /** Per-socket limit. @defaultValue 20 per second, bursts of 40 */
-  readonly rateLimit?: { perSecond: number; burst: number };
+  /** Per-socket token bucket. @defaultValue 20 per second, bursts of 40 */
+  readonly rateLimit: { readonly perSecond: number; readonly burst: number };
+  /** Shortest time between two `show:stats` publications of one show. @defaultValue 300 */
+  readonly statsPeriodMs: number;
+  /** How often changed shows are tried for a `show:stats` publication. @defaultValue 100 */
+  readonly statsTickMs: number;
+  /** How often assigned partitions are checked for a lost read model. @defaultValue 1000 */
+  readonly readModelCheckMs: number;
+  /** How long a stop waits for in-flight acks. @defaultValue the smaller of `ackTimeoutMs` and 5000 */
+  readonly drainMs: number;
 }
 
 export function loadGatewayConfig(env: Env): GatewayConfig {
@@ -81,9 +98,7 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
     ackTimeoutMs: parsed.HOLDFAST_ACK_TIMEOUT_MS,
     sessionTimeoutMs: parsed.HOLDFAST_SESSION_TIMEOUT_MS,
     batchFrameMs: parsed.HOLDFAST_BATCH_FRAME_MS,
-    commitIntervalMs: parsed.HOLDFAST_COMMIT_INTERVAL_MS,
-    fetchMinBytes: parsed.HOLDFAST_FETCH_MIN_BYTES,
-    fetchMaxWaitMs: parsed.HOLDFAST_FETCH_MAX_WAIT_MS,
+    ...consumerConfig(parsed),
     gatewayId: parsed.HOLDFAST_GATEWAY_ID ?? `gw-${randomUUID().slice(0, 8)}`,
     kafkaBrokers: Object.freeze([...parsed.KAFKA_BROKERS]),
     redisUrl: parsed.REDIS_URL,
@@ -91,6 +106,14 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
     redisPrefix: parsed.HOLDFAST_REDIS_PREFIX,
     partitions: parsed.HOLDFAST_PARTITIONS,
     logLevel: parsed.HOLDFAST_LOG_LEVEL,
+    rateLimit: Object.freeze({
+      perSecond: parsed.HOLDFAST_RATE_LIMIT_PER_SECOND,
+      burst: parsed.HOLDFAST_RATE_LIMIT_BURST,
+    }),
+    statsPeriodMs: parsed.HOLDFAST_STATS_PERIOD_MS,
+    statsTickMs: parsed.HOLDFAST_STATS_TICK_MS,
+    readModelCheckMs: parsed.HOLDFAST_READ_MODEL_CHECK_MS,
+    drainMs: parsed.HOLDFAST_DRAIN_MS ?? Math.min(parsed.HOLDFAST_ACK_TIMEOUT_MS, 5000),
   });
 }
 

@@ -2,7 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
+  type ConsumerConfig,
   connectionShape,
+  consumerConfig,
   consumerShape,
   type Env,
   intVar,
@@ -34,7 +36,7 @@ export const workerShape = {
 } as const;
 
 /** What a worker runs with: read once, validated, frozen. */
-export interface WorkerConfig {
+export interface WorkerConfig extends ConsumerConfig {
   /** Instance id in logs and the Kafka client id. @defaultValue `worker-` + 8 random hex digits */
   readonly workerId: string;
   /** `host:port` of each Kafka broker. Required (`KAFKA_BROKERS`). */
@@ -51,12 +53,6 @@ export interface WorkerConfig {
   readonly logLevel: LogLevel;
   /** How long a crashed worker's partitions wait before another worker takes them. @defaultValue 10000 */
   readonly sessionTimeoutMs: number;
-  /** How often consumed positions are committed (they feed lag metrics only). @defaultValue 5000 */
-  readonly commitIntervalMs: number;
-  /** A `seat-commands` fetch is answered once this many bytes are there… @defaultValue 1024 */
-  readonly fetchMinBytes: number;
-  /** …or after this wait, whichever comes first. @defaultValue 20 */
-  readonly fetchMaxWaitMs: number;
   /** Most partitions handled at once (never more than `partitions`). @defaultValue 16 */
   readonly partitionConcurrency: number;
   /** Port of `/metrics`, `/healthz`, `/readyz`; 0 picks a free one. @defaultValue 9464 */
@@ -80,9 +76,7 @@ export function loadWorkerConfig(env: Env): WorkerConfig {
     partitions: parsed.HOLDFAST_PARTITIONS,
     logLevel: parsed.HOLDFAST_LOG_LEVEL,
     sessionTimeoutMs: parsed.HOLDFAST_SESSION_TIMEOUT_MS,
-    commitIntervalMs: parsed.HOLDFAST_COMMIT_INTERVAL_MS,
-    fetchMinBytes: parsed.HOLDFAST_FETCH_MIN_BYTES,
-    fetchMaxWaitMs: parsed.HOLDFAST_FETCH_MAX_WAIT_MS,
+    ...consumerConfig(parsed),
     partitionConcurrency: parsed.HOLDFAST_PARTITION_CONCURRENCY,
     metricsPort: parsed.HOLDFAST_METRICS_PORT,
     metricsHost: parsed.HOLDFAST_METRICS_HOST,

@@ -39,6 +39,10 @@ export interface BroadcasterOptions {
   logger: Logger;
   /** How long changes wait to share a `seats:changed` frame. @defaultValue 15 */
   batchTickMs?: number;
+  /** Shortest time between two `show:stats` of one show. @defaultValue the stats coalescer's */
+  statsPeriodMs?: number;
+  /** How often changed shows are tried for `show:stats`. @defaultValue the stats coalescer's */
+  statsTickMs?: number;
 }
 
 /** The room of a show's sockets that take one `seat:changed` per change. */
@@ -69,6 +73,8 @@ export class Broadcaster {
     this.#stats = new StatsCoalescer({
       logger: options.logger,
       tryLock: options.tryStatsLock,
+      periodMs: options.statsPeriodMs,
+      tickMs: options.statsTickMs,
       publish: async (showId) => {
         const stats = await options.readStats(showId);
         if (stats) this.#rooms.to([showRoom(showId), batchRoom(showId)]).emit('show:stats', stats);

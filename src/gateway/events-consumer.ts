@@ -17,6 +17,7 @@ import { decodeEvent } from '../kafka/codec.ts';
 import { PartitionConsumer } from '../kafka/partition-consumer.ts';
 import type {
   FetchSettings,
+  GroupSettings,
   LogBounds,
   PartitionBatch,
   PartitionHandler,
@@ -52,6 +53,7 @@ export interface EventsConsumerOptions {
   /** @defaultValue the partition consumer's */
   commitIntervalMs?: number;
   fetch?: FetchSettings;
+  group?: GroupSettings;
   now?: () => number;
 }
 
@@ -94,6 +96,7 @@ export class EventsConsumer implements PartitionHandler {
       sessionTimeoutMs: options.sessionTimeoutMs,
       concurrency: 4,
       fetch: options.fetch,
+      group: options.group,
       commitIntervalMs: options.commitIntervalMs,
       now: options.now,
     });

@@ -146,6 +146,8 @@ export async function startGateway(
       rooms: io,
       logger,
       batchTickMs: config.batchFrameMs,
+      statsPeriodMs: config.statsPeriodMs,
+      statsTickMs: config.statsTickMs,
       tryStatsLock: async (showId, periodMs) =>
         (await redis.data.set(
           readModel.statsLockKey(showId),
@@ -186,9 +188,10 @@ export async function startGateway(
       owner: config.gatewayId,
       sessionTimeoutMs: config.sessionTimeoutMs,
       replyWindowMs: config.ackTimeoutMs * 2,
-      lossCheckMs: deps.readModelCheckMs,
+      lossCheckMs: deps.readModelCheckMs ?? config.readModelCheckMs,
       commitIntervalMs: config.commitIntervalMs,
       fetch: { minBytes: config.fetchMinBytes, maxWaitTimeInMs: config.fetchMaxWaitMs },
+      group: config.consumerGroup,
       sink,
     });
 
@@ -207,7 +210,7 @@ export async function startGateway(
     io.on('connection', (socket) => {
       metrics.sockets.inc();
       socket.on('disconnect', () => metrics.sockets.dec());
-      attachConnection(socket, { handler, metrics, logger, rateLimit: config.rateLimit ?? {} });
+      attachConnection(socket, { handler, metrics, logger, rateLimit: config.rateLimit });
     });
     const health = {
       registry: metrics.registry,
@@ -248,7 +251,7 @@ export async function startGateway(
     const stop = async () => {
       state = 'DRAINING';
       logger.info('gateway draining: no new commands');
-      const drainMs = deps.drainMs ?? Math.min(config.ackTimeoutMs, 5000);
+      const drainMs = deps.drainMs ?? config.drainMs;
       const until = Date.now() + drainMs;
       while (replies.waiting > 0 && Date.now() < until) {
         await new Promise((resolve) => setTimeout(resolve, 20));

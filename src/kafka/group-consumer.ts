@@ -21,29 +21,29 @@ export interface GroupConsumerEvents {
   gaveUp(error: Error): void;
 }
 
-type GroupSettings = Pick<
+type ConsumerSettings = Pick<
   PartitionConsumerOptions,
-  'kafka' | 'groupId' | 'topic' | 'sessionTimeoutMs' | 'fetch'
+  'kafka' | 'groupId' | 'topic' | 'sessionTimeoutMs' | 'fetch' | 'group'
 >;
 
 export function createGroupConsumer(
-  settings: GroupSettings,
+  settings: ConsumerSettings,
   logger: Logger,
   on: GroupConsumerEvents,
 ): Consumer {
-  const { kafka, groupId, topic, sessionTimeoutMs, fetch } = settings;
+  const { kafka, groupId, topic, sessionTimeoutMs, fetch, group } = settings;
   const consumer = kafka.consumer({
     groupId,
     sessionTimeout: sessionTimeoutMs,
-    heartbeatInterval: 1000,
-    rebalanceTimeout: Math.max(sessionTimeoutMs, 10_000),
+    heartbeatInterval: group?.heartbeatIntervalMs ?? 1000,
+    rebalanceTimeout: Math.max(sessionTimeoutMs, group?.rebalanceTimeoutMs ?? 10_000),
     allowAutoTopicCreation: false,
     minBytes: fetch?.minBytes ?? 1,
     maxWaitTimeInMs: fetch?.maxWaitTimeInMs ?? 100,
     retry: {
-      retries: 8,
-      initialRetryTime: 100,
-      maxRetryTime: 3000,
+      retries: group?.retries ?? 8,
+      initialRetryTime: group?.retryInitialMs ?? 100,
+      maxRetryTime: group?.retryMaxMs ?? 3000,
       // kafkajs restarts a crashed consumer by itself; one that has been replaced must
       // stay down, or it rejoins the group as a second member and rebalances it forever.
       restartOnFailure: async () => on.isCurrent(consumer),

@@ -62,6 +62,20 @@ export interface FetchSettings {
   maxWaitTimeInMs?: number;
 }
 
+/** How a member keeps its place in the group, and how kafkajs retries a failed consumer. */
+export interface GroupSettings {
+  /** How often the member tells the coordinator it is alive. @defaultValue 1000 */
+  heartbeatIntervalMs?: number;
+  /** How long a rebalance waits for members to rejoin; never less than the session timeout. @defaultValue 10000 */
+  rebalanceTimeoutMs?: number;
+  /** kafkajs's retries of a failed consumer operation before it crashes. @defaultValue 8 */
+  retries?: number;
+  /** The first retry's wait; later ones back off. @defaultValue 100 */
+  retryInitialMs?: number;
+  /** The longest wait between two retries. @defaultValue 3000 */
+  retryMaxMs?: number;
+}
+
 export interface PartitionConsumerOptions {
   kafka: Kafka;
   topic: string;
@@ -72,6 +86,7 @@ export interface PartitionConsumerOptions {
   /** Partitions handled at the same time. */
   concurrency: number;
   fetch?: FetchSettings;
+  group?: GroupSettings;
   /** How often handled positions are committed (for lag metrics). @defaultValue 5000 */
   commitIntervalMs?: number;
   /** A partition behind its log end with no batch for this long is sought again. @defaultValue 3000 */

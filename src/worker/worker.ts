@@ -97,6 +97,7 @@ export async function startWorker(
       minBytes: config.fetchMinBytes,
       maxWaitTimeInMs: config.fetchMaxWaitMs,
     },
+    group: config.consumerGroup,
     commitIntervalMs: config.commitIntervalMs,
     onAssignment: () => metrics.rebalances.inc(),
   });

@@ -32,6 +32,13 @@ describe('loadWorkerConfig', () => {
       commitIntervalMs: 5000,
       fetchMinBytes: 1024,
       fetchMaxWaitMs: 20,
+      consumerGroup: {
+        heartbeatIntervalMs: 1000,
+        rebalanceTimeoutMs: 10_000,
+        retries: 8,
+        retryInitialMs: 100,
+        retryMaxMs: 3000,
+      },
       partitionConcurrency: 16,
       metricsPort: 9464,
       metricsHost: '127.0.0.1',
@@ -45,6 +52,7 @@ describe('loadWorkerConfig', () => {
     const config = loadWorkerConfig(base);
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.kafkaBrokers)).toBe(true);
+    expect(Object.isFrozen(config.consumerGroup)).toBe(true);
     expect(() => {
       (config as { partitions: number }).partitions = 3;
     }).toThrow(TypeError);
@@ -63,6 +71,11 @@ describe('loadWorkerConfig', () => {
       HOLDFAST_FETCH_MIN_BYTES: '1',
       HOLDFAST_FETCH_MAX_WAIT_MS: '5',
       HOLDFAST_PARTITION_CONCURRENCY: '2',
+      HOLDFAST_HEARTBEAT_INTERVAL_MS: '500',
+      HOLDFAST_REBALANCE_TIMEOUT_MS: '20000',
+      HOLDFAST_CONSUMER_RETRIES: '0',
+      HOLDFAST_CONSUMER_RETRY_INITIAL_MS: '50',
+      HOLDFAST_CONSUMER_RETRY_MAX_MS: '500',
       HOLDFAST_METRICS_PORT: '0',
       HOLDFAST_METRICS_HOST: '0.0.0.0',
       HOLDFAST_DEDUPE_WINDOW_MS: '2000',
@@ -79,6 +92,13 @@ describe('loadWorkerConfig', () => {
       fetchMinBytes: 1,
       fetchMaxWaitMs: 5,
       partitionConcurrency: 2,
+      consumerGroup: {
+        heartbeatIntervalMs: 500,
+        rebalanceTimeoutMs: 20_000,
+        retries: 0,
+        retryInitialMs: 50,
+        retryMaxMs: 500,
+      },
       metricsPort: 0,
       metricsHost: '0.0.0.0',
       dedupeWindowMs: 2000,

@@ -39,6 +39,37 @@ describe('loadGatewayConfig', () => {
     });
   });
 
+  it('holds the tunables with their defaults, and reads them', () => {
+    expect(loadGatewayConfig(base)).toMatchObject({
+      rateLimit: { perSecond: 20, burst: 40 },
+      statsPeriodMs: 300,
+      statsTickMs: 100,
+      readModelCheckMs: 1000,
+      drainMs: 5000,
+      consumerGroup: { heartbeatIntervalMs: 1000, rebalanceTimeoutMs: 10_000, retries: 8 },
+    });
+    expect(loadGatewayConfig({ ...base, HOLDFAST_ACK_TIMEOUT_MS: '2000' }).drainMs).toBe(2000);
+    const config = loadGatewayConfig({
+      ...base,
+      HOLDFAST_RATE_LIMIT_PER_SECOND: '5',
+      HOLDFAST_RATE_LIMIT_BURST: '7',
+      HOLDFAST_STATS_PERIOD_MS: '1000',
+      HOLDFAST_STATS_TICK_MS: '50',
+      HOLDFAST_READ_MODEL_CHECK_MS: '200',
+      HOLDFAST_DRAIN_MS: '0',
+      HOLDFAST_HEARTBEAT_INTERVAL_MS: '300',
+    });
+    expect(config).toMatchObject({
+      rateLimit: { perSecond: 5, burst: 7 },
+      statsPeriodMs: 1000,
+      statsTickMs: 50,
+      readModelCheckMs: 200,
+      drainMs: 0,
+      consumerGroup: { heartbeatIntervalMs: 300 },
+    });
+    expect(Object.isFrozen(config.rateLimit)).toBe(true);
+  });
+
   it('names a missing or short secret and every other problem at once', () => {
     const problems = (env: Record<string, string>) => {
       try {
