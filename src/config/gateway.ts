@@ -29,7 +29,7 @@ export const jwtSecretVar = z
     `must be at least ${MIN_JWT_SECRET_LENGTH} characters (HS256 signing secret shared by gateways and token issuers)`,
   );
 
-const gatewayShape = {
+export const gatewayShape = {
   ...connectionShape,
   ...consumerShape,
   /** HTTP + Socket.IO port; 0 picks a free one (logged and printed). */

@@ -7,9 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { z } from 'zod';
-import { type Env, intVar, logLevelVar, parseEnv } from '../../config/env.ts';
-import { jwtSecretVar } from '../../config/gateway.ts';
+import { devShape } from '../../config/commands.ts';
+import { type Env, parseEnv } from '../../config/env.ts';
 import { startDevStack } from '../../fleet/dev-stack.ts';
 import { secretKey, signToken } from '../../gateway/auth.ts';
 import { infraConfig } from '../../infra/config.ts';
@@ -17,22 +16,6 @@ import { infraDown, infraStatus } from '../../infra/stack.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { runService, type Stoppable } from '../signals.ts';
 import { runInfraUp } from './infra.ts';
-
-const devShape = {
-  /** Port of the first gateway; the second takes the next one. */
-  PORT: intVar(1, 65_534).default(3000),
-  /** Metrics port of the first worker; the second takes the next one. */
-  HOLDFAST_METRICS_PORT: intVar(1, 65_534).default(9464),
-  HOLDFAST_JWT_SECRET: jwtSecretVar.optional(),
-  HOLDFAST_PARTITIONS: intVar(1, 1024).default(12),
-  /** Hold TTL of the demo show. */
-  HOLDFAST_HOLD_TTL_MS: intVar(1000, 86_400_000).default(120_000),
-  HOLDFAST_DEMO_SHOW: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/)
-    .default('demo'),
-  HOLDFAST_LOG_LEVEL: logLevelVar.default('info'),
-} as const;
 
 const say = (line: string) => process.stderr.write(`holdfast dev: ${line}\n`);
 
@@ -126,7 +109,9 @@ Configuration (environment):
   HOLDFAST_HOLD_TTL_MS   hold TTL of the demo show when it is created (default 120000)
   HOLDFAST_DEMO_SHOW     the demo show's id (default demo)
   HOLDFAST_PARTITIONS    partitions of the topics when they are created (default 12)
+  HOLDFAST_LOG_LEVEL     level of every process's logs (default info)
   HOLDFAST_INFRA_DIR     where the infrastructure and the processes' logs live
+  HOLDFAST_CACHE_DIR     the Kafka jar cache
   KAFKA_BROKERS / REDIS_URL use running services instead of local ones
 
 Ctrl-C stops the gateways, the workers, and Kafka and Redis if this command started them.`,

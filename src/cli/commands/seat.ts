@@ -52,7 +52,10 @@ export function registerSeatCommand(program: Command): void {
     .argument('<showId>')
     .argument('<seatId>', 'row label and number, e.g. A1, B12')
     .option('--json', 'print { state, events } as JSON')
-    .addHelpText('after', '\nReads KAFKA_BROKERS and HOLDFAST_KAFKA_PREFIX. Logs go to stderr.')
+    .addHelpText(
+      'after',
+      '\nReads KAFKA_BROKERS and HOLDFAST_KAFKA_PREFIX (and checks HOLDFAST_PARTITIONS and HOLDFAST_LOG_LEVEL). Logs go to stderr.',
+    )
     .action(async (showId: string, seatId: string, options: { json?: boolean }) => {
       if (!ShowIdSchema.safeParse(showId).success || !SeatIdSchema.safeParse(seatId).success) {
         throw new HoldfastError(

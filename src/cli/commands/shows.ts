@@ -1,12 +1,6 @@
 import type { Command } from 'commander';
-import {
-  connectionShape,
-  type Env,
-  intVar,
-  kafkaShape,
-  parseEnv,
-  redisUrlVar,
-} from '../../config/env.ts';
+import { showStatsShape, showsShape } from '../../config/commands.ts';
+import { type Env, parseEnv } from '../../config/env.ts';
 import { ERROR_CODES, HoldfastError } from '../../contract/errors.ts';
 import type { ShowStats } from '../../contract/seat-views.ts';
 import type { ShowDefinition } from '../../contract/shows.ts';
@@ -19,12 +13,6 @@ import { createLogger } from '../../observability/logger.ts';
 import { RedisReadModel } from '../../state/read-model-redis.ts';
 import { createRedis } from '../../state/redis.ts';
 import { parseIntOption } from '../options.ts';
-
-const showsShape = {
-  ...kafkaShape,
-  /** Hold TTL of shows created without `--hold-ttl-ms`. */
-  HOLDFAST_HOLD_TTL_MS: intVar(1000, 86_400_000).default(600_000),
-} as const;
 
 /** Opens the shows catalog (read to its end), runs `work`, closes. Logs go to stderr. */
 async function withCatalog<T>(
@@ -65,14 +53,7 @@ interface ShowsContext {
 /** Seat counts from the read model, or undefined without REDIS_URL. */
 async function readStats(env: Env, show: ShowDefinition): Promise<ShowStats | undefined> {
   if (!env.REDIS_URL) return undefined;
-  const config = parseEnv(
-    {
-      ...kafkaShape,
-      REDIS_URL: redisUrlVar,
-      HOLDFAST_REDIS_PREFIX: connectionShape.HOLDFAST_REDIS_PREFIX,
-    },
-    env,
-  );
+  const config = parseEnv(showStatsShape, env);
   const redis = createRedis({ url: config.REDIS_URL, name: 'holdfast-cli', offlineQueue: true });
   try {
     const readModel = new RedisReadModel({
@@ -93,7 +74,19 @@ function describeShow(show: ShowDefinition): string {
 export function registerShowsCommand(program: Command): void {
   const shows = program
     .command('shows')
-    .description('Create and list shows (immutable: layout and hold TTL are fixed at creation).');
+    .description('Create and list shows (immutable: layout and hold TTL are fixed at creation).')
+    .addHelpText(
+      'after',
+      `
+Configuration (environment):
+  KAFKA_BROKERS          host:port[,host:port] (required)
+  HOLDFAST_KAFKA_PREFIX  prefix of the topics (default empty)
+  HOLDFAST_PARTITIONS    partitions of the topics when they are created (default 12)
+  HOLDFAST_HOLD_TTL_MS   hold TTL of shows created without --hold-ttl-ms (default 600000)
+  REDIS_URL              redis://host:port: with it, inspect and list add seat counts
+  HOLDFAST_REDIS_PREFIX  prefix of the Redis keys (default holdfast)
+  HOLDFAST_LOG_LEVEL     logs go to stderr; info shows only warnings (default info)`,
+    );
 
   shows
     .command('create')

@@ -14,18 +14,23 @@ export function registerWorkerCommand(program: Command): void {
       'after',
       `
 Configuration (environment):
-  KAFKA_BROKERS                 host:port[,host:port] (required)
-  REDIS_URL                     redis://host:port (required)
-  HOLDFAST_PARTITIONS           partitions of seat-commands/seat-events (default 12)
-  HOLDFAST_SESSION_TIMEOUT_MS   how long a dead worker's partitions wait (default 10000)
-  HOLDFAST_COMMIT_INTERVAL_MS   how often consumed positions are committed, for lag (default 5000)
-  HOLDFAST_FETCH_MIN_BYTES      a fetch is answered at this many bytes… (default 1024)
-  HOLDFAST_FETCH_MAX_WAIT_MS    …or after this wait (default 20)
-  HOLDFAST_PARTITION_CONCURRENCY  most partitions handled at once (default 16)
-  HOLDFAST_METRICS_PORT         /metrics, /healthz, /readyz (default 9464; 0 = free port)
-  HOLDFAST_METRICS_HOST         address they listen on (default 127.0.0.1; 0.0.0.0 in a pod)
-  HOLDFAST_DEDUPE_WINDOW_MS     how long a commandId is remembered (default 900000)
-  HOLDFAST_ACTOR_IDLE_MS        idle time before a seat actor is passivated (default 60000)
+  KAFKA_BROKERS                       host:port[,host:port] (required)
+  REDIS_URL                           redis://host:port (required)
+  HOLDFAST_PARTITIONS                 partitions of seat-commands/seat-events (default 12)
+  HOLDFAST_SESSION_TIMEOUT_MS         how long a dead worker's partitions wait (default 10000)
+  HOLDFAST_COMMIT_INTERVAL_MS         how often consumed positions are committed, for lag (default 5000)
+  HOLDFAST_FETCH_MIN_BYTES            a fetch is answered at this many bytes… (default 1024)
+  HOLDFAST_FETCH_MAX_WAIT_MS          …or after this wait (default 20)
+  HOLDFAST_HEARTBEAT_INTERVAL_MS      how often the member tells the group it is alive (default 1000)
+  HOLDFAST_REBALANCE_TIMEOUT_MS       how long a rebalance waits for members, at least the session timeout (default 10000)
+  HOLDFAST_CONSUMER_RETRIES           retries of a failed consumer operation (default 8)
+  HOLDFAST_CONSUMER_RETRY_INITIAL_MS  first retry's wait; later ones back off (default 100)
+  HOLDFAST_CONSUMER_RETRY_MAX_MS      longest wait between two retries (default 3000)
+  HOLDFAST_PARTITION_CONCURRENCY      most partitions handled at once (default 16)
+  HOLDFAST_METRICS_PORT               /metrics, /healthz, /readyz (default 9464; 0 = free port)
+  HOLDFAST_METRICS_HOST               address they listen on (default 127.0.0.1; 0.0.0.0 in a pod)
+  HOLDFAST_DEDUPE_WINDOW_MS           how long a commandId is remembered (default 900000)
+  HOLDFAST_ACTOR_IDLE_MS              idle time before a seat actor is passivated (default 60000)
   HOLDFAST_KAFKA_PREFIX, HOLDFAST_REDIS_PREFIX, HOLDFAST_WORKER_ID, HOLDFAST_LOG_LEVEL
 
 Stops gracefully on SIGTERM or SIGINT: finishes and commits the batch in hand, leaves the group.`,

@@ -1,0 +1,51 @@
+/**
+ * The variables each `holdfast` command reads, by command: what the README's
+ * "Configuration" table and every command's `--help` are checked against.
+ */
+import { z } from 'zod';
+import { infraEnvShape } from '../infra/config.ts';
+import { connectionShape, intVar, kafkaShape, logLevelVar, redisUrlVar } from './env.ts';
+import { gatewayShape, jwtSecretVar } from './gateway.ts';
+import { workerShape } from './worker.ts';
+
+/** `holdfast shows`: the catalog on Kafka. */
+export const showsShape = {
+  ...kafkaShape,
+  /** Hold TTL of shows created without `--hold-ttl-ms`. */
+  HOLDFAST_HOLD_TTL_MS: intVar(1000, 86_400_000).default(600_000),
+} as const;
+
+/** `holdfast shows`, when `REDIS_URL` is set: seat counts from the read model. */
+export const showStatsShape = {
+  ...kafkaShape,
+  REDIS_URL: redisUrlVar,
+  HOLDFAST_REDIS_PREFIX: connectionShape.HOLDFAST_REDIS_PREFIX,
+} as const;
+
+/** `holdfast dev` (its infrastructure is read with `infraEnvShape`). */
+export const devShape = {
+  /** Port of the first gateway; the second takes the next one. */
+  PORT: intVar(1, 65_534).default(3000),
+  /** Metrics port of the first worker; the second takes the next one. */
+  HOLDFAST_METRICS_PORT: intVar(1, 65_534).default(9464),
+  HOLDFAST_JWT_SECRET: jwtSecretVar.optional(),
+  HOLDFAST_PARTITIONS: intVar(1, 1024).default(12),
+  /** Hold TTL of the demo show. */
+  HOLDFAST_HOLD_TTL_MS: intVar(1000, 86_400_000).default(120_000),
+  HOLDFAST_DEMO_SHOW: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .default('demo'),
+  HOLDFAST_LOG_LEVEL: logLevelVar.default('info'),
+} as const;
+
+/** Every variable each command reads, whatever shape it reads it with. */
+export const commandShapes: Readonly<Record<string, z.ZodRawShape>> = {
+  worker: workerShape,
+  gateway: gatewayShape,
+  shows: { ...showsShape, ...showStatsShape },
+  seat: kafkaShape,
+  token: { HOLDFAST_JWT_SECRET: jwtSecretVar },
+  dev: { ...infraEnvShape, ...devShape },
+  infra: infraEnvShape,
+};
