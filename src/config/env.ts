@@ -75,6 +75,35 @@ export const consumerShape = {
   HOLDFAST_CONSUMER_RETRY_MAX_MS: intVar(1, 600_000).default(3000),
 } as const;
 
+/** Where a Kafka + Redis process finds its infrastructure, in camelCase. */
+export interface ConnectionConfig {
+  /** `host:port` of each Kafka broker. Required (`KAFKA_BROKERS`). */
+  readonly kafkaBrokers: readonly string[];
+  /** `redis://host:port` of Redis. Required (`REDIS_URL`). */
+  readonly redisUrl: string;
+  /** Prefix of every topic and consumer-group name. @defaultValue `''` */
+  readonly kafkaPrefix: string;
+  /** Prefix of every Redis key. @defaultValue `'holdfast'` */
+  readonly redisPrefix: string;
+  /** Partitions of `seat-commands` / `seat-events` when this process creates them. @defaultValue 12 */
+  readonly partitions: number;
+  /** @defaultValue `'info'` */
+  readonly logLevel: LogLevel;
+}
+
+export function connectionConfig(
+  parsed: z.output<z.ZodObject<typeof connectionShape>>,
+): ConnectionConfig {
+  return {
+    kafkaBrokers: Object.freeze([...parsed.KAFKA_BROKERS]),
+    redisUrl: parsed.REDIS_URL,
+    kafkaPrefix: parsed.HOLDFAST_KAFKA_PREFIX,
+    redisPrefix: parsed.HOLDFAST_REDIS_PREFIX,
+    partitions: parsed.HOLDFAST_PARTITIONS,
+    logLevel: parsed.HOLDFAST_LOG_LEVEL,
+  };
+}
+
 /** The consumer settings of a consumer-group member (worker, gateway), in camelCase. */
 export interface ConsumerConfig {
   /** How often consumed positions are committed (they feed lag metrics only). @defaultValue 5000 */

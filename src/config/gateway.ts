@@ -4,13 +4,14 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
+  type ConnectionConfig,
   type ConsumerConfig,
+  connectionConfig,
   connectionShape,
   consumerConfig,
   consumerShape,
   type Env,
   intVar,
-  type LogLevel,
   parseEnv,
 } from './env.ts';
 
@@ -58,7 +59,7 @@ export const gatewayShape = {
     .optional(),
 } as const;
 
-export interface GatewayConfig extends ConsumerConfig {
+export interface GatewayConfig extends ConnectionConfig, ConsumerConfig {
   readonly port: number;
   readonly host: string;
   readonly jwtSecret: string;
@@ -70,13 +71,6 @@ export interface GatewayConfig extends ConsumerConfig {
   readonly sessionTimeoutMs: number;
   /** This instance's id: the `replyTo` of its commands. */
   readonly gatewayId: string;
-  readonly kafkaBrokers: readonly string[];
-  readonly redisUrl: string;
-  readonly kafkaPrefix: string;
-  readonly redisPrefix: string;
-  /** Partitions of seat-commands / seat-events when this process creates them. */
-  readonly partitions: number;
-  readonly logLevel: LogLevel;
   /** Per-socket token bucket. @defaultValue 20 per second, bursts of 40 */
   readonly rateLimit: { readonly perSecond: number; readonly burst: number };
   /** Shortest time between two `show:stats` publications of one show. @defaultValue 300 */
@@ -98,14 +92,9 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
     ackTimeoutMs: parsed.HOLDFAST_ACK_TIMEOUT_MS,
     sessionTimeoutMs: parsed.HOLDFAST_SESSION_TIMEOUT_MS,
     batchFrameMs: parsed.HOLDFAST_BATCH_FRAME_MS,
+    ...connectionConfig(parsed),
     ...consumerConfig(parsed),
     gatewayId: parsed.HOLDFAST_GATEWAY_ID ?? `gw-${randomUUID().slice(0, 8)}`,
-    kafkaBrokers: Object.freeze([...parsed.KAFKA_BROKERS]),
-    redisUrl: parsed.REDIS_URL,
-    kafkaPrefix: parsed.HOLDFAST_KAFKA_PREFIX,
-    redisPrefix: parsed.HOLDFAST_REDIS_PREFIX,
-    partitions: parsed.HOLDFAST_PARTITIONS,
-    logLevel: parsed.HOLDFAST_LOG_LEVEL,
     rateLimit: Object.freeze({
       perSecond: parsed.HOLDFAST_RATE_LIMIT_PER_SECOND,
       burst: parsed.HOLDFAST_RATE_LIMIT_BURST,

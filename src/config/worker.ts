@@ -2,13 +2,14 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
+  type ConnectionConfig,
   type ConsumerConfig,
+  connectionConfig,
   connectionShape,
   consumerConfig,
   consumerShape,
   type Env,
   intVar,
-  type LogLevel,
   parseEnv,
 } from './env.ts';
 
@@ -36,21 +37,9 @@ export const workerShape = {
 } as const;
 
 /** What a worker runs with: read once, validated, frozen. */
-export interface WorkerConfig extends ConsumerConfig {
+export interface WorkerConfig extends ConnectionConfig, ConsumerConfig {
   /** Instance id in logs and the Kafka client id. @defaultValue `worker-` + 8 random hex digits */
   readonly workerId: string;
-  /** `host:port` of each Kafka broker. Required (`KAFKA_BROKERS`). */
-  readonly kafkaBrokers: readonly string[];
-  /** `redis://host:port` of Redis. Required (`REDIS_URL`). */
-  readonly redisUrl: string;
-  /** Prefix of every topic and consumer-group name. @defaultValue `''` */
-  readonly kafkaPrefix: string;
-  /** Prefix of every Redis key. @defaultValue `'holdfast'` */
-  readonly redisPrefix: string;
-  /** Partitions of `seat-commands` / `seat-events` when this process creates them. @defaultValue 12 */
-  readonly partitions: number;
-  /** @defaultValue `'info'` */
-  readonly logLevel: LogLevel;
   /** How long a crashed worker's partitions wait before another worker takes them. @defaultValue 10000 */
   readonly sessionTimeoutMs: number;
   /** Most partitions handled at once (never more than `partitions`). @defaultValue 16 */
@@ -69,13 +58,8 @@ export function loadWorkerConfig(env: Env): WorkerConfig {
   const parsed = parseEnv(workerShape, env);
   return Object.freeze({
     workerId: parsed.HOLDFAST_WORKER_ID ?? `worker-${randomUUID().slice(0, 8)}`,
-    kafkaBrokers: Object.freeze([...parsed.KAFKA_BROKERS]),
-    redisUrl: parsed.REDIS_URL,
-    kafkaPrefix: parsed.HOLDFAST_KAFKA_PREFIX,
-    redisPrefix: parsed.HOLDFAST_REDIS_PREFIX,
-    partitions: parsed.HOLDFAST_PARTITIONS,
-    logLevel: parsed.HOLDFAST_LOG_LEVEL,
     sessionTimeoutMs: parsed.HOLDFAST_SESSION_TIMEOUT_MS,
+    ...connectionConfig(parsed),
     ...consumerConfig(parsed),
     partitionConcurrency: parsed.HOLDFAST_PARTITION_CONCURRENCY,
     metricsPort: parsed.HOLDFAST_METRICS_PORT,

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadGatewayConfig } from '../../config/gateway.ts';
 import { startGateway } from '../../gateway/gateway.ts';
 import { runService } from '../signals.ts';
+import { CONSUMER_VARIABLES_HELP } from './consumer-help.ts';
 
 export function registerGatewayCommand(program: Command): void {
   program
@@ -22,14 +23,7 @@ Configuration (environment):
   HOLDFAST_ACK_TIMEOUT_MS             wait for a decision before answering TIMEOUT (default 10000)
   HOLDFAST_BATCH_FRAME_MS             how long seat changes wait to share a seats:changed frame (default 15)
   HOLDFAST_SESSION_TIMEOUT_MS         how long a dead gateway's partitions wait (default 10000)
-  HOLDFAST_COMMIT_INTERVAL_MS         how often consumed positions are committed, for lag (default 5000)
-  HOLDFAST_FETCH_MIN_BYTES            a fetch is answered at this many bytes… (default 1024)
-  HOLDFAST_FETCH_MAX_WAIT_MS          …or after this wait (default 20)
-  HOLDFAST_HEARTBEAT_INTERVAL_MS      how often the member tells the group it is alive (default 1000)
-  HOLDFAST_REBALANCE_TIMEOUT_MS       how long a rebalance waits for members, at least the session timeout (default 10000)
-  HOLDFAST_CONSUMER_RETRIES           retries of a failed consumer operation (default 8)
-  HOLDFAST_CONSUMER_RETRY_INITIAL_MS  first retry's wait; later ones back off (default 100)
-  HOLDFAST_CONSUMER_RETRY_MAX_MS      longest wait between two retries (default 3000)
+${CONSUMER_VARIABLES_HELP}
   HOLDFAST_RATE_LIMIT_PER_SECOND      messages a socket may send per second (default 20)
   HOLDFAST_RATE_LIMIT_BURST           …and in one burst after a quiet spell (default 40)
   HOLDFAST_STATS_PERIOD_MS            shortest time between two show:stats of one show (default 300)

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadWorkerConfig } from '../../config/worker.ts';
 import { startWorker } from '../../worker/worker.ts';
 import { runService } from '../signals.ts';
+import { CONSUMER_VARIABLES_HELP } from './consumer-help.ts';
 
 export function registerWorkerCommand(program: Command): void {
   program
@@ -18,14 +19,7 @@ Configuration (environment):
   REDIS_URL                           redis://host:port (required)
   HOLDFAST_PARTITIONS                 partitions of seat-commands/seat-events (default 12)
   HOLDFAST_SESSION_TIMEOUT_MS         how long a dead worker's partitions wait (default 10000)
-  HOLDFAST_COMMIT_INTERVAL_MS         how often consumed positions are committed, for lag (default 5000)
-  HOLDFAST_FETCH_MIN_BYTES            a fetch is answered at this many bytes… (default 1024)
-  HOLDFAST_FETCH_MAX_WAIT_MS          …or after this wait (default 20)
-  HOLDFAST_HEARTBEAT_INTERVAL_MS      how often the member tells the group it is alive (default 1000)
-  HOLDFAST_REBALANCE_TIMEOUT_MS       how long a rebalance waits for members, at least the session timeout (default 10000)
-  HOLDFAST_CONSUMER_RETRIES           retries of a failed consumer operation (default 8)
-  HOLDFAST_CONSUMER_RETRY_INITIAL_MS  first retry's wait; later ones back off (default 100)
-  HOLDFAST_CONSUMER_RETRY_MAX_MS      longest wait between two retries (default 3000)
+${CONSUMER_VARIABLES_HELP}
   HOLDFAST_PARTITION_CONCURRENCY      most partitions handled at once (default 16)
   HOLDFAST_METRICS_PORT               /metrics, /healthz, /readyz (default 9464; 0 = free port)
   HOLDFAST_METRICS_HOST               address they listen on (default 127.0.0.1; 0.0.0.0 in a pod)
