@@ -229,10 +229,8 @@ export class PartitionHost {
       // partition be reloaded from its snapshot, which replays these commands to the same
       // decisions (same event ids). Redelivering the batch to this memory instead would
       // answer it from the repeat memory and lose its events.
-      this.#status = 'FENCED';
-      this.#stopTimer();
       this.#logger.error({ err: error }, 'deciding a batch failed; the partition will be reloaded');
-      this.#options.onFenced(this.partition);
+      this.#stopDeciding();
       return { commitOffset: undefined };
     }
     metrics.batchSize.observe(records.length);
@@ -297,13 +295,18 @@ export class PartitionHost {
   }
 
   #fence(reason: Exclude<SnapshotWriteResult, 'OK'>): void {
-    this.#status = 'FENCED';
-    this.#stopTimer();
     this.#options.metrics.fencedWrites.inc();
     this.#logger.warn(
       { reason },
       'snapshot write refused: another owner holds this partition; stopping',
     );
+    this.#stopDeciding();
+  }
+
+  /** Stops deciding this partition for good: the worker reloads it (or hands it over). */
+  #stopDeciding(): void {
+    this.#status = 'FENCED';
+    this.#stopTimer();
     this.#options.onFenced(this.partition);
   }
 
@@ -324,8 +327,7 @@ export class PartitionHost {
             { err: error, count: due.length },
             'could not produce hold expiries; reloading',
           );
-          this.#status = 'FENCED';
-          this.#options.onFenced(this.partition);
+          this.#stopDeciding();
           return;
         }
       }

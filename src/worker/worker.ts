@@ -208,7 +208,7 @@ class ReservationWorker implements PartitionHandler {
     return start;
   }
 
-  async handle(batch: PartitionBatch, heartbeat: () => Promise<void>): Promise<bigint | undefined> {
+  async handle(batch: PartitionBatch): Promise<bigint | undefined> {
     const host = this.#hosts.get(batch.partition);
     if (host?.status !== 'DECIDING') return undefined;
     const { commitOffset } = await host.processBatch(batch.records);
@@ -220,7 +220,6 @@ class ReservationWorker implements PartitionHandler {
       );
     }
     this.#updateGauges();
-    await heartbeat();
     return commitOffset;
   }
 
