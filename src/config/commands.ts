@@ -3,6 +3,7 @@
  * "Configuration" table and every command's `--help` are checked against.
  */
 import { z } from 'zod';
+import { ID_PATTERN } from '../contract/ids.ts';
 import { infraEnvShape } from '../infra/config.ts';
 import { connectionShape, intVar, kafkaShape, logLevelVar, redisUrlVar } from './env.ts';
 import { gatewayShape, jwtSecretVar } from './gateway.ts';
@@ -32,10 +33,7 @@ export const devShape = {
   HOLDFAST_PARTITIONS: intVar(1, 1024).default(12),
   /** Hold TTL of the demo show. */
   HOLDFAST_HOLD_TTL_MS: intVar(1000, 86_400_000).default(120_000),
-  HOLDFAST_DEMO_SHOW: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/)
-    .default('demo'),
+  HOLDFAST_DEMO_SHOW: z.string().regex(ID_PATTERN).default('demo'),
   HOLDFAST_LOG_LEVEL: logLevelVar.default('info'),
 } as const;
 

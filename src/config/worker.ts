@@ -1,6 +1,7 @@
 /** Configuration of `holdfast worker`, from the environment (see README, "Configuration"). */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { ID_PATTERN } from '../contract/ids.ts';
 import {
   type ConnectionConfig,
   type ConsumerConfig,
@@ -30,10 +31,7 @@ export const workerShape = {
   /** Most partitions handled at once; more than the cores only adds switching. */
   HOLDFAST_PARTITION_CONCURRENCY: intVar(1, 1024).default(16),
   /** Instance id in logs and the Kafka client id. */
-  HOLDFAST_WORKER_ID: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 of [A-Za-z0-9_-]')
-    .optional(),
+  HOLDFAST_WORKER_ID: z.string().regex(ID_PATTERN, 'must be 1–64 of [A-Za-z0-9_-]').optional(),
 } as const;
 
 /** What a worker runs with: read once, validated, frozen. */

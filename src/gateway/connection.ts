@@ -76,6 +76,7 @@ function commandIdOf(payload: unknown): string {
 
 export function attachConnection(socket: GatewaySocket, ctx: ConnectionContext): void {
   const limiter = new RateLimiter(ctx.rateLimit);
+  const limitMessage = `too many messages: slow down (at most ${ctx.rateLimit.perSecond ?? 20} a second)`;
   const { userId, frames } = socket.data;
   const logger = ctx.logger.child({ component: 'connection', socketId: socket.id, userId });
   const caller: Caller = { userId, frames, socket, logger };
@@ -100,7 +101,7 @@ export function attachConnection(socket: GatewaySocket, ctx: ConnectionContext):
       }
     };
     if (!limiter.tryTake()) {
-      answer(refusal('RATE_LIMITED', 'too many messages: slow down (at most 20 a second)'));
+      answer(refusal('RATE_LIMITED', limitMessage));
       return;
     }
     if (!(CLIENT_EVENTS as readonly string[]).includes(event)) {

@@ -53,7 +53,7 @@ export class ReplyRouter {
    * while rebuilding: their waiters are long gone, so they are not sent to other gateways.
    */
   route(decision: SeatEvent, live: boolean): void {
-    if (decision.replyTo === this.#gatewayId) this.#pending.resolve(decision);
+    if (decision.replyTo === this.#gatewayId) this.#resolveOwn(decision);
     else if (live && decision.replyTo !== '')
       this.#servers.serverSideEmit('seat:decision', decision);
   }
