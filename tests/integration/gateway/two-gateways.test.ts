@@ -259,7 +259,9 @@ describe('two gateways', () => {
     expect(singles).toHaveLength(expected);
     expect(wrong).toEqual([]);
     expect(frames.every((frame) => frame.showId === show.showId)).toBe(true);
-    expect(frames.length).toBeLessThan(expected);
+    // How many frames the changes took depends on how they spread over ticks (timing): the
+    // coalescing itself is held by tests/unit/gateway/broadcaster.test.ts with fake timers.
+    expect(frames.length).toBeLessThanOrEqual(expected);
     // Each seat's versions arrive in order.
     for (const seatId of seats) {
       const versions = batched()

@@ -23,6 +23,7 @@ describe('a seat driven by one abusive client', () => {
     let offset = 0;
     let logTime = T0;
     let largest = 0;
+    let recordsWritten = 0;
     let lastRecord = '';
     const handle = (command: SeatCommand) => {
       // One command per log millisecond: far inside the 15-minute and 1-hour windows.
@@ -35,6 +36,7 @@ describe('a seat driven by one abusive client', () => {
       const record = actors.takeChanges().get('show-1/A1');
       if (record !== undefined) {
         largest = Math.max(largest, Buffer.byteLength(record));
+        recordsWritten++;
         lastRecord = record;
       }
       return events;
@@ -56,7 +58,9 @@ describe('a seat driven by one abusive client', () => {
       handle(confirmation({ userId: 'ann', holdId: `gone-${i}` }));
     }
 
-    expect(offset).toBe(8_001);
+    // The bound below measured real records: every command that changed the seat's record
+    // wrote one (refusals too: they enter its memory).
+    expect(recordsWritten).toBeGreaterThan(4_000);
     expect(largest).toBeLessThanOrEqual(RECORD_BOUND_BYTES);
     const { memory } = actors.seat(SHOW.showId, 'A1');
     expect(memory.decisions.length).toBe(DEFAULT_SEAT_MEMORY_LIMITS.maxRememberedDecisions);
