@@ -35,14 +35,6 @@ if ARGV[3] ~= '' then
   end
   -- A late or repeated event never moves a seat back.
   if version > currentVersion then
-    if redis.call('HEXISTS', KEYS[3], 'versionSum') == 0 then
-      -- A read model written before the sum was kept: count it once from the seats.
-      local sum = 0
-      for _, json in ipairs(redis.call('HVALS', KEYS[2])) do
-        sum = sum + tonumber(cjson.decode(json).v)
-      end
-      redis.call('HSET', KEYS[3], 'versionSum', sum)
-    end
     redis.call('HINCRBY', KEYS[3], 'versionSum', version - currentVersion)
     redis.call('HSET', KEYS[2], ARGV[3], ARGV[6])
     if previous ~= ARGV[5] then
