@@ -29,9 +29,7 @@ describe('TokenKeeper', () => {
       },
       refresh: async (token) => {
         refreshed.push(token);
-        return (
-          options.refresh?.(token) ?? { ok: true, expiresAt: tokenExpiresAt(token) as number }
-        );
+        return options.refresh?.(token) ?? { ok: true, expiresAt: tokenExpiresAt(token) as number };
       },
       refreshBeforeMs: 60_000,
       retryMs: 5000,
