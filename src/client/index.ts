@@ -70,7 +70,7 @@ export type {
 export { HoldfastConnectError, HoldfastSessionExpiredError } from './errors.ts';
 export type { CommandOptions, HoldfastClientOptions } from './options.ts';
 export { LocalSeatMap } from './seat-map.ts';
-export type { TokenSource } from './session.ts';
+export { type TokenSource, tokenClaims } from './session.ts';
 
 type Listener<T> = (value: T) => void;
 

@@ -25,15 +25,23 @@ export interface TokenKeeperOptions {
   now?: () => number;
 }
 
-/** A JWT's `exp` in epoch ms, read without verifying (the gateway verifies); or undefined. */
-export function tokenExpiresAt(token: string): number | undefined {
+/** A JWT's claims, read without verifying (the gateway verifies); undefined if unreadable. */
+export function tokenClaims(token: string): Readonly<Record<string, unknown>> | undefined {
   try {
     const part = (token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/');
-    const exp = (JSON.parse(atob(part)) as { exp?: unknown }).exp;
-    return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined;
+    const claims: unknown = JSON.parse(atob(part));
+    return typeof claims === 'object' && claims !== null
+      ? (claims as Readonly<Record<string, unknown>>)
+      : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** A JWT's `exp` in epoch ms, or undefined. */
+export function tokenExpiresAt(token: string): number | undefined {
+  const exp = tokenClaims(token)?.exp;
+  return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined;
 }
 
 /** The least wait between two failed renewals, however little time is left. */

@@ -15,6 +15,7 @@ import {
   type MySeat,
   type PublicErrorCode,
   type SeatView,
+  tokenClaims,
 } from '../client/index.ts';
 
 /** Words for every code the page can meet: a new code fails the type check until it has some. */
@@ -290,14 +291,9 @@ function main(): void {
     return;
   }
   $('show-name').textContent = showId;
-  try {
-    const sub = JSON.parse(
-      atob((token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/')),
-    ) as { sub?: string };
-    $('user').textContent = sub.sub ? `signed in as ${sub.sub}` : '';
-  } catch {
-    // Not a readable JWT: the gateway will say so.
-  }
+  // Not a readable JWT: nothing shown, and the gateway will say so.
+  const sub = tokenClaims(token)?.sub;
+  $('user').textContent = typeof sub === 'string' ? `signed in as ${sub}` : '';
   const client = connectHoldfast({ url: window.location.origin, token });
   void new SeatMapPage(client, showId).start();
 }
