@@ -120,6 +120,10 @@ const SOCKET_SUMMARIES: Record<ClientEventName, string> = {
   'seat:hold': 'Hold a seat. Repeating a commandId repeats the original decision.',
   'seat:confirm': 'Confirm your current hold: the seat becomes yours.',
   'seat:release': 'Release your current hold.',
+  'auth:refresh':
+    'Give the connected socket a fresh token for the same user (sub), before its token ' +
+    'expires: the session then ends at the new exp. A refused token (UNAUTHENTICATED, e.g. ' +
+    "another user's, expired, or living too long) leaves the current session as it was.",
 };
 
 function kafkaChannels(partitions: number) {
@@ -261,11 +265,28 @@ function socketChannels() {
       },
     },
   };
+  channels[socketChannelId('session:expired')] = {
+    address: 'session:expired',
+    title: 'Socket.IO session:expired',
+    description:
+      'To one socket whose token expired (`expiredAt` is its exp) without a fresh one through ' +
+      'auth:refresh; the gateway disconnects the socket right after (within the 5 s leeway ' +
+      'after exp). Reconnect with a fresh token.',
+    servers: [ref('#/servers/gateway')],
+    messages: {
+      expired: {
+        name: 'session:expired',
+        contentType: 'application/json',
+        payload: schemaRef(broadcastSchemaName('session:expired')),
+      },
+    },
+  };
   channels[socketChannelId('connect_error')] = {
     address: 'connect_error',
     title: 'Socket.IO handshake refusal',
     description:
-      "No, bad or expired token: the handshake fails and the client's `connect_error` " +
+      'No, bad or expired token (or one without exp, living too long, or with the wrong iss / ' +
+      "aud): the handshake fails and the client's `connect_error` " +
       'receives an error whose `data.code` is UNAUTHENTICATED.',
     servers: [ref('#/servers/gateway')],
     messages: {
@@ -368,6 +389,7 @@ function operations() {
     ['seat:changed', 'change'],
     ['seats:changed', 'changes'],
     ['show:stats', 'stats'],
+    ['session:expired', 'expired'],
     ['connect_error', 'unauthenticated'],
   ] as const) {
     const channel = socketChannelId(event);
@@ -482,11 +504,15 @@ export function buildAsyncApiDocument(options: DocumentOptions): Record<string, 
           scheme: 'bearer',
           bearerFormat: 'JWT',
           description:
-            'An HS256 JWT signed with the UTF-8 bytes of HOLDFAST_JWT_SECRET, sent in the ' +
-            'Socket.IO handshake as `auth.token` (not an HTTP header). Only `sub` (the user id) ' +
-            'is required; `exp` is honoured with at most 5 s leeway. Refused: connect_error ' +
-            "with data.code UNAUTHENTICATED. `auth.frames: 'batch'` (optional; any other value " +
-            'means the default) asks for seats:changed frames instead of seat:changed.',
+            'A JWT sent in the Socket.IO handshake as `auth.token` (not an HTTP header): HS256 ' +
+            'signed with the UTF-8 bytes of HOLDFAST_JWT_SECRET, or EdDSA / RS256 verified with ' +
+            'HOLDFAST_JWT_PUBLIC_KEY. `sub` (the user id) and `exp` are required; `exp` at most ' +
+            'HOLDFAST_TOKEN_MAX_LIFETIME (default 24 h) ahead, honoured with at most 5 s leeway; ' +
+            '`iss` / `aud` must match HOLDFAST_JWT_ISSUER / HOLDFAST_JWT_AUDIENCE when set. ' +
+            'Refused: connect_error with data.code UNAUTHENTICATED. A live socket renews its ' +
+            'session with auth:refresh, or gets session:expired and is disconnected. ' +
+            "`auth.frames: 'batch'` (optional; any other value means the default) asks for " +
+            'seats:changed frames instead of seat:changed.',
         },
       },
     },

@@ -28,6 +28,8 @@ import {
   CLIENT_PAYLOAD_SCHEMAS,
   type ClientEventName,
   HandshakeErrorSchema,
+  SESSION_EVENT_SCHEMAS,
+  type SessionEventName,
 } from '../../src/contract/socket-events.ts';
 
 export type JsonSchema = Record<string, unknown>;
@@ -67,7 +69,8 @@ export function socketEventName(event: string): string {
 
 export const payloadSchemaName = (event: ClientEventName) => `${socketEventName(event)}Payload`;
 export const ackSchemaName = (event: ClientEventName) => `${socketEventName(event)}Ack`;
-export const broadcastSchemaName = (event: BroadcastEventName) => socketEventName(event);
+export const broadcastSchemaName = (event: BroadcastEventName | SessionEventName) =>
+  socketEventName(event);
 export const SHOW_SCHEMA_NAME = 'ShowDefinition';
 export const HANDSHAKE_SCHEMA_NAME = 'HandshakeError';
 
@@ -89,6 +92,9 @@ export function contractSchemas(): Record<string, JsonSchema> {
   }
   for (const event of Object.keys(BROADCAST_SCHEMAS) as BroadcastEventName[]) {
     schemas[broadcastSchemaName(event)] = jsonSchemaOf(BROADCAST_SCHEMAS[event]);
+  }
+  for (const event of Object.keys(SESSION_EVENT_SCHEMAS) as SessionEventName[]) {
+    schemas[broadcastSchemaName(event)] = jsonSchemaOf(SESSION_EVENT_SCHEMAS[event]);
   }
   schemas[HANDSHAKE_SCHEMA_NAME] = jsonSchemaOf(HandshakeErrorSchema);
   return schemas;

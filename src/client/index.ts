@@ -4,17 +4,19 @@
  * (`{ ok: false, error: { code } }`), never an exception — keeps a versioned local seat
  * map per joined show, and joins a show again after a reconnect or once the show's
  * `versionSum` says a change was missed. It asks for batched `seats:changed` frames and
- * applies `seat:changed` as well, so it works with gateways that send either.
+ * applies `seat:changed` as well, so it works with gateways that send either. Given a
+ * `getToken`, it renews its token before it expires (`auth:refresh`) and reconnects with a
+ * fresh one; with a fixed `token` the session ends with it (`onSessionExpired`).
  *
  * ```ts
- * const client = connectHoldfast({ url: 'http://127.0.0.1:8080', token });
+ * const client = connectHoldfast({ url: 'http://127.0.0.1:8080', getToken: fetchToken });
  * await client.ready();
  * await client.join('gala');
  * const hold = await client.hold('gala', 'A1');
  * if (hold.ok) await client.confirm('gala', 'A1', hold.holdId);
  * ```
  */
-import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
+import { io, type Socket } from 'socket.io-client';
 import type { Refusal } from '../contract/refusals.ts';
 import type { MySeat, SeatChanged, SeatView, ShowStats } from '../contract/seat-views.ts';
 import type {
@@ -26,11 +28,15 @@ import type {
   HoldAck,
   JoinAck,
   LeaveAck,
+  RefreshAck,
   ReleaseAck,
   ServerToClientEvents,
 } from '../contract/socket-events.ts';
+import { HoldfastConnectError, HoldfastSessionExpiredError } from './errors.ts';
+import type { CommandOptions, HoldfastClientOptions } from './options.ts';
 import { ResyncScheduler } from './resync.ts';
 import { LocalSeatMap } from './seat-map.ts';
+import { TokenKeeper } from './session.ts';
 
 export type { PublicErrorCode, Refusal, RejectionReason } from '../contract/refusals.ts';
 export type {
@@ -55,52 +61,16 @@ export type {
   JoinPayload,
   LeaveAck,
   LeavePayload,
+  RefreshAck,
   ReleaseAck,
   ReleasePayload,
   ServerToClientEvents,
+  SessionExpired,
 } from '../contract/socket-events.ts';
+export { HoldfastConnectError, HoldfastSessionExpiredError } from './errors.ts';
+export type { CommandOptions, HoldfastClientOptions } from './options.ts';
 export { LocalSeatMap } from './seat-map.ts';
-
-export interface HoldfastClientOptions {
-  /** The gateway's base URL, e.g. `http://127.0.0.1:8080`. */
-  url: string;
-  /** The JWT, or a function giving a fresh one at every (re)connect. */
-  token: string | (() => string | Promise<string>);
-  /**
-   * How long a call waits for its ack before resolving `TIMEOUT` locally; longer than the
-   * gateway's own deadline so the gateway's answer normally wins. @defaultValue 15000
-   */
-  ackTimeoutMs?: number;
-  /** Delay before joining again when a re-join is answered `UNAVAILABLE`. @defaultValue 500 */
-  rejoinRetryMs?: number;
-  /**
-   * How long after a `show:stats` its `versionSum` is compared with the local map's, so
-   * that broadcasts in flight arrive first. @defaultValue 1000
-   */
-  resyncSettleMs?: number;
-  /** The least time between two joins of a show for a missed change. @defaultValue 3000 */
-  resyncMinIntervalMs?: number;
-  /** Passed to socket.io-client's `io()`. */
-  socketOptions?: Partial<ManagerOptions & SocketOptions>;
-}
-
-export interface CommandOptions {
-  /**
-   * The idempotency key: pass the same one to retry after a `TIMEOUT` or `UNAVAILABLE`.
-   * @defaultValue a fresh random id
-   */
-  commandId?: string;
-}
-
-/** Why `ready()` failed: `UNAUTHENTICATED` when the gateway refused the token. */
-export class HoldfastConnectError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'HoldfastConnectError';
-    this.code = code;
-  }
-}
+export { type TokenSource, tokenClaims } from './session.ts';
 
 type Listener<T> = (value: T) => void;
 
@@ -123,6 +93,10 @@ export class HoldfastClient {
   readonly #ackTimeoutMs: number;
   readonly #rejoinRetryMs: number;
   readonly #resync: ResyncScheduler;
+  readonly #tokens: TokenKeeper;
+  readonly #expiryListeners = new Set<Listener<HoldfastSessionExpiredError>>();
+  /** Set when the session ended for good (a fixed token expired). */
+  #expired: HoldfastSessionExpiredError | undefined;
   #connectedOnce = false;
   #closed = false;
 
@@ -137,15 +111,23 @@ export class HoldfastClient {
       localSum: (showId) => this.#maps.get(showId)?.versionSum,
       resync: (showId) => this.#joinAgain(showId).then(() => undefined),
     });
-    const token = options.token;
+    const source = options.getToken ?? options.token;
+    if (source === undefined || (options.getToken && options.token !== undefined)) {
+      throw new TypeError('connectHoldfast: give either token or getToken');
+    }
+    this.#tokens = new TokenKeeper({
+      source,
+      refresh: (token) => this.#call<RefreshAck>('auth:refresh', { token }),
+      refreshBeforeMs: options.refreshBeforeMs ?? 60_000,
+      retryMs: options.refreshRetryMs ?? 5000,
+    });
     this.socket = io(options.url, {
       transports: ['websocket'],
       ...options.socketOptions,
       auth: (cb) => {
         // Batched frames: fewer, larger messages for the gateway to send and this client to read.
         const auth = (fresh: string): HandshakeAuth => ({ token: fresh, frames: 'batch' });
-        if (typeof token === 'string') return cb(auth(token));
-        Promise.resolve(token()).then(
+        this.#tokens.forHandshake().then(
           (fresh) => cb(auth(fresh)),
           () => cb(auth('')),
         );
@@ -163,11 +145,21 @@ export class HoldfastClient {
       }
       for (const listener of this.#statsListeners) listener(stats);
     });
+    this.socket.on('session:expired', ({ expiredAt }) => {
+      const error = new HoldfastSessionExpiredError(expiredAt);
+      // With a token source the reconnect below asks it for a fresh token.
+      if (!this.#tokens.renewable) this.#expired = error;
+      for (const listener of this.#expiryListeners) listener(error);
+    });
     this.socket.on('disconnect', (reason) => {
+      this.#tokens.disconnected();
       // A server-side disconnect is not retried by socket.io-client on its own.
-      if (reason === 'io server disconnect' && !this.#closed) this.socket.connect();
+      if (reason === 'io server disconnect' && !this.#closed && !this.#expired) {
+        this.socket.connect();
+      }
     });
     this.socket.on('connect', () => {
+      this.#tokens.connected();
       if (this.#connectedOnce) {
         for (const showId of this.#joined) void this.#rejoin(showId);
       }
@@ -175,8 +167,12 @@ export class HoldfastClient {
     });
   }
 
-  /** Resolves once connected; rejects if the handshake is refused (e.g. `UNAUTHENTICATED`). */
+  /**
+   * Resolves once connected; rejects if the handshake is refused (e.g. `UNAUTHENTICATED`),
+   * or with `HoldfastSessionExpiredError` once a fixed token's session has ended.
+   */
   ready(): Promise<void> {
+    if (this.#expired) return Promise.reject(this.#expired);
     if (this.socket.connected) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const onConnect = () => {
@@ -284,8 +280,19 @@ export class HoldfastClient {
     return () => this.#rejoinListeners.delete(listener);
   }
 
+  /**
+   * Called when the gateway ends the session because its token expired. With `getToken` the
+   * client then reconnects with a fresh token; with a fixed token it stays disconnected and
+   * every call answers `UNAUTHENTICATED`.
+   */
+  onSessionExpired(listener: Listener<HoldfastSessionExpiredError>): () => void {
+    this.#expiryListeners.add(listener);
+    return () => this.#expiryListeners.delete(listener);
+  }
+
   close(): void {
     this.#closed = true;
+    this.#tokens.disconnected();
     this.#resync.forget();
     this.socket.close();
   }
@@ -341,10 +348,17 @@ export class HoldfastClient {
     }
   }
 
-  async #call<A extends JoinAck | LeaveAck | CommandAck>(
+  async #call<A extends JoinAck | LeaveAck | CommandAck | RefreshAck>(
     event: keyof ClientToServerEvents,
     payload: object,
   ): Promise<A> {
+    if (this.#expired) {
+      const refusal: Refusal = {
+        ok: false,
+        error: { code: 'UNAUTHENTICATED', message: this.#expired.message },
+      };
+      return refusal as A;
+    }
     try {
       // The untyped view: payloads are typed by the public methods above.
       const untyped = this.socket as unknown as Socket;

@@ -5,8 +5,9 @@
 import { z } from 'zod';
 import { ID_PATTERN } from '../contract/ids.ts';
 import { infraEnvShape } from '../infra/config.ts';
+import { claimsShape, jwtSecretVar, signerShape } from './auth.ts';
 import { connectionShape, intVar, kafkaShape, logLevelVar, redisUrlVar } from './env.ts';
-import { gatewayShape, jwtSecretVar } from './gateway.ts';
+import { gatewayShape } from './gateway.ts';
 import { workerShape } from './worker.ts';
 
 /** `holdfast shows`: the catalog on Kafka. */
@@ -30,6 +31,7 @@ export const devShape = {
   /** Metrics port of the first worker; the second takes the next one. */
   HOLDFAST_METRICS_PORT: intVar(1, 65_534).default(9464),
   HOLDFAST_JWT_SECRET: jwtSecretVar.optional(),
+  ...claimsShape,
   HOLDFAST_PARTITIONS: intVar(1, 1024).default(12),
   /** Hold TTL of the demo show. */
   HOLDFAST_HOLD_TTL_MS: intVar(1000, 86_400_000).default(120_000),
@@ -43,7 +45,7 @@ export const commandShapes: Readonly<Record<string, z.ZodRawShape>> = {
   gateway: gatewayShape,
   shows: { ...showsShape, ...showStatsShape },
   seat: kafkaShape,
-  token: { HOLDFAST_JWT_SECRET: jwtSecretVar },
+  token: signerShape,
   dev: { ...infraEnvShape, ...devShape },
   infra: infraEnvShape,
 };

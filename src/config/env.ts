@@ -162,7 +162,7 @@ export function parseEnv<S extends z.ZodRawShape>(
     const problems = result.error.issues.map((issue) => {
       const name = issue.path.join('.');
       const given = picked[name];
-      const shown = /SECRET|PASSWORD|TOKEN/.test(name) ? '(hidden)' : JSON.stringify(given);
+      const shown = /SECRET|PASSWORD|TOKEN|PRIVATE/.test(name) ? '(hidden)' : JSON.stringify(given);
       return `${name}: ${issue.message}${given === undefined ? ' (not set)' : ` (got ${shown})`}`;
     });
     throw new HoldfastError(

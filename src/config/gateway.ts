@@ -3,6 +3,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { type TokenPolicy, verifierPolicy, verifierShape } from './auth.ts';
 import {
   type ConnectionConfig,
   type ConsumerConfig,
@@ -15,21 +16,6 @@ import {
   parseEnv,
 } from './env.ts';
 
-/** Shortest accepted JWT secret: HS256 wants at least 256 bits of key. */
-export const MIN_JWT_SECRET_LENGTH = 32;
-
-export const jwtSecretVar = z
-  .string({
-    error: (issue) =>
-      issue.input === undefined
-        ? 'required: the HS256 secret that signs client tokens (the same on every gateway and token issuer; at least 32 characters)'
-        : 'must be a string',
-  })
-  .min(
-    MIN_JWT_SECRET_LENGTH,
-    `must be at least ${MIN_JWT_SECRET_LENGTH} characters (HS256 signing secret shared by gateways and token issuers)`,
-  );
-
 export const gatewayShape = {
   ...connectionShape,
   ...consumerShape,
@@ -37,7 +23,7 @@ export const gatewayShape = {
   PORT: intVar(0, 65535).default(8080),
   /** Interface to listen on. */
   HOLDFAST_HOST: z.string().min(1).default('127.0.0.1'),
-  HOLDFAST_JWT_SECRET: jwtSecretVar,
+  ...verifierShape,
   HOLDFAST_ACK_TIMEOUT_MS: intVar(100, 600_000).default(10_000),
   HOLDFAST_SESSION_TIMEOUT_MS: intVar(3000, 300_000).default(10_000),
   HOLDFAST_BATCH_FRAME_MS: intVar(1, 1000).default(15),
@@ -62,7 +48,8 @@ export const gatewayShape = {
 export interface GatewayConfig extends ConnectionConfig, ConsumerConfig {
   readonly port: number;
   readonly host: string;
-  readonly jwtSecret: string;
+  /** How client tokens are verified: the key, the longest lifetime, issuer and audience. */
+  readonly tokens: TokenPolicy;
   /** How long an ack waits for its decision before answering `TIMEOUT`. */
   readonly ackTimeoutMs: number;
   /** How long seat changes wait to share one `seats:changed` frame (sockets that opted in). */
@@ -88,7 +75,7 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
   return Object.freeze({
     port: parsed.PORT,
     host: parsed.HOLDFAST_HOST,
-    jwtSecret: parsed.HOLDFAST_JWT_SECRET,
+    tokens: verifierPolicy(parsed),
     ackTimeoutMs: parsed.HOLDFAST_ACK_TIMEOUT_MS,
     sessionTimeoutMs: parsed.HOLDFAST_SESSION_TIMEOUT_MS,
     batchFrameMs: parsed.HOLDFAST_BATCH_FRAME_MS,
@@ -104,9 +91,4 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
     readModelCheckMs: parsed.HOLDFAST_READ_MODEL_CHECK_MS,
     drainMs: parsed.HOLDFAST_DRAIN_MS ?? Math.min(parsed.HOLDFAST_ACK_TIMEOUT_MS, 5000),
   });
-}
-
-/** Just the secret, for `holdfast token`. */
-export function loadJwtSecret(env: Env): string {
-  return parseEnv({ HOLDFAST_JWT_SECRET: jwtSecretVar }, env).HOLDFAST_JWT_SECRET;
 }

@@ -42,9 +42,15 @@ const REJECTION_MESSAGES: Readonly<Record<RejectionReason, string>> = {
 /**
  * What only a gateway answers, each message saying why at the place it happens: the message
  * could not be read, came too fast, got no decision in time (outcome unknown: resync and
- * retry with the same commandId), or the service could not take it right now.
+ * retry with the same commandId), or the service could not take it right now; and a token
+ * sent with `auth:refresh` that is refused (the socket keeps its current session).
  */
-const GATEWAY_REFUSAL_CODES = ['RATE_LIMITED', 'TIMEOUT', 'UNAVAILABLE'] as const;
+const GATEWAY_REFUSAL_CODES = [
+  'RATE_LIMITED',
+  'TIMEOUT',
+  'UNAVAILABLE',
+  'UNAUTHENTICATED',
+] as const;
 
 /** Every code an ack's refusal can carry. */
 export const PUBLIC_ERROR_CODES = [...REJECTION_REASONS, ...GATEWAY_REFUSAL_CODES] as const;

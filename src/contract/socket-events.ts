@@ -25,8 +25,11 @@ export const CLIENT_EVENTS = [
   'seat:hold',
   'seat:confirm',
   'seat:release',
+  'auth:refresh',
 ] as const;
 export type ClientEventName = (typeof CLIENT_EVENTS)[number];
+/** The client events about a show (all but `auth:refresh`). */
+export type ShowEventName = Exclude<ClientEventName, 'auth:refresh'>;
 
 /** The client events that become a seat command, and the command each one becomes. */
 export const COMMAND_TYPE_OF_EVENT = {
@@ -48,6 +51,14 @@ const HoldActionPayloadSchema = z.strictObject({
   commandId: CommandIdSchema.optional(),
 });
 
+/** A fresh token for the connected socket: same `sub`, and a later or earlier `exp`. */
+const RefreshPayloadSchema = z.strictObject({
+  token: z
+    .string()
+    .min(1)
+    .max(16 * 1024),
+});
+
 /** The payload schema of each client event: anything else is refused `INVALID_PAYLOAD`. */
 export const CLIENT_PAYLOAD_SCHEMAS = {
   'show:join': ShowPayloadSchema,
@@ -55,8 +66,10 @@ export const CLIENT_PAYLOAD_SCHEMAS = {
   'seat:hold': HoldPayloadSchema,
   'seat:confirm': HoldActionPayloadSchema,
   'seat:release': HoldActionPayloadSchema,
+  'auth:refresh': RefreshPayloadSchema,
 } as const satisfies Record<ClientEventName, z.ZodType>;
 
+export type RefreshPayload = z.infer<typeof RefreshPayloadSchema>;
 export type JoinPayload = z.infer<typeof ShowPayloadSchema>;
 export type LeavePayload = JoinPayload;
 export type HoldPayload = z.infer<typeof HoldPayloadSchema>;
@@ -103,6 +116,11 @@ export const ACK_SCHEMAS = {
   ]),
   'seat:confirm': SeatAckSchema,
   'seat:release': SeatAckSchema,
+  // The socket's session now ends at the new token's `exp` (epoch ms).
+  'auth:refresh': z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), expiresAt: EpochMsSchema }),
+    RefusalSchema,
+  ]),
 } as const satisfies Record<ClientEventName, z.ZodType>;
 
 type AckOf<E extends ClientEventName> = z.infer<(typeof ACK_SCHEMAS)[E]>;
@@ -111,6 +129,7 @@ export type LeaveAck = AckOf<'show:leave'>;
 export type HoldAck = AckOf<'seat:hold'>;
 export type ConfirmAck = AckOf<'seat:confirm'>;
 export type ReleaseAck = AckOf<'seat:release'>;
+export type RefreshAck = AckOf<'auth:refresh'>;
 /** The ack of any seat command. */
 export type CommandAck = HoldAck | ConfirmAck;
 /** A refusal of a seat command (with its `commandId`). */
@@ -123,6 +142,17 @@ export const BROADCAST_SCHEMAS = {
   'show:stats': ShowStatsSchema,
 } as const;
 export type BroadcastEventName = keyof typeof BROADCAST_SCHEMAS;
+
+/**
+ * What the server sends one socket about its own session: `session:expired` just before it
+ * disconnects a socket whose token ran out (`expiredAt`, the token's `exp` in epoch ms)
+ * without a fresh one arriving through `auth:refresh`.
+ */
+export const SESSION_EVENT_SCHEMAS = {
+  'session:expired': z.object({ expiredAt: EpochMsSchema }),
+} as const;
+export type SessionEventName = keyof typeof SESSION_EVENT_SCHEMAS;
+export type SessionExpired = z.infer<(typeof SESSION_EVENT_SCHEMAS)['session:expired']>;
 
 /**
  * How a socket wants seat changes, chosen at the handshake: `auth.frames: 'batch'` asks for
@@ -158,9 +188,11 @@ export type ClientToServerEvents = {
   [E in ClientEventName]: (payload: PayloadOf<E>, ack: (response: AckOf<E>) => void) => void;
 };
 
-/** Server → client broadcasts to a show's room. */
+/** Server → client: broadcasts to a show's room, and session events to one socket. */
 export type ServerToClientEvents = {
   [E in BroadcastEventName]: (message: z.infer<(typeof BROADCAST_SCHEMAS)[E]>) => void;
+} & {
+  [E in SessionEventName]: (message: z.infer<(typeof SESSION_EVENT_SCHEMAS)[E]>) => void;
 };
 
 /** Server ↔ server messages through the adapter, tagged by event name. */

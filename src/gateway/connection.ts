@@ -17,15 +17,19 @@ import {
   type ServerToClientEvents,
 } from '../contract/socket-events.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { TokenVerifier } from './auth.ts';
 import { type Caller, type CommandHandler, refusal } from './command-handler.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import { RateLimiter, type RateLimitOptions } from './rate-limiter.ts';
+import { SocketSession } from './session.ts';
 
 /** Server-side view of client events: payloads arrive unchecked. */
 export type RawClientEvents = Record<ClientEventName, (...args: unknown[]) => void>;
 
 export interface SocketData {
   userId: string;
+  /** When the handshake token expires (epoch ms): the session ends then unless refreshed. */
+  expiresAt: number;
   /** What the handshake asked for: `seats:changed` frames (`batch`) or the default. */
   frames: Frames;
 }
@@ -42,6 +46,8 @@ export interface ConnectionContext {
   metrics: GatewayMetrics;
   logger: Logger;
   rateLimit: RateLimitOptions;
+  /** Checks the tokens of `auth:refresh`. */
+  verify: TokenVerifier;
 }
 
 type Answer = { ok: boolean; error?: { code: string } };
@@ -53,6 +59,7 @@ const ROUTES: {
     caller: Caller,
     payload: unknown,
     commandId: string,
+    session: SocketSession,
   ) => Promise<Answer>;
 } = {
   'show:join': (handler, caller, payload) => handler.join(caller, payload),
@@ -62,6 +69,7 @@ const ROUTES: {
     handler.confirm(caller, payload, commandId),
   'seat:release': (handler, caller, payload, commandId) =>
     handler.release(caller, payload, commandId),
+  'auth:refresh': (_handler, _caller, payload, _commandId, session) => session.refresh(payload),
 };
 
 function isCommandEvent(event: string): boolean {
@@ -77,9 +85,10 @@ function commandIdOf(payload: unknown): string {
 export function attachConnection(socket: GatewaySocket, ctx: ConnectionContext): void {
   const limiter = new RateLimiter(ctx.rateLimit);
   const limitMessage = `too many messages: slow down (at most ${ctx.rateLimit.perSecond ?? 20} a second)`;
-  const { userId, frames } = socket.data;
+  const { userId, frames, expiresAt } = socket.data;
   const logger = ctx.logger.child({ component: 'connection', socketId: socket.id, userId });
   const caller: Caller = { userId, frames, socket, logger };
+  const session = new SocketSession({ socket, userId, expiresAt, verify: ctx.verify });
 
   const handle = (event: string, args: unknown[]): void => {
     const last = args[args.length - 1];
@@ -112,7 +121,7 @@ export function attachConnection(socket: GatewaySocket, ctx: ConnectionContext):
       answer(refusal('INVALID_PAYLOAD', 'expected exactly one payload object and an ack'));
       return;
     }
-    ROUTES[event as ClientEventName](ctx.handler, caller, payload[0], commandId ?? '')
+    ROUTES[event as ClientEventName](ctx.handler, caller, payload[0], commandId ?? '', session)
       .then(answer)
       .catch((error: unknown) => {
         logger.error({ err: error, event }, 'message handling failed');

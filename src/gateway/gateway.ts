@@ -14,6 +14,7 @@ import { groupNames, topicNames, topicSpecs } from '../kafka/topics.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { RedisReadModel } from '../state/read-model-redis.ts';
 import { loadWebAssets } from '../web/assets.ts';
+import { createTokenVerifier } from './auth.ts';
 import { Broadcaster } from './broadcaster.ts';
 import { CommandHandler } from './command-handler.ts';
 import { CommandProducer } from './command-producer.ts';
@@ -84,6 +85,7 @@ export async function startGateway(
     }
   };
   let state: GatewayState = 'STARTING';
+  const verify = createTokenVerifier(config.tokens);
   // Before anything connects: a gateway without its page's bundle (or with a stale one) refuses.
   const assets = await loadWebAssets();
 
@@ -121,7 +123,7 @@ export async function startGateway(
 
     // The servers, then what answers and broadcasts through them.
     const { http, io } = createSocketServer({
-      jwtSecret: config.jwtSecret,
+      verify,
       redisPrefix: config.redisPrefix,
       pub: redis.pub,
       sub: redis.sub,
@@ -210,7 +212,13 @@ export async function startGateway(
     io.on('connection', (socket) => {
       metrics.sockets.inc();
       socket.on('disconnect', () => metrics.sockets.dec());
-      attachConnection(socket, { handler, metrics, logger, rateLimit: config.rateLimit });
+      attachConnection(socket, {
+        handler,
+        metrics,
+        logger,
+        rateLimit: config.rateLimit,
+        verify,
+      });
     });
     const health = {
       registry: metrics.registry,

@@ -10,7 +10,7 @@ import { type HealthHandlers, handleHealthRoute } from '../observability/health-
 import type { Logger } from '../observability/logger.ts';
 import type { ReadModel } from '../state/read-model.ts';
 import { viewFor } from '../state/read-model.ts';
-import type { WebAssets } from '../web/assets.ts';
+import { SECURITY_HEADERS, type WebAssets } from '../web/assets.ts';
 
 export interface HttpContext {
   health: HealthHandlers;
@@ -33,6 +33,7 @@ export async function handleHttp(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
   if (await handleHealthRoute(ctx.health, req, res)) return;
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -1,7 +1,7 @@
 /**
  * The HTTP server and the Socket.IO server on it: the cluster adapter over Redis, the size
- * cap, and the handshake — a verified token names the user; `auth.frames` picks how seat
- * changes arrive. The other HTTP routes are `http-routes.ts`'s.
+ * cap, and the handshake — a verified token names the user and when its session ends;
+ * `auth.frames` picks how seat changes arrive. The other HTTP routes are `http-routes.ts`'s.
  */
 import { createServer, type Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
@@ -13,7 +13,7 @@ import {
   MAX_MESSAGE_BYTES,
   type ServerToClientEvents,
 } from '../contract/socket-events.ts';
-import { secretKey, UnauthenticatedError, verifyToken } from './auth.ts';
+import { type TokenVerifier, UnauthenticatedError } from './auth.ts';
 import type { RawClientEvents, SocketData } from './connection.ts';
 
 /** Extra bytes allowed over the 64 KiB message cap for Socket.IO's own packet framing. */
@@ -27,7 +27,8 @@ export type GatewayServer = Server<
 >;
 
 export interface SocketServerOptions {
-  jwtSecret: string;
+  /** Checks each handshake's token. */
+  verify: TokenVerifier;
   redisPrefix: string;
   pub: Redis;
   sub: Redis;
@@ -43,12 +44,13 @@ export function createSocketServer(options: SocketServerOptions): {
     serveClient: false,
     adapter: createAdapter(options.pub, options.sub, { key: `${options.redisPrefix}:socket.io` }),
   });
-  const key = secretKey(options.jwtSecret);
   io.use((socket, next) => {
-    verifyToken(socket.handshake.auth?.token, key)
+    options
+      .verify(socket.handshake.auth?.token)
       .then((verified) => {
         if (!verified.ok) return next(new UnauthenticatedError(verified.message));
         socket.data.userId = verified.userId;
+        socket.data.expiresAt = verified.expiresAt;
         socket.data.frames = framesOf(socket.handshake.auth);
         next();
       })

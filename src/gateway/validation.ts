@@ -9,12 +9,12 @@ import { isSeatOfShow } from '../contract/seat-layout.ts';
 import type { ShowDefinition } from '../contract/shows.ts';
 import {
   CLIENT_PAYLOAD_SCHEMAS,
-  type ClientEventName,
   type PayloadOf,
+  type ShowEventName,
 } from '../contract/socket-events.ts';
 
 /** The same schemas, typed so that indexing by a generic event keeps its payload type. */
-const SCHEMAS: { [E in ClientEventName]: z.ZodType<PayloadOf<E>> } = CLIENT_PAYLOAD_SCHEMAS;
+const SCHEMAS: { [E in ShowEventName]: z.ZodType<PayloadOf<E>> } = CLIENT_PAYLOAD_SCHEMAS;
 
 export type Checked<T> =
   | { ok: true; value: T; show: ShowDefinition }
@@ -32,7 +32,7 @@ function describe(error: z.ZodError): string {
  * for well-formed payloads. `show:leave` of an unknown show is still well-formed enough
  * to leave, so it is not asked to exist.
  */
-export function checkPayload<E extends ClientEventName>(
+export function checkPayload<E extends ShowEventName>(
   event: E,
   payload: unknown,
   lookup: (showId: string) => ShowDefinition | undefined,

@@ -3,15 +3,19 @@
  * versioned seat map and re-joins after a reconnect; this file draws it, turns clicks into
  * hold / confirm / release, and says what went wrong in words.
  *
- * The page reads `#show=<showId>&token=<jwt>` from its URL fragment (never sent to a server).
+ * The page reads `#show=<showId>&token=<jwt>` from its URL fragment (never sent to a server),
+ * then takes the token out of the address bar (and so out of history, bookmarks and screen
+ * shares) and keeps it in this tab's sessionStorage, so that reloading the page still works.
  */
 import {
   connectHoldfast,
   type HandshakeErrorData,
   type HoldfastClient,
+  type HoldfastSessionExpiredError,
   type MySeat,
   type PublicErrorCode,
   type SeatView,
+  tokenClaims,
 } from '../client/index.ts';
 
 /** Words for every code the page can meet: a new code fails the type check until it has some. */
@@ -26,7 +30,14 @@ const ERROR_WORDS: Readonly<Record<string, string>> = {
   TIMEOUT: 'No answer in time. The map re-syncs; try again.',
   UNAVAILABLE: 'The service is catching up. Try again in a few seconds.',
   UNAUTHENTICATED: 'Your token was refused (missing, expired or signed with another secret).',
-} satisfies Record<PublicErrorCode | HandshakeErrorData['code'], string>;
+  SESSION_EXPIRED: 'Your session expired. Open the page again with a fresh token.',
+} satisfies Record<
+  PublicErrorCode | HandshakeErrorData['code'] | HoldfastSessionExpiredError['code'],
+  string
+>;
+
+/** Where this tab keeps its token once it has left the address bar. */
+const TOKEN_STORAGE_KEY = 'holdfast.token';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -70,12 +81,20 @@ class SeatMapPage {
       connection.dataset.state = 'reconnecting';
       connection.textContent = 'reconnecting…';
     });
+    this.#client.onSessionExpired((error) => {
+      sessionStorage.removeItem(TOKEN_STORAGE_KEY);
+      connection.dataset.state = 'expired';
+      connection.textContent = 'session expired';
+      say(ERROR_WORDS[error.code] ?? error.message);
+    });
     try {
       await this.#client.ready();
     } catch (error) {
       connection.dataset.state = 'failed';
       connection.textContent = 'not connected';
       const code = (error as { code?: string }).code ?? 'UNAVAILABLE';
+      // A refused token stays refused: the next load asks for another.
+      if (code === 'UNAUTHENTICATED') sessionStorage.removeItem(TOKEN_STORAGE_KEY);
       say(ERROR_WORDS[code] ?? String(error));
       return;
     }
@@ -241,31 +260,40 @@ class SeatMapPage {
   }
 }
 
-function main(): void {
+/** The show and token: the token from the fragment (which it then leaves) or this tab. */
+function readEntry(): { showId: string; token: string } {
   const params = new URLSearchParams(window.location.hash.slice(1));
-  const showId = params.get('show') ?? '';
-  const token = params.get('token') ?? '';
+  const fromUrl = params.get('token');
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_STORAGE_KEY, fromUrl);
+    params.delete('token');
+    const { pathname, search } = window.location;
+    window.history.replaceState(window.history.state, '', `${pathname}${search}#${params}`);
+  }
+  return {
+    showId: params.get('show') ?? '',
+    token: fromUrl ?? sessionStorage.getItem(TOKEN_STORAGE_KEY) ?? '',
+  };
+}
+
+function main(): void {
+  const { showId, token } = readEntry();
   if (!showId || !token) {
     const form = $<HTMLFormElement>('login');
     form.hidden = false;
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const show = ($<HTMLInputElement>('login-show').value || 'demo').trim();
-      const jwt = $<HTMLInputElement>('login-token').value.trim();
-      window.location.hash = `show=${encodeURIComponent(show)}&token=${jwt}`;
+      sessionStorage.setItem(TOKEN_STORAGE_KEY, $<HTMLInputElement>('login-token').value.trim());
+      window.location.hash = `show=${encodeURIComponent(show)}`;
       window.location.reload();
     });
     return;
   }
   $('show-name').textContent = showId;
-  try {
-    const sub = JSON.parse(
-      atob((token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/')),
-    ) as { sub?: string };
-    $('user').textContent = sub.sub ? `signed in as ${sub.sub}` : '';
-  } catch {
-    // Not a readable JWT: the gateway will say so.
-  }
+  // Not a readable JWT: nothing shown, and the gateway will say so.
+  const sub = tokenClaims(token)?.sub;
+  $('user').textContent = typeof sub === 'string' ? `signed in as ${sub}` : '';
   const client = connectHoldfast({ url: window.location.origin, token });
   void new SeatMapPage(client, showId).start();
 }

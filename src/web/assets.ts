@@ -19,6 +19,29 @@ export interface WebAsset {
 
 export type WebAssets = ReadonlyMap<string, WebAsset>;
 
+/**
+ * Headers on every HTTP answer of a gateway. The page needs only its own script, stylesheet
+ * and Socket.IO connection (same origin; it sets styles through the DOM, never inline), so
+ * everything else is refused: no inline or foreign script, no framing (clickjacking), no
+ * form posts, no `<base>`; no MIME sniffing; and no Referer, so nothing of the page's
+ * address leaves with a request.
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-security-policy': [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "connect-src 'self'",
+    "img-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; '),
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+});
+
 /** The repository (or image) root: sources and the bundle are named relative to it. */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Where `npm run build` writes the page's script, relative to the root (gitignored). */

@@ -51,9 +51,17 @@ afterAll(async () => {
   await testbed?.close();
 });
 
+/** What the browser reported against the page's Content-Security-Policy, per page. */
+const cspViolations = new Map<Page, string[]>();
+
 async function openAs(userId: string, gateway: GatewayHandle): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1100, height: 640 } });
   const page = await context.newPage();
+  const violations: string[] = [];
+  cspViolations.set(page, violations);
+  page.on('console', (message) => {
+    if (/Content[- ]Security[- ]Policy/i.test(message.text())) violations.push(message.text());
+  });
   const token = await testbed.token(userId);
   await page.goto(`${gateway.url}/#show=${show.showId}&token=${token}`);
   await page.locator('#connection[data-state="connected"]').waitFor();
@@ -83,12 +91,39 @@ describe('seat-map page', () => {
     await expect(alice.locator('#mine').textContent()).resolves.toContain('B3 — yours');
     // Stats are coalesced across the cluster (a few a second): wait for them, do not race.
     await bob.locator('#stats', { hasText: '1 reserved' }).waitFor();
+    // Everything above ran under the page's Content-Security-Policy, which refused nothing.
+    expect([...(cspViolations.get(alice) ?? []), ...(cspViolations.get(bob) ?? [])]).toEqual([]);
 
     await mkdir(ARTIFACTS, { recursive: true });
     const screenshot = await alice.screenshot({
       path: new URL('seat-map.png', ARTIFACTS).pathname,
     });
     expect(screenshot.byteLength).toBeGreaterThan(0);
+  });
+
+  it('sends the security headers, and takes the token out of the address bar but keeps the tab signed in', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const token = await testbed.token('carol');
+    const response = await page.goto(`${gateways[0]?.url}/#show=${show.showId}&token=${token}`);
+    const headers = response?.headers() ?? {};
+    expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(headers['content-security-policy']).toContain("script-src 'self'");
+    expect(headers['content-security-policy']).not.toContain('unsafe-inline');
+    expect(headers['x-content-type-options']).toBe('nosniff');
+    expect(headers['referrer-policy']).toBe('no-referrer');
+    await page.locator('#connection[data-state="connected"]').waitFor();
+
+    expect(page.url()).toBe(`${gateways[0]?.url}/#show=${show.showId}`);
+    expect(await page.evaluate(() => sessionStorage.getItem('holdfast.token'))).toBe(token);
+    await page.reload();
+    await page.locator('#connection[data-state="connected"]').waitFor();
+    await page.locator('[data-seat="A1"]').waitFor();
+    await expect(page.locator('#user').textContent()).resolves.toBe('signed in as carol');
+    expect(page.url()).not.toContain('token');
+    // Replaced, not pushed: no entry of the history holds the token either.
+    await page.goBack();
+    expect(page.url()).not.toContain('token');
   });
 
   it('explains a refused token in words', async () => {

@@ -7,10 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { secretKey, type TokenPolicy, tokenPolicy } from '../../config/auth.ts';
 import { devShape } from '../../config/commands.ts';
 import { type Env, parseEnv } from '../../config/env.ts';
 import { startDevStack } from '../../fleet/dev-stack.ts';
-import { secretKey, signToken } from '../../gateway/auth.ts';
+import { signForPolicy } from '../../gateway/auth.ts';
 import { infraConfig } from '../../infra/config.ts';
 import { infraDown, infraStatus } from '../../infra/stack.ts';
 import { createLogger } from '../../observability/logger.ts';
@@ -23,9 +24,10 @@ async function pageUrl(
   port: number,
   showId: string,
   userId: string,
-  key: Uint8Array,
+  policy: TokenPolicy,
 ): Promise<string> {
-  const token = await signToken(userId, key, { ttlSeconds: 24 * 3600 });
+  // As long as the gateways allow: a demo page left open should not expire within the day.
+  const token = await signForPolicy(userId, policy, policy.maxLifetimeS);
   // In the fragment, so the token never reaches a server log or a Referer header.
   return `http://127.0.0.1:${port}/#show=${encodeURIComponent(showId)}&token=${token}`;
 }
@@ -56,16 +58,16 @@ async function startDev(env: Env): Promise<Stoppable> {
     logger: createLogger({ level: 'fatal', destinationFd: 2 }),
     progress: say,
   });
-  const key = secretKey(jwtSecret);
+  const policy = tokenPolicy(secretKey(jwtSecret), config);
   const showId = stack.demoShow.showId;
   const [first, second] = stack.gateways;
   process.stdout.write(
     [
       '',
-      `Seat map (as alice): ${await pageUrl(first?.port ?? config.PORT, showId, 'alice', key)}`,
+      `Seat map (as alice): ${await pageUrl(first?.port ?? config.PORT, showId, 'alice', policy)}`,
       '',
       'Open it as a second user (bob) in another browser or a private window — through the other gateway:',
-      `  ${await pageUrl(second?.port ?? config.PORT + 1, showId, 'bob', key)}`,
+      `  ${await pageUrl(second?.port ?? config.PORT + 1, showId, 'bob', policy)}`,
       '',
       'Any other user: HOLDFAST_JWT_SECRET=<the secret below> npx holdfast token <userId>, then open',
       `  http://127.0.0.1:${first?.port}/#show=${showId}&token=<token>`,
@@ -106,6 +108,9 @@ Configuration (environment):
   PORT                   first gateway's port; the second takes PORT+1 (default 3000)
   HOLDFAST_METRICS_PORT  first worker's metrics port; the second takes +1 (default 9464)
   HOLDFAST_JWT_SECRET    secret the gateways verify tokens with (default: random for this run)
+  HOLDFAST_TOKEN_MAX_LIFETIME  longest token lifetime the gateways accept, and the printed tokens' (default 86400 = 24h)
+  HOLDFAST_JWT_ISSUER    iss of the printed tokens, required by the gateways (default: none)
+  HOLDFAST_JWT_AUDIENCE  aud of the printed tokens, required by the gateways (default: none)
   HOLDFAST_HOLD_TTL_MS   hold TTL of the demo show when it is created (default 120000)
   HOLDFAST_DEMO_SHOW     the demo show's id (default demo)
   HOLDFAST_PARTITIONS    partitions of the topics when they are created (default 12)

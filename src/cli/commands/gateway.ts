@@ -17,7 +17,13 @@ export function registerGatewayCommand(program: Command): void {
 Configuration (environment):
   KAFKA_BROKERS                       host:port[,host:port] (required)
   REDIS_URL                           redis://host:port (required)
-  HOLDFAST_JWT_SECRET                 HS256 secret shared with token issuers, ≥ 32 chars (required)
+  HOLDFAST_JWT_SECRET                 HS256 secret shared with token issuers, ≥ 32 chars; published
+                                      examples and simple patterns are refused
+  HOLDFAST_JWT_PUBLIC_KEY             or: Ed25519 / RSA public key (PEM text or file) to verify EdDSA /
+                                      RS256 tokens with, so this gateway cannot mint any (one of the two is required)
+  HOLDFAST_TOKEN_MAX_LIFETIME         furthest ahead a token's exp may be: 90, 15m, 24h, 7d (default 86400 = 24h)
+  HOLDFAST_JWT_ISSUER                 when set, tokens must carry this iss (default: none)
+  HOLDFAST_JWT_AUDIENCE               when set, tokens must carry this aud (default: none)
   PORT                                HTTP + Socket.IO port (default 8080; 0 = a free port, printed)
   HOLDFAST_HOST                       interface to listen on (default 127.0.0.1)
   HOLDFAST_ACK_TIMEOUT_MS             wait for a decision before answering TIMEOUT (default 10000)

@@ -77,7 +77,8 @@ export class GatewayTestbed {
     );
   }
 
-  token(userId: string, ttlSeconds = 3600): Promise<string> {
+  /** A token as an issuer would mint it: short-lived (15 minutes unless told otherwise). */
+  token(userId: string, ttlSeconds = 900): Promise<string> {
     return signToken(userId, secretKey(JWT_SECRET), { ttlSeconds });
   }
 
@@ -86,11 +87,12 @@ export class GatewayTestbed {
     url: string,
     options: Partial<HoldfastClientOptions> = {},
   ): Promise<HoldfastClient> {
-    const token = await this.token(userId);
+    // A token source replaces the fixed token; a fixed one given wins over a fresh one.
+    const token = options.getToken ? undefined : (options.token ?? (await this.token(userId)));
     const client = connectHoldfast({
       url,
-      token,
       ...options,
+      token,
       socketOptions: {
         reconnectionDelay: 100,
         reconnectionDelayMax: 500,

@@ -31,6 +31,7 @@ import {
   CLIENT_EVENTS,
   CLIENT_PAYLOAD_SCHEMAS,
   HandshakeErrorSchema,
+  SESSION_EVENT_SCHEMAS,
 } from '../../../src/contract/socket-events.ts';
 import { groupNames, topicNames, topicSpecs } from '../../../src/kafka/topics.ts';
 
@@ -137,6 +138,9 @@ describe('asyncapi.yaml', () => {
     for (const event of Object.keys(BROADCAST_SCHEMAS) as (keyof typeof BROADCAST_SCHEMAS)[]) {
       expect(payloadOf(event, event)).toEqual(jsonSchemaOf(BROADCAST_SCHEMAS[event]));
     }
+    expect(payloadOf('session:expired', 'session:expired')).toEqual(
+      jsonSchemaOf(SESSION_EVENT_SCHEMAS['session:expired']),
+    );
     expect(payloadOf('connect_error', 'UNAUTHENTICATED')).toEqual(
       jsonSchemaOf(HandshakeErrorSchema),
     );
@@ -197,6 +201,7 @@ describe('asyncapi.yaml', () => {
         ...Object.values(topicNames()),
         ...CLIENT_EVENTS,
         ...Object.keys(BROADCAST_SCHEMAS),
+        ...Object.keys(SESSION_EVENT_SCHEMAS),
         'connect_error',
       ].sort(),
     );

@@ -70,7 +70,8 @@ function containerEnv(deployment: K8s): Record<string, string> {
       expect(source.secretRef.name).toBe(secret.metadata.name);
       // The committed secret is a placeholder the code refuses (tested below): stand in a
       // real one of the same keys.
-      for (const key of Object.keys(secret.stringData)) env[key] = 's'.repeat(48);
+      for (const key of Object.keys(secret.stringData))
+        env[key] = 'k7Qx2-fLp9Zr4-Wm8Vt3-Hy6Bn1-Jc5Ds0-Pe2Gu8Ao';
     }
   }
   for (const entry of c.env ?? []) {
@@ -85,7 +86,7 @@ function containerEnv(deployment: K8s): Record<string, string> {
 const minimal = {
   KAFKA_BROKERS: 'kafka:9092',
   REDIS_URL: 'redis://redis:6379',
-  HOLDFAST_JWT_SECRET: 'x'.repeat(32),
+  HOLDFAST_JWT_SECRET: 'k7Qx2-fLp9Zr4-Wm8Vt3-Hy6Bn1-Jc5Ds0',
 };
 
 describe('deploy/k8s', () => {

@@ -5,7 +5,7 @@ import { isHoldfastError } from '../../../src/contract/errors.ts';
 const base = {
   KAFKA_BROKERS: '127.0.0.1:9092',
   REDIS_URL: 'redis://127.0.0.1:6379',
-  HOLDFAST_JWT_SECRET: 's'.repeat(32),
+  HOLDFAST_JWT_SECRET: 'k7Qx2-fLp9Zr4-Wm8Vt3-Hy6Bn1-Jc5Ds0',
 };
 
 describe('loadGatewayConfig', () => {

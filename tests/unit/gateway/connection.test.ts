@@ -35,7 +35,11 @@ function fakeSocket() {
   const rooms = new Set<string>();
   const socket = {
     id: 'sock-1',
-    data: { userId: 'alice', frames: 'single' },
+    data: { userId: 'alice', frames: 'single', expiresAt: Date.now() + 3_600_000 },
+    connected: true,
+    once: () => undefined,
+    emit: () => true,
+    disconnect: () => undefined,
     on: (event: string, handler: Handler) => handlers.set(event, handler),
     onAny: (handler: Handler) => {
       any = handler;
@@ -94,7 +98,13 @@ describe('attachConnection', () => {
       accepting: () => accepting,
       metrics,
     });
-    ctx = { handler, metrics, logger, rateLimit: {} };
+    ctx = {
+      handler,
+      metrics,
+      logger,
+      rateLimit: {},
+      verify: async () => ({ ok: true, userId: 'alice', expiresAt: Date.now() + 7_200_000 }),
+    };
   });
   afterEach(() => vi.useRealTimers());
 
@@ -110,6 +120,19 @@ describe('attachConnection', () => {
     expect(rooms.has('show:gala')).toBe(true);
     expect(await emit('show:leave', { showId: 'gala' })).toEqual({ ok: true });
     expect(rooms.size).toBe(0);
+  });
+
+  it("routes auth:refresh to the socket's session: acked with the new expiry, no commandId", async () => {
+    const { socket, emit } = fakeSocket();
+    attachConnection(socket, ctx);
+    expect(await emit('auth:refresh', { token: 'fresh' })).toEqual({
+      ok: true,
+      expiresAt: Date.now() + 7_200_000,
+    });
+    expect(await emit('auth:refresh', { jwt: 'fresh' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_PAYLOAD' },
+    });
   });
 
   it('answers UNAVAILABLE to a join while the read model is incomplete', async () => {

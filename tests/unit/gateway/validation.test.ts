@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ShowDefinition } from '../../../src/contract/shows.ts';
-import type { ClientEventName } from '../../../src/contract/socket-events.ts';
+import type { ShowEventName } from '../../../src/contract/socket-events.ts';
 import { checkPayload } from '../../../src/gateway/validation.ts';
 
 const show: ShowDefinition = {
@@ -14,7 +14,7 @@ const lookup = (id: string) => (id === show.showId ? show : undefined);
 const long = 'x'.repeat(65);
 const huge = 'A'.repeat(60_000);
 
-const cases: Array<[string, ClientEventName, unknown, string]> = [
+const cases: Array<[string, ShowEventName, unknown, string]> = [
   ['a non-object', 'seat:hold', 'gala/A1', 'INVALID_PAYLOAD'],
   ['null', 'seat:hold', null, 'INVALID_PAYLOAD'],
   ['an array', 'show:join', ['gala'], 'INVALID_PAYLOAD'],
