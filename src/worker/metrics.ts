@@ -63,6 +63,12 @@ export function createWorkerMetrics() {
       help: 'Events a replay decided again but did not produce: they were on seat-events already.',
       registers: [registry],
     }),
+    showRecordsIgnored: new Counter({
+      name: 'holdfast_worker_show_records_ignored_total',
+      help: 'Records of the shows topic not taken: a later definition of a show, a tombstone, or an invalid record.',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
     expiriesScheduled: new Counter({
       name: 'holdfast_worker_hold_expiries_produced_total',
       help: 'seat.holdExpiry commands produced by the partition timers.',

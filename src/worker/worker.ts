@@ -64,12 +64,13 @@ export async function startWorker(
   const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: id, logger });
   const redis = createRedis({ url: config.redisUrl, name: id, autoPipelining: true });
 
-  await ensureTopics(kafka, topicSpecs(topics, config.partitions));
+  await ensureTopics(kafka, topicSpecs(topics, config.partitions), logger);
   const shows = await ShowCatalog.start({
     kafka,
     topic: topics.shows,
     groupPrefix: config.kafkaPrefix,
     logger,
+    onIgnored: (reason) => metrics.showRecordsIgnored.inc({ reason }),
   });
   const producer = new BatchingProducer({ kafka, logger });
   await producer.connect();
