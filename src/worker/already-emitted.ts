@@ -26,19 +26,19 @@ export class AlreadyEmitted {
   }
 
   /**
-   * What is on the log of the commands from `start` on, if anything. A latest event that
-   * names a command past this log's end, or logged before this log's first record, belongs
-   * to another `seat-commands` log (its topic was made again): it is not trusted, and the
-   * replay produces everything.
+   * What is on the log of the commands from `start` on, if anything, from a reading of the
+   * partition's latest event. One that names a command past this log's end, or logged before
+   * this log's first record, belongs to another `seat-commands` log (its topic was made
+   * again): it is not trusted, and the replay produces everything.
    */
   static async read(
-    emitted: EmittedLog,
+    reading: Promise<EmittedPosition | undefined> | undefined,
     partition: number,
     log: { start: bigint; end: bigint; fingerprint: string },
     logger: Logger,
   ): Promise<AlreadyEmitted | undefined> {
-    if (log.start >= log.end) return undefined;
-    const position = await emitted.of(partition);
+    if (!reading || log.start >= log.end) return undefined;
+    const position = await reading;
     if (!position || position.offset < log.start) return undefined;
     const first = firstRecordTime(log.fingerprint);
     if (position.offset >= log.end || (first !== undefined && position.occurredAt < first)) {

@@ -108,6 +108,10 @@ export class PartitionHost {
     log: { generation: number; fingerprint: string },
   ): Promise<bigint> {
     return this.#serial(async () => {
+      // Read beside the claim, for the replay (§3.16): the partitions loaded together share
+      // one reader, and a reading taken earlier is only lower, never wrong.
+      const emitted = logEnd > logStart ? this.#options.emitted.of(this.partition) : undefined;
+      emitted?.catch(() => {}); // awaited below when there is something to replay
       const snapshot = await this.#options.snapshots.claimAndLoad(this.partition, {
         token: this.#token,
         generation: log.generation,
@@ -136,7 +140,7 @@ export class PartitionHost {
       this.#nextOffset = afterSnapshot < logStart ? logStart : afterSnapshot;
       this.#replayUntil = logEnd;
       this.#emitted = await AlreadyEmitted.read(
-        this.#options.emitted,
+        emitted,
         this.partition,
         { start: this.#nextOffset, end: logEnd, fingerprint: log.fingerprint },
         this.#logger,
