@@ -279,9 +279,10 @@ export class PartitionHost {
           continue;
         }
         const encoded = encodeEvent(event);
-        // `seat-events` has the partition count of `seat-commands` and the same key, so the
-        // default partitioner would pick this very partition: naming it skips a murmur2 hash
-        // of the key per event.
+        // Named, not hashed: the events of this partition's commands must land in the same
+        // partition of `seat-events`, where a replay reads how far they go (§3.16). With the
+        // same partition count and key it is also where the key hashes to; naming it skips a
+        // murmur2 hash per event.
         events.push({ ...encoded, partition: this.partition });
       }
     }
