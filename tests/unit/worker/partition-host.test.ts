@@ -442,4 +442,26 @@ describe('PartitionHost: effects produced once', () => {
     await remade.processBatch(records(0n, [hold('A1', 'ann')], T0 + 1));
     expect(sink.events().map((e) => e.eventId)).toEqual(['0-0-0', '0-0-0']);
   });
+
+  it('says so loudly when the replay does not decide the latest event on the log again', async () => {
+    const { snapshots, sink, shows, metrics, scheduler } = setup();
+    const lines: string[] = [];
+    const host = new PartitionHost({
+      partition: 0,
+      topics,
+      core: new PartitionActors({ clock: { now: scheduler.now } }),
+      snapshots,
+      sink,
+      // The log claims the command at offset 0 had a second event: this replay decides one.
+      emitted: { of: async () => ({ offset: 0n, index: 1, occurredAt: T0 }) },
+      shows,
+      metrics,
+      logger: pino({ level: 'error' }, { write: (line: string) => void lines.push(line) }),
+      onFenced: () => {},
+      scheduler,
+    });
+    await host.load(0n, 1n, LOG);
+    await host.processBatch(records(0n, [hold('A1', 'ann')]));
+    expect(lines.join('')).toContain('the replay did not decide the latest event found');
+  });
 });
