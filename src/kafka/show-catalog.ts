@@ -92,7 +92,7 @@ export class ShowCatalog implements ShowLookup {
       eachMessage: async ({ partition, message }) => {
         const offset = BigInt(message.offset);
         const expected = catalog.#position.get(partition) ?? 0n;
-        // Read already (kafkajs fetches from the start again after a rejoin: nothing is committed).
+        // Read already: after a rejoin kafkajs may fetch from the start again (nothing is committed).
         if (offset < expected) return;
         if (offset > expected) {
           catalog.#logger.warn(
