@@ -50,7 +50,7 @@ export const SEAT_KEY_SCHEMA: JsonSchema = {
 
 export const SHOW_KEY_SCHEMA: JsonSchema = {
   type: 'string',
-  description: 'The showId: compaction keeps one record per show.',
+  description: 'The showId. The first record of a showId is the show; later ones are ignored.',
   pattern: ID_PATTERN.source,
 };
 
@@ -178,7 +178,8 @@ function kafkaChannels(partitions: number) {
       address: topics.shows,
       title: 'Shows',
       description:
-        'Show definitions (layout and hold TTL), created once and never changed; compacted. ' +
+        'Show definitions (layout and hold TTL), created once and never changed; retained forever, ' +
+        'never compacted: the first record of a showId is the show, later ones and tombstones are ignored. ' +
         'Workers and gateways read it to its end before deciding or accepting commands.',
       servers: [ref('#/servers/kafka')],
       messages: { [SHOW_RECORD_TYPE]: ref(`#/components/messages/${SHOW_RECORD_TYPE}`) },

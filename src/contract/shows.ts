@@ -1,4 +1,4 @@
-/** A show: its layout and hold TTL, created once on the compacted `shows` topic. */
+/** A show: its layout and hold TTL, created once on the `shows` topic (its first record). */
 import { z } from 'zod';
 import { EpochMsSchema, ShowIdSchema } from './ids.ts';
 

@@ -7,14 +7,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import kafkajs, { type Admin, type Kafka } from 'kafkajs';
 import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
+import type { Logger } from '../observability/logger.ts';
 import type { TopicSpec } from './topics.ts';
 
 // kafkajs is CommonJS and Node's ESM loader cannot see these named exports: take them from the default.
-const { ConfigResourceTypes, KafkaJSProtocolError } = kafkajs;
+const { ConfigResourceTypes, ConfigSource, KafkaJSProtocolError } = kafkajs;
 
 export interface EnsureTopicsResult {
   /** Topics this call created; the others existed already with the right shape. */
   created: string[];
+  /** Existing topics whose configs this call brought to their spec (`TopicSpec.adopt`). */
+  adopted: string[];
 }
 
 /** Runs `work` with a connected admin client, disconnecting afterwards. */
@@ -58,48 +61,82 @@ export async function waitForLeaders(admin: Admin, topics: readonly string[]): P
   }
 }
 
-/** Problems of existing topics against their specs, one line each; empty when all match. */
-async function mismatches(admin: Admin, specs: readonly TopicSpec[]): Promise<string[]> {
+interface Mismatch {
+  spec: TopicSpec;
+  /** Set when the partition count differs: never changed here. */
+  partitions?: string;
+  /** One line per config that differs. */
+  configs: string[];
+  /** The topic's own configs (set on the topic, not inherited), by name. */
+  own: Record<string, string>;
+}
+
+/** How existing topics differ from their specs; only the ones that differ. */
+async function mismatches(admin: Admin, specs: readonly TopicSpec[]): Promise<Mismatch[]> {
   if (specs.length === 0) return [];
-  const problems: string[] = [];
+  const found: Mismatch[] = [];
   const metadata = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.topic) });
   const described = await admin.describeConfigs({
     includeSynonyms: false,
     resources: specs.map((s) => ({
       type: ConfigResourceTypes.TOPIC,
       name: s.topic,
-      configNames: Object.keys(s.configs),
     })),
   });
   for (const spec of specs) {
+    const mismatch: Mismatch = { spec, configs: [], own: {} };
     const partitions = metadata.topics.find((t) => t.name === spec.topic)?.partitions.length ?? 0;
     if (partitions !== spec.numPartitions) {
-      problems.push(
-        `topic "${spec.topic}" has ${partitions} partitions but ${spec.numPartitions} are configured (HOLDFAST_PARTITIONS); the partition count cannot change under live keys: use the existing count, or another HOLDFAST_KAFKA_PREFIX for a fresh set of topics`,
-      );
+      mismatch.partitions = `topic "${spec.topic}" has ${partitions} partitions but ${spec.numPartitions} are configured (HOLDFAST_PARTITIONS); the partition count cannot change under live keys: use the existing count, or another HOLDFAST_KAFKA_PREFIX for a fresh set of topics`;
     }
     const entries =
       described.resources.find((r) => r.resourceName === spec.topic)?.configEntries ?? [];
+    for (const entry of entries) {
+      if (entry.configSource === ConfigSource.TOPIC_CONFIG)
+        mismatch.own[entry.configName] = entry.configValue;
+    }
     for (const [name, expected] of Object.entries(spec.configs)) {
       const actual = entries.find((e) => e.configName === name)?.configValue;
       if (actual !== expected) {
-        problems.push(
+        mismatch.configs.push(
           `topic "${spec.topic}" has ${name}=${actual ?? '(unset)'} but needs ${name}=${expected}`,
         );
       }
     }
+    if (mismatch.partitions || mismatch.configs.length > 0) found.push(mismatch);
   }
-  return problems;
+  return found;
+}
+
+/**
+ * Sets an adoptable topic's configs to its spec, keeping the other configs set on it
+ * (Kafka's AlterConfigs replaces a topic's whole set).
+ */
+async function adopt(admin: Admin, mismatch: Mismatch): Promise<void> {
+  const configs = { ...mismatch.own, ...mismatch.spec.configs };
+  await admin.alterConfigs({
+    validateOnly: false,
+    resources: [
+      {
+        type: ConfigResourceTypes.TOPIC,
+        name: mismatch.spec.topic,
+        configEntries: Object.entries(configs).map(([name, value]) => ({ name, value })),
+      },
+    ],
+  });
 }
 
 /**
  * Creates the missing topics of `specs` with their partition count and configs, waits for
- * their leaders, and checks that the existing ones match. Idempotent and safe to run from
- * several processes at once. Throws HF_TOPIC_MISMATCH, naming every difference.
+ * their leaders, and checks that the existing ones match. A topic whose spec says it may be
+ * adopted (`TopicSpec.adopt`) and whose partition count is right gets its configs set to the
+ * spec, with a warning that says why. Idempotent and safe to run from several processes at
+ * once. Throws HF_TOPIC_MISMATCH, naming every difference.
  */
 export async function ensureTopics(
   kafka: Kafka,
   specs: readonly TopicSpec[],
+  logger?: Logger,
 ): Promise<EnsureTopicsResult> {
   return withAdmin(kafka, async (admin) => {
     const existing = new Set(await admin.listTopics());
@@ -123,7 +160,17 @@ export async function ensureTopics(
       specs.map((spec) => spec.topic),
     );
     // Checked after creating too: a concurrent creator may have used another shape.
-    const problems = await mismatches(admin, specs);
+    let found = await mismatches(admin, specs);
+    const adoptable = found.filter((m) => m.spec.adopt && !m.partitions);
+    for (const mismatch of adoptable) {
+      await adopt(admin, mismatch);
+      logger?.warn(
+        { topic: mismatch.spec.topic, changed: mismatch.configs },
+        `topic ${mismatch.spec.topic}: configs set to what Holdfast needs. ${mismatch.spec.adopt}`,
+      );
+    }
+    if (adoptable.length > 0) found = await mismatches(admin, specs);
+    const problems = found.flatMap((m) => [...(m.partitions ? [m.partitions] : []), ...m.configs]);
     if (problems.length > 0) {
       throw new HoldfastError(
         ERROR_CODES.TOPIC_MISMATCH,
@@ -131,7 +178,7 @@ export async function ensureTopics(
         { context: { topics: specs.map((s) => s.topic) } },
       );
     }
-    return { created };
+    return { created, adopted: adoptable.map((m) => m.spec.topic) };
   });
 }
 

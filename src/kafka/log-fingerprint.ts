@@ -123,3 +123,9 @@ export class LogFingerprints {
     return times;
   }
 }
+
+/** The first record time a fingerprint names; undefined while its partition had none. */
+export function firstRecordTime(fingerprint: string): number | undefined {
+  const time = fingerprint.slice(fingerprint.lastIndexOf('|') + 1);
+  return time === '' ? undefined : Number(time);
+}

@@ -1,8 +1,11 @@
 /**
- * The shows a process knows: read from the compacted `shows` topic to its end before the
- * process decides or answers anything (docs/design.md §3.4), then followed so a show created while
- * it runs becomes known within moments. Shows are immutable: the first record of a showId
- * wins and later ones are ignored (and logged).
+ * The shows a process knows: read from the `shows` topic to its end before the process
+ * decides or answers anything (docs/design.md §3.4), then followed so a show created while
+ * it runs becomes known within moments. Shows are immutable: the first record of a showId,
+ * by offset, is its definition; a later record or a tombstone for it is ignored, logged and
+ * reported (`onIgnored`), so every reader, now or in a later replay, sees the same show.
+ * The topic is retained forever and never compacted, so its offsets have no gaps: a gap means
+ * records were removed (compaction or retention before this rule), and is logged.
  *
  * The topic stamps log time, so a worker can ask whether a show existed at a command's log
  * time (`getAt`): a decision then depends on the log alone, never on how far this process
@@ -20,6 +23,9 @@ export interface ShowLookup {
   get(showId: string): ShowDefinition | undefined;
 }
 
+/** Why a record of the `shows` topic was not taken. */
+export type IgnoredShowRecord = 'redefinition' | 'tombstone' | 'invalid';
+
 export interface ShowCatalogOptions {
   kafka: Kafka;
   topic: string;
@@ -28,12 +34,23 @@ export interface ShowCatalogOptions {
   logger: Logger;
   /** How long reading the topic to its end may take. @defaultValue 30000 */
   readTimeoutMs?: number;
+  /** Told of every record not taken (for a metric). */
+  onIgnored?: (reason: IgnoredShowRecord) => void;
 }
 
 interface KnownShow {
   show: ShowDefinition;
   /** Log time of the record that created the show. */
   loggedAt: number;
+  /** Where that record is on the topic. */
+  partition: number;
+  offset: bigint;
+}
+
+/** Where a show's defining record is on the `shows` topic. */
+export interface ShowRecordPosition {
+  partition: number;
+  offset: bigint;
 }
 
 export class ShowCatalog implements ShowLookup {
@@ -47,9 +64,11 @@ export class ShowCatalog implements ShowLookup {
   readonly #topic: string;
   readonly #readTimeoutMs: number;
   readonly #logger: Logger;
+  readonly #onIgnored: ((reason: IgnoredShowRecord) => void) | undefined;
 
   private constructor(options: ShowCatalogOptions) {
     this.#logger = options.logger.child({ component: 'show-catalog' });
+    this.#onIgnored = options.onIgnored;
     this.#topic = options.topic;
     this.#readTimeoutMs = options.readTimeoutMs ?? 30_000;
     this.#admin = options.kafka.admin();
@@ -71,8 +90,18 @@ export class ShowCatalog implements ShowLookup {
     await catalog.#consumer.run({
       autoCommit: false,
       eachMessage: async ({ partition, message }) => {
-        catalog.#accept(message);
-        catalog.#position.set(partition, BigInt(message.offset) + 1n);
+        const offset = BigInt(message.offset);
+        const expected = catalog.#position.get(partition) ?? 0n;
+        // Read already: after a rejoin kafkajs may fetch from the start again (nothing is committed).
+        if (offset < expected) return;
+        if (offset > expected) {
+          catalog.#logger.warn(
+            { partition, from: expected.toString(), to: (offset - 1n).toString() },
+            'records of the shows topic are missing (removed by compaction or retention, which Holdfast no longer sets): a show defined twice before may read as its later definition',
+          );
+        }
+        catalog.#accept(partition, offset, message);
+        catalog.#position.set(partition, offset + 1n);
         for (const wake of catalog.#waiters) wake();
       },
     });
@@ -114,29 +143,61 @@ export class ShowCatalog implements ShowLookup {
     });
   }
 
-  #accept(message: KafkaMessage): void {
+  #accept(partition: number, offset: bigint, message: KafkaMessage): void {
+    if (message.value === null) {
+      this.#ignore(
+        'tombstone',
+        {
+          showId: message.key?.toString(),
+          offset: message.offset,
+        },
+        'ignoring a tombstone on the shows topic: shows are never deleted',
+      );
+      return;
+    }
     const decoded = decodeShow(message);
     if (!decoded.ok) {
-      this.#logger.warn(
-        { reason: decoded.reason, offset: message.offset },
+      this.#ignore(
+        'invalid',
+        {
+          reason: decoded.reason,
+          offset: message.offset,
+        },
         'ignoring an invalid record on the shows topic',
       );
       return;
     }
     const show = decoded.value;
-    if (this.#shows.has(show.showId)) {
-      this.#logger.warn(
-        { showId: show.showId },
-        'ignoring a second definition of an immutable show',
+    const first = this.#shows.get(show.showId);
+    if (first) {
+      this.#ignore(
+        'redefinition',
+        {
+          showId: show.showId,
+          offset: message.offset,
+          definedAt: first.offset.toString(),
+        },
+        'ignoring a later definition of an immutable show: the first record is the show',
       );
       return;
     }
-    this.#shows.set(show.showId, { show, loggedAt: Number(message.timestamp) });
+    this.#shows.set(show.showId, { show, loggedAt: Number(message.timestamp), partition, offset });
     for (const listener of this.#listeners) listener(show);
+  }
+
+  #ignore(reason: IgnoredShowRecord, detail: Record<string, unknown>, message: string): void {
+    this.#logger.warn(detail, message);
+    this.#onIgnored?.(reason);
   }
 
   get(showId: string): ShowDefinition | undefined {
     return this.#shows.get(showId)?.show;
+  }
+
+  /** Where the record that defines the show is on the topic. */
+  definedAt(showId: string): ShowRecordPosition | undefined {
+    const known = this.#shows.get(showId);
+    return known && { partition: known.partition, offset: known.offset };
   }
 
   /** The show as the log knew it at `logTime`: undefined if it was created later. */

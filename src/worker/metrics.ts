@@ -58,6 +58,17 @@ export function createWorkerMetrics() {
       help: 'Records sent to the DLQ because they could not be decoded or validated.',
       registers: [registry],
     }),
+    eventsAlreadyInLog: new Counter({
+      name: 'holdfast_worker_replayed_events_not_produced_total',
+      help: 'Events a replay decided again but did not produce: they were on seat-events already.',
+      registers: [registry],
+    }),
+    showRecordsIgnored: new Counter({
+      name: 'holdfast_worker_show_records_ignored_total',
+      help: 'Records of the shows topic not taken: a later definition of a show, a tombstone, or an invalid record.',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
     expiriesScheduled: new Counter({
       name: 'holdfast_worker_hold_expiries_produced_total',
       help: 'seat.holdExpiry commands produced by the partition timers.',

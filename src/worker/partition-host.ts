@@ -9,59 +9,21 @@
 import { randomUUID } from 'node:crypto';
 import PQueue from 'p-queue';
 import { ERROR_CODES, isHoldfastError } from '../contract/errors.ts';
-import type { HoldExpiry, SeatCommand, SeatEvent } from '../contract/kafka-records.ts';
-import type { ShowDefinition } from '../contract/shows.ts';
 import { decodeCommand, encodeCommand, encodeEvent } from '../kafka/codec.ts';
 import { deadLetter } from '../kafka/dead-letters.ts';
 import type { ConsumedRecord } from '../kafka/partition-handler.ts';
-import type { OutboundRecord, TopicRecords } from '../kafka/producer.ts';
+import type { OutboundRecord } from '../kafka/producer.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { SnapshotStore, SnapshotWriteResult } from '../state/snapshot-store.ts';
+import { AlreadyEmitted, type EmittedLog } from './already-emitted.ts';
+import {
+  type PartitionCore,
+  type RecordSink,
+  realScheduler,
+  type Scheduler,
+  type ShowsAtLogTime,
+} from './host-ports.ts';
 import type { WorkerMetrics } from './metrics.ts';
-
-/** The pure seat actors of one partition, as the host drives them. */
-export interface PartitionCore {
-  loadSnapshot(entries: Iterable<readonly [string, string]>): void;
-  handle(
-    command: SeatCommand,
-    position: { partition: number; offset: string; logTime: number },
-    show: ShowDefinition | undefined,
-  ): readonly SeatEvent[];
-  /** Seats changed since the last call, serialized for the snapshot. */
-  takeChanges(): ReadonlyMap<string, string>;
-  /** The earliest timer (hold deadline or passivation) of the partition. */
-  nextDeadline(): number | undefined;
-  /** Runs the timers due by `now`; returns the hold expiries to produce. */
-  takeDue(now: number): HoldExpiry[];
-  readonly liveActorCount: number;
-}
-
-/** The shows as the log knew them, and a way to catch up when a command names a new one. */
-export interface ShowsAtLogTime {
-  getAt(showId: string, logTime: number): ShowDefinition | undefined;
-  get(showId: string): ShowDefinition | undefined;
-  catchUp(): Promise<void>;
-}
-
-/** Where the host's records go: one call per batch, acknowledged by every replica. */
-export interface RecordSink {
-  send(records: readonly TopicRecords[]): Promise<void>;
-}
-
-/** Time and the one timer of a host, injected so that a test drives them. */
-export interface Scheduler {
-  now(): number;
-  /** Runs `task` after `delayMs`; the returned function cancels it. */
-  schedule(delayMs: number, task: () => void): () => void;
-}
-
-export const realScheduler: Scheduler = {
-  now: () => Date.now(),
-  schedule: (delayMs, task) => {
-    const timer = setTimeout(task, delayMs);
-    return () => clearTimeout(timer);
-  },
-};
 
 export type HostStatus = 'LOADING' | 'DECIDING' | 'FENCED' | 'STOPPED';
 
@@ -71,6 +33,7 @@ export interface PartitionHostOptions {
   core: PartitionCore;
   snapshots: SnapshotStore;
   sink: RecordSink;
+  emitted: EmittedLog;
   shows: ShowsAtLogTime;
   metrics: WorkerMetrics;
   logger: Logger;
@@ -102,6 +65,11 @@ export class PartitionHost {
    * holds there mostly ended later in the same log, so their timers wait for the present.
    */
   #replayUntil = 0n;
+  /**
+   * The latest event of this partition already on `seat-events` when it was loaded: the
+   * replay decides the commands up to it again but produces none of their records.
+   */
+  #emitted: AlreadyEmitted | undefined;
 
   constructor(options: PartitionHostOptions) {
     this.partition = options.partition;
@@ -140,6 +108,10 @@ export class PartitionHost {
     log: { generation: number; fingerprint: string },
   ): Promise<bigint> {
     return this.#serial(async () => {
+      // Read beside the claim, for the replay (§3.16): the partitions loaded together share
+      // one reader, and a reading taken earlier is only lower, never wrong.
+      const emitted = logEnd > logStart ? this.#options.emitted.of(this.partition) : undefined;
+      emitted?.catch(() => {}); // awaited below when there is something to replay
       const snapshot = await this.#options.snapshots.claimAndLoad(this.partition, {
         token: this.#token,
         generation: log.generation,
@@ -167,6 +139,12 @@ export class PartitionHost {
       // retention is forever, so this only happens when an operator changed it.
       this.#nextOffset = afterSnapshot < logStart ? logStart : afterSnapshot;
       this.#replayUntil = logEnd;
+      this.#emitted = await AlreadyEmitted.read(
+        emitted,
+        this.partition,
+        { start: this.#nextOffset, end: logEnd, fingerprint: log.fingerprint },
+        this.#logger,
+      );
       this.#status = 'DECIDING';
       this.#logger.info(
         {
@@ -174,6 +152,7 @@ export class PartitionHost {
           discarded: snapshot.discarded,
           seats: snapshot.seats.size,
           startOffset: this.#nextOffset.toString(),
+          emittedThrough: this.#emitted?.through.toString() ?? null,
         },
         snapshot.discarded
           ? `discarded the snapshot (${snapshot.discarded}); replaying from the start`
@@ -211,7 +190,15 @@ export class PartitionHost {
     try {
       const decided = await this.#decide(records);
       const last = records[records.length - 1] as ConsumedRecord;
-      if (decided.records.length > 0) await this.#options.sink.send(decided.records);
+      // Dead letters first: once any event of the batch is on the log, so are they (§3.16).
+      if (decided.deadLetters.length > 0)
+        await this.#options.sink.send([
+          { topic: this.#options.topics.deadLetters, messages: decided.deadLetters },
+        ]);
+      if (decided.events.length > 0)
+        await this.#options.sink.send([
+          { topic: this.#options.topics.events, messages: decided.events },
+        ]);
       const written = await this.#options.snapshots.write(
         this.partition,
         this.#token,
@@ -223,6 +210,7 @@ export class PartitionHost {
         return { commitOffset: undefined };
       }
       this.#nextOffset = last.offset + 1n;
+      if (this.#emitted && !this.#emitted.covers(this.#nextOffset)) this.#emitted = undefined;
     } catch (error) {
       // Deciding changed the actors; the effects of this batch may be half done. Memory is
       // ahead of the durable state, so it cannot be trusted: stop deciding and let the
@@ -241,18 +229,26 @@ export class PartitionHost {
     return { commitOffset: this.#nextOffset };
   }
 
-  /** Decides every command of the batch in memory: its events, dead letters and seat changes. */
-  async #decide(
-    records: readonly ConsumedRecord[],
-  ): Promise<{ records: TopicRecords[]; changes: ReadonlyMap<string, string> }> {
+  /**
+   * Decides every command of the batch in memory: its events, dead letters and seat changes,
+   * leaving out the records already on the log (§3.16).
+   */
+  async #decide(records: readonly ConsumedRecord[]): Promise<{
+    events: OutboundRecord[];
+    deadLetters: OutboundRecord[];
+    changes: ReadonlyMap<string, string>;
+  }> {
     const { core, topics, metrics } = this.#options;
     const events: OutboundRecord[] = [];
     const deadLetters: OutboundRecord[] = [];
     let catchUpDone = false;
+    let alreadyOnLog = 0;
     for (const record of records) {
       const offset = record.offset.toString();
+      const emitted = this.#emitted?.covers(record.offset) ? this.#emitted : undefined;
       const decoded = decodeCommand(record);
       if (!decoded.ok) {
+        if (emitted) continue;
         deadLetters.push(
           deadLetter(
             record,
@@ -272,26 +268,30 @@ export class PartitionHost {
         show = this.#options.shows.getAt(command.showId, logTime);
       }
       const produced = core.handle(command, { partition: this.partition, offset, logTime }, show);
+      emitted?.check(record.offset, produced);
       for (const event of produced) {
-        const encoded = encodeEvent(event);
-        // `seat-events` has the partition count of `seat-commands` and the same key, so the
-        // default partitioner would pick this very partition: naming it skips a murmur2 hash
-        // of the key per event.
-        events.push({ ...encoded, partition: this.partition });
         metrics.commands.inc({
           type: command.type,
           outcome: event.type === 'seat.rejected' ? event.reason : event.type,
         });
+        if (emitted?.has(record.offset, event)) {
+          alreadyOnLog++;
+          continue;
+        }
+        const encoded = encodeEvent(event);
+        // Named, not hashed: the events of this partition's commands must land in the same
+        // partition of `seat-events`, where a replay reads how far they go (§3.16). With the
+        // same partition count and key it is also where the key hashes to; naming it skips a
+        // murmur2 hash per event.
+        events.push({ ...encoded, partition: this.partition });
       }
     }
-    const out: TopicRecords[] = [];
-    if (events.length > 0) out.push({ topic: topics.events, messages: events });
+    if (alreadyOnLog > 0) metrics.eventsAlreadyInLog.inc(alreadyOnLog);
     if (deadLetters.length > 0) {
-      out.push({ topic: topics.deadLetters, messages: deadLetters });
       metrics.deadLetters.inc(deadLetters.length);
       this.#logger.warn({ count: deadLetters.length }, 'records sent to the dead-letter topic');
     }
-    return { records: out, changes: core.takeChanges() };
+    return { events, deadLetters, changes: core.takeChanges() };
   }
 
   #fence(reason: Exclude<SnapshotWriteResult, 'OK'>): void {

@@ -9,6 +9,7 @@ import type { WorkerConfig } from '../config/worker.ts';
 import { ensureTopics } from '../kafka/admin.ts';
 import { BatchingProducer } from '../kafka/batching-producer.ts';
 import { createKafka } from '../kafka/client.ts';
+import { EmittedEvents } from '../kafka/emitted-events.ts';
 import { LogFingerprints } from '../kafka/log-fingerprint.ts';
 import { PartitionConsumer } from '../kafka/partition-consumer.ts';
 import type { LogBounds, PartitionBatch, PartitionHandler } from '../kafka/partition-handler.ts';
@@ -19,6 +20,7 @@ import { createLogger, type Logger } from '../observability/logger.ts';
 import { createRedis } from '../state/redis.ts';
 import { RedisSnapshotStore } from '../state/snapshot-store.ts';
 import { createPartitionCore } from './core.ts';
+import type { RecordSink } from './host-ports.ts';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.ts';
 import { PartitionHost } from './partition-host.ts';
 
@@ -43,6 +45,8 @@ export interface WorkerHandle {
 
 export interface WorkerDeps {
   logger?: Logger;
+  /** Stands between the partition hosts and the producer (a test makes a produce fail). */
+  wrapSink?: (sink: RecordSink) => RecordSink;
 }
 
 export async function startWorker(
@@ -60,12 +64,13 @@ export async function startWorker(
   const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: id, logger });
   const redis = createRedis({ url: config.redisUrl, name: id, autoPipelining: true });
 
-  await ensureTopics(kafka, topicSpecs(topics, config.partitions));
+  await ensureTopics(kafka, topicSpecs(topics, config.partitions), logger);
   const shows = await ShowCatalog.start({
     kafka,
     topic: topics.shows,
     groupPrefix: config.kafkaPrefix,
     logger,
+    onIgnored: (reason) => metrics.showRecordsIgnored.inc({ reason }),
   });
   const producer = new BatchingProducer({ kafka, logger });
   await producer.connect();
@@ -74,7 +79,12 @@ export async function startWorker(
     id,
     config,
     redis,
-    producer,
+    sink: deps.wrapSink ? deps.wrapSink(producer) : producer,
+    emitted: new EmittedEvents({
+      kafka,
+      topic: topics.events,
+      groupPrefix: config.kafkaPrefix,
+    }),
     fingerprints: new LogFingerprints({
       kafka,
       topic: topics.commands,
@@ -133,7 +143,10 @@ interface ReservationWorkerParts {
   id: string;
   config: WorkerConfig;
   redis: Redis;
-  producer: BatchingProducer;
+  /** Where the hosts' records go: the producer. */
+  sink: RecordSink;
+  /** How far each partition's events on `seat-events` go (docs/design.md §3.16). */
+  emitted: EmittedEvents;
   /** The fingerprint of each `seat-commands` partition's log, which claims carry. */
   fingerprints: LogFingerprints;
   shows: ShowCatalog;
@@ -182,14 +195,15 @@ class ReservationWorker implements PartitionHandler {
 
   /** Claims the partition and loads its snapshot; it starts after the snapshot's offset. */
   async load(partition: number, bounds: LogBounds, isCurrent: () => boolean): Promise<bigint> {
-    const { topics, shows, metrics, logger, producer, config, fingerprints } = this.#parts;
+    const { topics, shows, metrics, logger, sink, emitted, config, fingerprints } = this.#parts;
     const fingerprint = (await fingerprints.of([partition])).get(partition) ?? '';
     const host = new PartitionHost({
       partition,
       topics,
       core: createPartitionCore(partition, config),
       snapshots: this.#snapshots,
-      sink: producer,
+      sink,
+      emitted,
       shows,
       metrics,
       logger,

@@ -89,6 +89,25 @@ describe('holdfast shows', () => {
     expect(again.stderr).toContain('HF_SHOW_EXISTS');
   });
 
+  it('lets one of two concurrent creators of a showId win; the other exits as for an existing show', async () => {
+    const raced = `race-${randomUUID().slice(0, 8)}`;
+    const results = await Promise.all(
+      ['2', '7'].map((rows) =>
+        holdfast('shows', 'create', raced, '--rows', rows, '--seats-per-row', '3', '--json'),
+      ),
+    );
+    const won = results.filter((r) => r.code === 0);
+    const lost = results.filter((r) => r.code !== 0);
+    expect(won).toHaveLength(1);
+    expect(lost).toHaveLength(1);
+    const winner = ShowDefinitionSchema.parse(JSON.parse(won[0]?.stdout ?? ''));
+    expect(lost[0]?.code).toBe(1);
+    expect(lost[0]?.stderr).toContain('HF_SHOW_EXISTS');
+    expect(lost[0]?.stderr).toContain(`(${winner.rows} rows × 3 seats`);
+    const inspected = await holdfast('shows', 'inspect', raced, '--json');
+    expect(JSON.parse(inspected.stdout).show).toEqual(winner);
+  }, 120_000);
+
   it('rejects bad arguments with a message naming the option, creating nothing', async () => {
     const badRows = await holdfast(
       'shows',
@@ -115,6 +134,7 @@ describe('holdfast shows', () => {
     const listed = JSON.parse((await holdfast('shows', 'list', '--json')).stdout) as {
       showId: string;
     }[];
-    expect(listed.map((s) => s.showId)).toEqual([showId]);
+    expect(listed.map((s) => s.showId)).not.toContain('x1');
+    expect(listed.map((s) => s.showId)).not.toContain('bad id!');
   });
 });

@@ -17,7 +17,7 @@ import { createProducer } from '../../src/kafka/producer.ts';
 import type { TopicNames } from '../../src/kafka/topics.ts';
 import { createLogger, type Logger } from '../../src/observability/logger.ts';
 import { createRedis } from '../../src/state/redis.ts';
-import { startWorker, type WorkerHandle } from '../../src/worker/worker.ts';
+import { startWorker, type WorkerDeps, type WorkerHandle } from '../../src/worker/worker.ts';
 import { waitFor } from './wait.ts';
 
 /** Workers under test log nothing unless HOLDFAST_TEST_LOG_LEVEL names a level. */
@@ -230,10 +230,14 @@ export class WorkerTestbed {
     return uniqueById(this.answersTo(command));
   }
 
-  async startWorker(overrides: Record<string, string> = {}): Promise<WorkerHandle> {
+  async startWorker(
+    overrides: Record<string, string> = {},
+    deps: Omit<WorkerDeps, 'logger'> = {},
+  ): Promise<WorkerHandle> {
     const name = `worker-${randomUUID().slice(0, 6)}`;
     const env = this.deployment.memberEnv('worker', name, overrides);
     const worker = await startWorker(loadWorkerConfig(env), {
+      ...deps,
       logger: this.logger,
     });
     this.#workers.add(worker);

@@ -26,7 +26,7 @@ async function withCatalog<T>(
   });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'holdfast-cli', logger });
   const topics = topicNames(config.HOLDFAST_KAFKA_PREFIX);
-  await ensureTopics(kafka, topicSpecs(topics, config.HOLDFAST_PARTITIONS));
+  await ensureTopics(kafka, topicSpecs(topics, config.HOLDFAST_PARTITIONS), logger);
   const catalog = await ShowCatalog.start({
     kafka,
     topic: topics.shows,
@@ -91,7 +91,9 @@ Configuration (environment):
   shows
     .command('create')
     .description(
-      'Create a show on the shows topic. Rows are labelled A, B, …; seats numbered from 1.',
+      'Create a show on the shows topic. Rows are labelled A, B, …; seats numbered from 1. ' +
+        'A showId that exists already, or that another creator appended first, is refused ' +
+        '(exit 1, HF_SHOW_EXISTS, with the existing definition).',
     )
     .argument('<showId>', '1–64 characters of [A-Za-z0-9_-]')
     .requiredOption('--rows <n>', 'number of rows (1–702)', parseIntOption('--rows', 1, 702))

@@ -175,7 +175,9 @@ describe('asyncapi.yaml', () => {
       'retention.bytes': -1,
     });
     expect(byAddress.get(topicNames().shows)?.bindings?.kafka?.topicConfiguration).toMatchObject({
-      'cleanup.policy': ['compact'],
+      'cleanup.policy': ['delete'],
+      'retention.ms': -1,
+      'retention.bytes': -1,
     });
   });
 

@@ -15,6 +15,7 @@ import {
   encodeCommand,
   type IncomingRecord,
 } from '../../../src/kafka/codec.ts';
+import { type EmittedPosition, eventPosition } from '../../../src/kafka/emitted-events.ts';
 import type { ConsumedRecord } from '../../../src/kafka/partition-handler.ts';
 import type { TopicRecords } from '../../../src/kafka/producer.ts';
 import type {
@@ -22,12 +23,9 @@ import type {
   SnapshotStore,
   SnapshotWriteResult,
 } from '../../../src/state/snapshot-store.ts';
+import type { Scheduler, ShowsAtLogTime } from '../../../src/worker/host-ports.ts';
 import { createWorkerMetrics } from '../../../src/worker/metrics.ts';
-import {
-  PartitionHost,
-  type Scheduler,
-  type ShowsAtLogTime,
-} from '../../../src/worker/partition-host.ts';
+import { PartitionHost } from '../../../src/worker/partition-host.ts';
 
 const logger = pino({ level: 'silent' });
 const topics = { commands: 'cmd', events: 'ev', deadLetters: 'dlq' };
@@ -85,12 +83,36 @@ class MemorySnapshots implements SnapshotStore {
 class RecordingSink {
   sent: TopicRecords[] = [];
   failNext = false;
+  /** The next send appends this many of its records, then fails (a request's later part). */
+  appendThenFail: number | undefined;
   async send(records: readonly TopicRecords[]): Promise<void> {
     if (this.failNext) {
       this.failNext = false;
       throw new Error('broker unavailable');
     }
+    const keep = this.appendThenFail;
+    if (keep !== undefined) {
+      this.appendThenFail = undefined;
+      const [first] = records;
+      if (first) this.sent.push({ topic: first.topic, messages: first.messages.slice(0, keep) });
+      throw new Error('the second part of the request failed');
+    }
     this.sent.push(...records);
+  }
+  /** The latest event position on the "log", as the worker reads it from `seat-events`. */
+  async of(partition: number): Promise<EmittedPosition | undefined> {
+    let latest: EmittedPosition | undefined;
+    for (const event of this.events()) {
+      const at = eventPosition(event.eventId, partition);
+      if (
+        at &&
+        (!latest ||
+          at.offset > latest.offset ||
+          (at.offset === latest.offset && at.index > latest.index))
+      )
+        latest = { ...at, occurredAt: event.occurredAt };
+    }
+    return latest;
   }
   events(): SeatEvent[] {
     return this.#decoded(topics.events, decodeEvent);
@@ -190,6 +212,7 @@ function setup() {
       core: new PartitionActors({ clock: { now: scheduler.now } }),
       snapshots,
       sink,
+      emitted: sink,
       shows,
       metrics,
       logger,
@@ -329,5 +352,116 @@ describe('PartitionHost', () => {
     expect(scheduler.tasks).toHaveLength(1);
     await h.stop();
     expect(scheduler.tasks).toEqual([]);
+  });
+});
+
+describe('PartitionHost: effects produced once', () => {
+  function lostSnapshot(snapshots: MemorySnapshots): void {
+    snapshots.offset = undefined;
+    snapshots.seats.clear();
+  }
+
+  it('replays a partition whose snapshot was lost without producing the events on the log again', async () => {
+    const { host, sink, snapshots, metrics } = setup();
+    const first = host();
+    await first.load(0n, 2n, LOG);
+    const history = [hold('A1', 'ann'), hold('A1', 'bob')];
+    await first.processBatch(records(0n, history));
+    lostSnapshot(snapshots);
+
+    const reloaded = host();
+    expect(await reloaded.load(0n, 4n, LOG)).toBe(0n);
+    const later = [hold('A1', 'carl'), hold('A2', 'carl')];
+    await expect(reloaded.processBatch(records(0n, [...history, ...later]))).resolves.toEqual({
+      commitOffset: 4n,
+    });
+    expect(sink.events().map((e) => [e.eventId, e.type])).toEqual([
+      ['0-0-0', 'seat.held'],
+      ['0-1-0', 'seat.rejected'],
+      ['0-2-0', 'seat.rejected'],
+      ['0-3-0', 'seat.held'],
+    ]);
+    expect((await metrics.eventsAlreadyInLog.get()).values[0]?.value).toBe(2);
+  });
+
+  it('produces the rest of a command whose events were cut in two by a failed produce', async () => {
+    const { host, sink, fenced } = setup();
+    const first = host();
+    await first.load(0n, 2n, LOG);
+    // Bob's hold comes after Ann's expired: a release (index 0) and a hold (index 1).
+    const batch = [
+      ...records(0n, [hold('A1', 'ann')]),
+      ...records(1n, [hold('A1', 'bob')], T0 + gala.holdTtlMs),
+    ];
+    sink.appendThenFail = 2;
+    await first.processBatch(batch);
+    expect(fenced).toEqual([0]);
+    expect(sink.events().map((e) => e.eventId)).toEqual(['0-0-0', '0-1-0']);
+
+    const reloaded = host();
+    await reloaded.load(0n, 2n, LOG);
+    await expect(reloaded.processBatch(batch)).resolves.toEqual({ commitOffset: 2n });
+    expect(sink.events().map((e) => [e.eventId, e.type])).toEqual([
+      ['0-0-0', 'seat.held'],
+      ['0-1-0', 'seat.released'],
+      ['0-1-1', 'seat.held'],
+    ]);
+  });
+
+  it('sends dead letters before the events, and a replay sends neither again', async () => {
+    const { host, sink, snapshots } = setup();
+    const first = host();
+    await first.load(0n, 2n, LOG);
+    const poison: ConsumedRecord = {
+      offset: 0n,
+      timestamp: T0,
+      key: Buffer.from('gala/A1'),
+      value: Buffer.from('not json'),
+      headers: {},
+    };
+    const batch = [poison, ...records(1n, [hold('A1', 'ann')])];
+    await first.processBatch(batch);
+    expect(sink.sent.map((r) => r.topic)).toEqual([topics.deadLetters, topics.events]);
+    lostSnapshot(snapshots);
+
+    const reloaded = host();
+    await reloaded.load(0n, 2n, LOG);
+    await expect(reloaded.processBatch(batch)).resolves.toEqual({ commitOffset: 2n });
+    expect(sink.sent.map((r) => r.topic)).toEqual([topics.deadLetters, topics.events]);
+  });
+
+  it('does not trust events that name commands of another log', async () => {
+    const { host, sink, snapshots } = setup();
+    const first = host();
+    await first.load(0n, 1n, LOG);
+    await first.processBatch(records(0n, [hold('A1', 'ann')]));
+    lostSnapshot(snapshots);
+    // `seat-commands` was made again after that event: its first record is later.
+    const remade = host();
+    await remade.load(0n, 1n, { generation: 0, fingerprint: `cluster|${T0 + 1}` });
+    await remade.processBatch(records(0n, [hold('A1', 'ann')], T0 + 1));
+    expect(sink.events().map((e) => e.eventId)).toEqual(['0-0-0', '0-0-0']);
+  });
+
+  it('says so loudly when the replay does not decide the latest event on the log again', async () => {
+    const { snapshots, sink, shows, metrics, scheduler } = setup();
+    const lines: string[] = [];
+    const host = new PartitionHost({
+      partition: 0,
+      topics,
+      core: new PartitionActors({ clock: { now: scheduler.now } }),
+      snapshots,
+      sink,
+      // The log claims the command at offset 0 had a second event: this replay decides one.
+      emitted: { of: async () => ({ offset: 0n, index: 1, occurredAt: T0 }) },
+      shows,
+      metrics,
+      logger: pino({ level: 'error' }, { write: (line: string) => void lines.push(line) }),
+      onFenced: () => {},
+      scheduler,
+    });
+    await host.load(0n, 1n, LOG);
+    await host.processBatch(records(0n, [hold('A1', 'ann')]));
+    expect(lines.join('')).toContain('the replay did not decide the latest event found');
   });
 });
