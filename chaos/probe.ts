@@ -176,6 +176,28 @@ export class RecoveryProbe {
   }
 
   /**
+   * What the probe saw of the window [since, until], per partition: probes sent and still
+   * undecided, and the newest decision of any probe — so a failed recovery says whether the
+   * probes were not sent (sends failing or stuck in flight), sent but not decided, or decided
+   * and not seen.
+   */
+  windowReport(since: number, until: number) {
+    const partitions: Record<number, { sent: number; undecided: number; lastDecidedAt?: number }> =
+      {};
+    for (let partition = 0; partition < this.#cluster.partitions; partition++) {
+      const all = this.#byPartition.get(partition) ?? [];
+      const sent = all.filter((probe) => probe.sentAt >= since && probe.sentAt <= until);
+      const decided = all.map((probe) => probe.decidedAt ?? 0);
+      partitions[partition] = {
+        sent: sent.length,
+        undecided: sent.filter((probe) => probe.decidedAt === undefined).length,
+        lastDecidedAt: Math.max(0, ...decided) || undefined,
+      };
+    }
+    return { sendFailures: this.sendFailures, sendsInFlight: this.#inFlight.size, partitions };
+  }
+
+  /**
    * Waits until the window [since, until] is over and judged (see `recoveryMs`), at most
    * until `capMs` after `since`; undefined when some partition was still not deciding.
    */

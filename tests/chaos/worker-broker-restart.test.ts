@@ -31,7 +31,7 @@ describe('workers across broker restarts', () => {
   let cluster: ChaosCluster | undefined;
   let probe: RecoveryProbe | undefined;
   let dir: string | undefined;
-  const passed = false;
+  let passed = false;
 
   afterAll(async () => {
     await probe?.stop();
@@ -121,6 +121,7 @@ describe('workers across broker restarts', () => {
                   .map((p) => p.offset)
                   .join(' '),
                 events: await ends(running.topics.events),
+                probe: probe?.windowReport(since, since + 1000),
               };
             }).catch((error: unknown) => ({ error: String(error) }))
           : undefined;
@@ -138,5 +139,6 @@ describe('workers across broker restarts', () => {
         group: expected,
       });
     }
+    passed = true;
   }, 600_000);
 });
