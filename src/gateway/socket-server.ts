@@ -45,8 +45,12 @@ export function createSocketServer(options: SocketServerOptions): {
   io: GatewayServer;
 } {
   // A connection must send its request's headers (the websocket upgrade included) within
-  // the handshake deadline too: a client that trickles them holds nothing for long.
-  const http = createServer({ headersTimeout: options.handshakeTimeoutMs });
+  // the handshake deadline too: a client that trickles them holds nothing for long. Node
+  // checks that deadline on an interval (30 s by default): check twice per deadline.
+  const http = createServer({
+    headersTimeout: options.handshakeTimeoutMs,
+    connectionsCheckingInterval: Math.max(50, Math.floor(options.handshakeTimeoutMs / 2)),
+  });
   const io: GatewayServer = new Server(http, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES + FRAMING_BYTES,
     serveClient: false,
