@@ -160,6 +160,7 @@ export class ChaosCluster {
     const chosen = port ?? (await freePort());
     const member = this.#started.spawn('gateway', name, {
       port: chosen,
+      adminPort: await freePort(),
       output: this.#output(name),
     });
     const existing = this.gateways.find((g) => g.name === name);

@@ -84,6 +84,8 @@ export async function startSystem(options: SystemOptions): Promise<SystemUnderTe
     if (line.includes('"logger":"kafkajs"')) return;
     if (/"level":(50|60)|Error/.test(line)) progress(`${name}: ${line.slice(0, 400)}`);
   };
+  // A gateway built on the real one (holdfast's, sync's) serves /readyz on a private admin
+  // port; the floor baseline serves everything on its one port.
   const spawn = async (
     kind: MemberKind,
     name: string,
@@ -92,6 +94,7 @@ export async function startSystem(options: SystemOptions): Promise<SystemUnderTe
   ) =>
     deployment.spawn(kind, name, {
       port: await freePort(),
+      adminPort: kind === 'gateway' && design !== 'floor' ? await freePort() : undefined,
       output: output(name),
       script: script && fileURLToPath(new URL(script, import.meta.url)),
       env,

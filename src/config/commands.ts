@@ -15,6 +15,11 @@ export const showsShape = {
   ...kafkaShape,
   /** Hold TTL of shows created without `--hold-ttl-ms`. */
   HOLDFAST_HOLD_TTL_MS: intVar(1000, 86_400_000).default(600_000),
+  /**
+   * Most seats a new show may have. Checked at `shows create` only, never when a show is
+   * read: shows created under a higher bound still load.
+   */
+  HOLDFAST_MAX_SHOW_SEATS: intVar(1, 702 * 9999).default(100_000),
 } as const;
 
 /** `holdfast shows`, when `REDIS_URL` is set: seat counts from the read model. */
@@ -28,8 +33,8 @@ export const showStatsShape = {
 export const devShape = {
   /** Port of the first gateway; the second takes the next one. */
   PORT: intVar(1, 65_534).default(3000),
-  /** Metrics port of the first worker; the second takes the next one. */
-  HOLDFAST_METRICS_PORT: intVar(1, 65_534).default(9464),
+  /** First metrics (admin) port: workers take it and the next one, gateways the two after. */
+  HOLDFAST_METRICS_PORT: intVar(1, 65_532).default(9464),
   HOLDFAST_JWT_SECRET: jwtSecretVar.optional(),
   ...claimsShape,
   HOLDFAST_PARTITIONS: intVar(1, 1024).default(12),

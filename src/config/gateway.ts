@@ -3,7 +3,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
 import { type TokenPolicy, verifierPolicy, verifierShape } from './auth.ts';
+import { type Cidr, cidrListVar, parseCidrList } from './cidr.ts';
 import {
   type ConnectionConfig,
   type ConsumerConfig,
@@ -31,6 +33,28 @@ export const gatewayShape = {
   HOLDFAST_RATE_LIMIT_PER_SECOND: intVar(1, 100_000).default(20),
   /** Per-socket token bucket: the longest burst after a quiet spell. */
   HOLDFAST_RATE_LIMIT_BURST: intVar(1, 100_000).default(40),
+  /** Messages a second across all of one user's sockets (bursts of twice that). */
+  HOLDFAST_USER_RATE_LIMIT_PER_SECOND: intVar(1, 1_000_000).default(60),
+  /** Messages a second across all sockets from one client address (bursts of twice that). */
+  HOLDFAST_IP_RATE_LIMIT_PER_SECOND: intVar(1, 1_000_000).default(200),
+  /** `GET /shows/:showId/seats` a second per client address (bursts of twice that). */
+  HOLDFAST_SEAT_MAP_RATE_LIMIT_PER_SECOND: intVar(1, 100_000).default(2),
+  /** Sockets one user may have open on this gateway at once. */
+  HOLDFAST_MAX_CONNECTIONS_PER_USER: intVar(1, 1_000_000).default(10),
+  /** Sockets one client address may have open on this gateway at once. */
+  HOLDFAST_MAX_CONNECTIONS_PER_IP: intVar(1, 1_000_000).default(200),
+  /** Proxies whose `X-Forwarded-For` is believed (CIDR list; `none`). */
+  HOLDFAST_TRUSTED_PROXIES: cidrListVar.default('none'),
+  /** Client addresses exempt from the per-user and per-address limits (CIDR list; `none`). */
+  HOLDFAST_LIMIT_EXEMPT_CIDRS: cidrListVar.default('127.0.0.0/8,::1'),
+  /** Engine.IO transports: `websocket`, or `websocket,polling` to allow long-polling. */
+  HOLDFAST_TRANSPORTS: z.enum(['websocket', 'websocket,polling']).default('websocket'),
+  /** How long a new connection has to send its headers and complete the Socket.IO handshake. */
+  HOLDFAST_HANDSHAKE_TIMEOUT_MS: intVar(100, 60_000).default(5000),
+  /** The private admin port: `/metrics`, `/healthz`, `/readyz`; 0 picks a free one. */
+  HOLDFAST_METRICS_PORT: intVar(0, 65_535).default(9464),
+  /** Address the admin port listens on: loopback unless a deployment's probes come from outside. */
+  HOLDFAST_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /** Shortest time between two `show:stats` publications of one show, cluster-wide. */
   HOLDFAST_STATS_PERIOD_MS: intVar(10, 600_000).default(300),
   /** How often shows with changed seats are tried for a `show:stats` publication. */
@@ -59,7 +83,32 @@ export interface GatewayConfig extends ConnectionConfig, ConsumerConfig {
   /** This instance's id: the `replyTo` of its commands. */
   readonly gatewayId: string;
   /** Per-socket token bucket. @defaultValue 20 per second, bursts of 40 */
-  readonly rateLimit: { readonly perSecond: number; readonly burst: number };
+  readonly rateLimit: Bucket;
+  /** The limits above one socket's (`client-limits.ts`), kept per gateway process. */
+  readonly clientLimits: {
+    /** @defaultValue 60 per second, bursts of 120 */
+    readonly userMessages: Bucket;
+    /** @defaultValue 200 per second, bursts of 400 */
+    readonly addressMessages: Bucket;
+    /** @defaultValue 2 per second, bursts of 4 */
+    readonly seatMapRequests: Bucket;
+    /** @defaultValue 10 */
+    readonly maxConnectionsPerUser: number;
+    /** @defaultValue 200 */
+    readonly maxConnectionsPerAddress: number;
+    /** @defaultValue loopback (`127.0.0.0/8`, `::1`) */
+    readonly exempt: readonly Cidr[];
+  };
+  /** Proxies whose `X-Forwarded-For` is believed. @defaultValue none */
+  readonly trustedProxies: readonly Cidr[];
+  /** @defaultValue `['websocket']` */
+  readonly transports: readonly ('websocket' | 'polling')[];
+  /** @defaultValue 5000 */
+  readonly handshakeTimeoutMs: number;
+  /** Port of the private `/metrics`, `/healthz`, `/readyz`; 0 picks a free one. @defaultValue 9464 */
+  readonly metricsPort: number;
+  /** @defaultValue `'127.0.0.1'` */
+  readonly metricsHost: string;
   /** Shortest time between two `show:stats` publications of one show. @defaultValue 300 */
   readonly statsPeriodMs: number;
   /** How often changed shows are tried for a `show:stats` publication. @defaultValue 100 */
@@ -70,8 +119,32 @@ export interface GatewayConfig extends ConnectionConfig, ConsumerConfig {
   readonly drainMs: number;
 }
 
+interface Bucket {
+  readonly perSecond: number;
+  readonly burst: number;
+}
+
+/** A bucket refilling `perSecond` that holds two seconds' worth. */
+function twoSecondBucket(perSecond: number): Bucket {
+  return Object.freeze({ perSecond, burst: 2 * perSecond });
+}
+
 export function loadGatewayConfig(env: Env): GatewayConfig {
   const parsed = parseEnv(gatewayShape, env);
+  // The shared limits must sit above one socket's, or a socket within its own limit is refused.
+  const perSocket = parsed.HOLDFAST_RATE_LIMIT_PER_SECOND;
+  for (const name of [
+    'HOLDFAST_USER_RATE_LIMIT_PER_SECOND',
+    'HOLDFAST_IP_RATE_LIMIT_PER_SECOND',
+  ] as const) {
+    if (parsed[name] < perSocket) {
+      throw new HoldfastError(
+        ERROR_CODES.CONFIG_INVALID,
+        `Invalid configuration:\n  ${name}: must be at least HOLDFAST_RATE_LIMIT_PER_SECOND (${perSocket}), or a socket within its own limit is refused (got ${parsed[name]})`,
+        { context: { variables: [name, 'HOLDFAST_RATE_LIMIT_PER_SECOND'] } },
+      );
+    }
+  }
   return Object.freeze({
     port: parsed.PORT,
     host: parsed.HOLDFAST_HOST,
@@ -86,6 +159,19 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
       perSecond: parsed.HOLDFAST_RATE_LIMIT_PER_SECOND,
       burst: parsed.HOLDFAST_RATE_LIMIT_BURST,
     }),
+    clientLimits: Object.freeze({
+      userMessages: twoSecondBucket(parsed.HOLDFAST_USER_RATE_LIMIT_PER_SECOND),
+      addressMessages: twoSecondBucket(parsed.HOLDFAST_IP_RATE_LIMIT_PER_SECOND),
+      seatMapRequests: twoSecondBucket(parsed.HOLDFAST_SEAT_MAP_RATE_LIMIT_PER_SECOND),
+      maxConnectionsPerUser: parsed.HOLDFAST_MAX_CONNECTIONS_PER_USER,
+      maxConnectionsPerAddress: parsed.HOLDFAST_MAX_CONNECTIONS_PER_IP,
+      exempt: parseCidrList(parsed.HOLDFAST_LIMIT_EXEMPT_CIDRS),
+    }),
+    trustedProxies: parseCidrList(parsed.HOLDFAST_TRUSTED_PROXIES),
+    transports: Object.freeze(parsed.HOLDFAST_TRANSPORTS.split(',') as ('websocket' | 'polling')[]),
+    handshakeTimeoutMs: parsed.HOLDFAST_HANDSHAKE_TIMEOUT_MS,
+    metricsPort: parsed.HOLDFAST_METRICS_PORT,
+    metricsHost: parsed.HOLDFAST_METRICS_HOST,
     statsPeriodMs: parsed.HOLDFAST_STATS_PERIOD_MS,
     statsTickMs: parsed.HOLDFAST_STATS_TICK_MS,
     readModelCheckMs: parsed.HOLDFAST_READ_MODEL_CHECK_MS,

@@ -29,6 +29,8 @@ export const ERROR_CODES = {
   SHOW_EXISTS: 'HF_SHOW_EXISTS',
   /** A show definition breaks the contract. */
   SHOW_INVALID: 'HF_SHOW_INVALID',
+  /** A new show has more seats than `HOLDFAST_MAX_SHOW_SEATS` allows. */
+  SHOW_TOO_LARGE: 'HF_SHOW_TOO_LARGE',
   /** A request (command line or options) that cannot work as given. */
   USAGE: 'HF_USAGE',
   /** An operation did not finish in its time bound. */

@@ -58,7 +58,12 @@ export type PublicErrorCode = (typeof PUBLIC_ERROR_CODES)[number];
 
 export const RefusalSchema = z.object({
   ok: z.literal(false),
-  error: z.object({ code: z.enum(PUBLIC_ERROR_CODES), message: z.string() }),
+  error: z.object({
+    code: z.enum(PUBLIC_ERROR_CODES),
+    message: z.string(),
+    /** With `RATE_LIMITED`: how long to wait before the next message is served. */
+    retryAfterMs: z.number().int().nonnegative().optional(),
+  }),
 });
 export type Refusal = z.infer<typeof RefusalSchema>;
 

@@ -175,10 +175,18 @@ export function framesOf(auth: unknown): Frames {
   return FramesSchema.safeParse(frames).success ? 'batch' : 'single';
 }
 
-/** The `connect_error` a client sees when its handshake is refused. */
+/**
+ * The `connect_error` a client sees when its handshake is refused: `UNAUTHENTICATED` (no,
+ * bad or expired token) or `RATE_LIMITED` (the user or the address has as many connections
+ * open as allowed; retry no sooner than `retryAfterMs`).
+ */
 export const HandshakeErrorSchema = z.object({
   message: z.string(),
-  data: z.object({ code: z.literal('UNAUTHENTICATED'), message: z.string() }),
+  data: z.object({
+    code: z.enum(['UNAUTHENTICATED', 'RATE_LIMITED']),
+    message: z.string(),
+    retryAfterMs: z.number().int().nonnegative().optional(),
+  }),
 });
 /** The handshake refusal's `data`, reaching the client's `connect_error`. */
 export type HandshakeErrorData = z.infer<typeof HandshakeErrorSchema>['data'];

@@ -47,8 +47,10 @@ export interface DeploymentOptions {
 }
 
 export interface SpawnOptions {
-  /** Port serving `/readyz` (gateway `PORT`, worker metrics port). */
+  /** The gateway's public `PORT`; the worker's metrics port. */
   port: number;
+  /** A gateway's private admin port (`/readyz`, `/metrics`): see `SpawnMemberOptions`. */
+  adminPort?: number | undefined;
   /** Settings for this member only, on top of the deployment's. */
   env?: Readonly<Record<string, string | undefined>>;
   output?: SpawnMemberOptions['output'];
@@ -125,6 +127,7 @@ export class Deployment {
       name,
       kind,
       port: options.port,
+      adminPort: options.adminPort,
       env: this.memberEnv(kind, name, options.env),
       output: options.output,
       script: options.script,

@@ -20,7 +20,10 @@ export interface DevStackOptions {
   jwtSecret: string;
   /** First gateway port; the second gateway takes the next one. */
   gatewayPort: number;
-  /** First worker metrics port; the second worker takes the next one. */
+  /**
+   * First metrics (admin) port: the workers take it and the next one, the gateways the two
+   * after that.
+   */
   metricsPort: number;
   partitions: number;
   demoShow: ShowDefinition;
@@ -73,14 +76,20 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
 
   await mkdir(options.logDir, { recursive: true });
   const logs: WriteStream[] = [];
-  const start = (kind: MemberKind, index: number, port: number) => {
+  const start = (kind: MemberKind, index: number, port: number, adminPort?: number) => {
     const name = `${kind}-${index + 1}`;
     const log = createWriteStream(join(options.logDir, `${name}.log`), { flags: 'a' });
     logs.push(log);
-    return deployment.spawn(kind, name, { port, output: (line) => log.write(`${line}\n`) });
+    return deployment.spawn(kind, name, {
+      port,
+      adminPort,
+      output: (line) => log.write(`${line}\n`),
+    });
   };
   const workers = [0, 1].map((i) => start('worker', i, options.metricsPort + i));
-  const gateways = [0, 1].map((i) => start('gateway', i, options.gatewayPort + i));
+  const gateways = [0, 1].map((i) =>
+    start('gateway', i, options.gatewayPort + i, options.metricsPort + 2 + i),
+  );
   const stop = async () => {
     await deployment.stop();
     for (const log of logs) log.end();

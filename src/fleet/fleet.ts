@@ -1,7 +1,7 @@
 /**
  * Holdfast processes started by a deployment (`holdfast dev`, benchmarks, chaos, tests):
  * each a real `holdfast <command>` child with its own environment, ready when its `/readyz`
- * answers 200, stopped with SIGTERM (SIGKILL after a grace period), and measurable (CPU).
+ * (on its admin port) answers 200, stopped with SIGTERM (SIGKILL after a grace period), and measurable (CPU).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -15,8 +15,10 @@ export type MemberKind = 'worker' | 'gateway';
 export interface FleetMember {
   readonly name: string;
   readonly kind: MemberKind;
-  /** Port serving `/readyz` (the gateway's PORT, the worker's metrics port). */
+  /** The gateway's public PORT; the worker's metrics port. */
   readonly port: number;
+  /** Port serving `/readyz` and `/metrics` (the gateway's admin port; the worker's metrics port). */
+  readonly adminPort: number;
   readonly child: ChildProcess;
   readonly pid: number;
   exited(): boolean;
@@ -26,6 +28,11 @@ export interface SpawnMemberOptions {
   name: string;
   kind: MemberKind;
   port: number;
+  /**
+   * A gateway's private admin port (`HOLDFAST_METRICS_PORT`), where its readiness is asked;
+   * required for `holdfast gateway`. A script without one serves `/readyz` on `port`.
+   */
+  adminPort?: number | undefined;
   env: Readonly<Record<string, string | undefined>>;
   /** Where the member's stdout/stderr (JSON logs) go. @defaultValue 'ignore' */
   output?: 'ignore' | 'inherit' | ((line: string) => void) | undefined;
@@ -34,12 +41,20 @@ export interface SpawnMemberOptions {
 }
 
 export function spawnMember(options: SpawnMemberOptions): FleetMember {
-  // A script (benchmark baseline) serves everything on PORT, whatever its kind.
+  // A script (benchmark baseline) gets its port as PORT, whatever its kind.
   const portVar = options.kind === 'gateway' || options.script ? 'PORT' : 'HOLDFAST_METRICS_PORT';
+  if (options.kind === 'gateway' && !options.script && options.adminPort === undefined) {
+    throw new HoldfastError(
+      ERROR_CODES.USAGE,
+      `${options.name}: a gateway needs an adminPort (its /readyz and /metrics are there)`,
+    );
+  }
+  const ports: Record<string, string> = { [portVar]: String(options.port) };
+  if (options.adminPort !== undefined) ports.HOLDFAST_METRICS_PORT = String(options.adminPort);
   const output = options.output ?? 'ignore';
   const args = options.script ? ['--import', 'tsx', options.script] : [CLI, options.kind];
   const child = spawn(process.execPath, args, {
-    env: { ...options.env, [portVar]: String(options.port) },
+    env: { ...options.env, ...ports },
     stdio: [
       'ignore',
       typeof output === 'function' ? 'pipe' : output,
@@ -75,6 +90,7 @@ export function spawnMember(options: SpawnMemberOptions): FleetMember {
     name: options.name,
     kind: options.kind,
     port: options.port,
+    adminPort: options.adminPort ?? options.port,
     child,
     pid: child.pid,
     exited: () => exited,
@@ -95,7 +111,7 @@ export async function waitReady(member: FleetMember, timeoutMs = 60_000): Promis
       );
     }
     try {
-      const res = await fetch(`http://127.0.0.1:${member.port}/readyz`, {
+      const res = await fetch(`http://127.0.0.1:${member.adminPort}/readyz`, {
         signal: AbortSignal.timeout(1000),
       });
       if (res.status === 200) return;

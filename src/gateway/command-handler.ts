@@ -25,11 +25,12 @@ import {
 } from '../contract/socket-events.ts';
 import type { ShowLookup } from '../kafka/show-catalog.ts';
 import type { Logger } from '../observability/logger.ts';
-import { type ReadModel, viewFor } from '../state/read-model.ts';
+import type { ReadModel } from '../state/read-model.ts';
 import type { Broadcaster, RoomMember } from './broadcaster.ts';
 import type { Decided } from './decisions.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import type { ReplyRouter } from './reply-router.ts';
+import type { SeatMapCache } from './seat-map-cache.ts';
 import { checkPayload } from './validation.ts';
 
 /** Who is asking: the socket's user, its rooms and the frames it asked for. */
@@ -48,7 +49,9 @@ export interface CommandSender {
 export interface CommandHandlerOptions {
   gatewayId: string;
   shows: ShowLookup;
-  readModel: ReadModel;
+  readModel: Pick<ReadModel, 'isComplete'>;
+  /** The seat maps `show:join` answers with, built once per show per change. */
+  seatMaps: Pick<SeatMapCache, 'get'>;
   /** Every partition of `seat-events`: the read model is served only when all are complete. */
   eventPartitions: readonly number[];
   broadcaster: Broadcaster;
@@ -81,9 +84,12 @@ export class CommandHandler {
     const { show } = checked;
     // Join first: a change between the read and the join ack arrives, newer, after it.
     await this.#o.broadcaster.join(caller.socket, show.showId, caller.frames);
-    const map = await this.#o.readModel.readShow(show);
-    const { seats, mine } = viewFor(map, caller.userId);
-    return { ok: true, show: { showId: show.showId, seats, stats: map.stats }, mine };
+    const map = await this.#o.seatMaps.get(show);
+    return {
+      ok: true,
+      show: { showId: show.showId, seats: map.seats, stats: map.stats },
+      mine: map.mineOf(caller.userId),
+    };
   }
 
   async leave(caller: Caller, payload: unknown): Promise<LeaveAck> {

@@ -1,6 +1,7 @@
 /**
- * One socket's messages: rate limit, the event and argument count, then the command
- * handler's method for the event. Every message that carries an ack callback gets exactly
+ * One socket's messages: rate limits (the socket's own bucket and the user's and address's
+ * shared ones, all or none), the event and argument count, then the command handler's
+ * method for the event. Every message that carries an ack callback gets exactly
  * one answer, whatever it contains; every answer to a seat command carries the `commandId`
  * it was (or would have been) produced under: the client's when it sent a valid one,
  * otherwise a fresh one.
@@ -17,16 +18,17 @@ import {
   type ServerToClientEvents,
 } from '../contract/socket-events.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { AdmittedData } from './admission.ts';
 import type { TokenVerifier } from './auth.ts';
 import { type Caller, type CommandHandler, refusal } from './command-handler.ts';
-import type { GatewayMetrics } from './metrics.ts';
-import { RateLimiter, type RateLimitOptions } from './rate-limiter.ts';
+import { eventLabel, type GatewayMetrics } from './metrics.ts';
+import { RateLimiter, type RateLimitOptions, takeFromAll } from './rate-limiter.ts';
 import { SocketSession } from './session.ts';
 
 /** Server-side view of client events: payloads arrive unchecked. */
 export type RawClientEvents = Record<ClientEventName, (...args: unknown[]) => void>;
 
-export interface SocketData {
+export interface SocketData extends AdmittedData {
   userId: string;
   /** When the handshake token expires (epoch ms): the session ends then unless refreshed. */
   expiresAt: number;
@@ -50,7 +52,7 @@ export interface ConnectionContext {
   verify: TokenVerifier;
 }
 
-type Answer = { ok: boolean; error?: { code: string } };
+type Answer = { ok: boolean; error?: { code: string; message?: string; retryAfterMs?: number } };
 
 /** The handler's method for each event; seat commands also get their `commandId`. */
 const ROUTES: {
@@ -83,24 +85,26 @@ function commandIdOf(payload: unknown): string {
 }
 
 export function attachConnection(socket: GatewaySocket, ctx: ConnectionContext): void {
-  const limiter = new RateLimiter(ctx.rateLimit);
-  const limitMessage = `too many messages: slow down (at most ${ctx.rateLimit.perSecond ?? 20} a second)`;
+  // The socket's own bucket first: a message it refuses is charged to no shared one.
+  const buckets = [new RateLimiter(ctx.rateLimit), ...(socket.data.sharedBuckets ?? [])];
+  const limitMessage = `too many messages: slow down (at most ${ctx.rateLimit.perSecond ?? 20} a second per connection, and a shared limit across all of a user's or an address's connections)`;
   const { userId, frames, expiresAt } = socket.data;
   const logger = ctx.logger.child({ component: 'connection', socketId: socket.id, userId });
   const caller: Caller = { userId, frames, socket, logger };
   const session = new SocketSession({ socket, userId, expiresAt, verify: ctx.verify });
 
-  const handle = (event: string, args: unknown[]): void => {
+  const handle = (event: unknown, args: unknown[]): void => {
     const last = args[args.length - 1];
     const ackFn = typeof last === 'function' ? (last as (response: unknown) => void) : undefined;
     const payload = ackFn ? args.slice(0, -1) : args;
-    const commandId = isCommandEvent(event) ? commandIdOf(payload[0]) : undefined;
+    const commandId =
+      typeof event === 'string' && isCommandEvent(event) ? commandIdOf(payload[0]) : undefined;
     let answered = false;
     const answer = (response: Answer): void => {
       if (answered) return;
       answered = true;
       ctx.metrics.messages.inc({
-        event,
+        event: eventLabel(event),
         outcome: response.ok ? 'ok' : (response.error?.code ?? ''),
       });
       try {
@@ -109,12 +113,17 @@ export function attachConnection(socket: GatewaySocket, ctx: ConnectionContext):
         logger.warn({ err: error }, 'ack callback failed');
       }
     };
-    if (!limiter.tryTake()) {
-      answer(refusal('RATE_LIMITED', limitMessage));
+    const taken = takeFromAll(buckets);
+    if (!taken.ok) {
+      answer({
+        ok: false,
+        error: { code: 'RATE_LIMITED', message: limitMessage, retryAfterMs: taken.retryAfterMs },
+      });
       return;
     }
-    if (!(CLIENT_EVENTS as readonly string[]).includes(event)) {
-      answer(refusal('INVALID_PAYLOAD', `unknown event ${JSON.stringify(event.slice(0, 64))}`));
+    if (eventLabel(event) === 'unknown') {
+      const name = typeof event === 'string' ? JSON.stringify(event.slice(0, 64)) : typeof event;
+      answer(refusal('INVALID_PAYLOAD', `unknown event ${name}`));
       return;
     }
     if (payload.length !== 1) {
@@ -132,8 +141,9 @@ export function attachConnection(socket: GatewaySocket, ctx: ConnectionContext):
   for (const event of CLIENT_EVENTS) {
     socket.on(event, (...args: unknown[]) => handle(event, args));
   }
+  // Everything else, numeric event names included (Socket.IO's parser lets them through).
   socket.onAny((event: unknown, ...args: unknown[]) => {
-    if (typeof event !== 'string' || (CLIENT_EVENTS as readonly string[]).includes(event)) return;
+    if (eventLabel(event) !== 'unknown') return;
     handle(event, args);
   });
 }

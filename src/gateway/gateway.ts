@@ -11,11 +11,14 @@ import { createKafka } from '../kafka/client.ts';
 import { LogFingerprints } from '../kafka/log-fingerprint.ts';
 import { ShowCatalog } from '../kafka/show-catalog.ts';
 import { groupNames, topicNames, topicSpecs } from '../kafka/topics.ts';
+import { startHealthServer } from '../observability/health-http.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
 import { RedisReadModel } from '../state/read-model-redis.ts';
 import { loadWebAssets } from '../web/assets.ts';
 import { createTokenVerifier } from './auth.ts';
 import { Broadcaster } from './broadcaster.ts';
+import { addressSet } from './client-address.ts';
+import { ClientLimits } from './client-limits.ts';
 import { CommandHandler } from './command-handler.ts';
 import { CommandProducer } from './command-producer.ts';
 import { attachConnection } from './connection.ts';
@@ -24,15 +27,21 @@ import { serveHttpRoutes } from './http-routes.ts';
 import { createGatewayMetrics } from './metrics.ts';
 import { connectGatewayRedis } from './redis-clients.ts';
 import { ReplyRouter } from './reply-router.ts';
+import { SeatMapCache } from './seat-map-cache.ts';
 import { createSocketServer } from './socket-server.ts';
+
+/** How often tallies of clients that went quiet are forgotten (`ClientLimits.sweep`). */
+const LIMITS_SWEEP_MS = 10_000;
 
 export type GatewayState = 'STARTING' | 'RUNNING' | 'DRAINING' | 'STOPPED';
 
 export interface GatewayHandle {
   readonly gatewayId: string;
-  /** The bound port (the real one when configured with 0). */
+  /** The bound public port (the real one when configured with 0). */
   readonly port: number;
   readonly url: string;
+  /** The private admin port's URL: `/metrics`, `/healthz`, `/readyz`. */
+  readonly adminUrl: string;
   readonly state: GatewayState;
   /** What `/readyz` answers. */
   ready(): boolean;
@@ -122,11 +131,23 @@ export async function startGateway(
     });
 
     // The servers, then what answers and broadcasts through them.
+    const metrics = createGatewayMetrics(config.gatewayId, () => replies.waiting);
+    const limits = new ClientLimits({
+      ...config.clientLimits,
+      exempt: addressSet(config.clientLimits.exempt),
+    });
+    const sweep = setInterval(() => limits.sweep(), LIMITS_SWEEP_MS);
+    sweep.unref();
+    closers.push(async () => clearInterval(sweep));
+    const trustedProxies = addressSet(config.trustedProxies);
     const { http, io } = createSocketServer({
       verify,
       redisPrefix: config.redisPrefix,
       pub: redis.pub,
       sub: redis.sub,
+      transports: config.transports,
+      handshakeTimeoutMs: config.handshakeTimeoutMs,
+      admission: { limits, trustedProxies, metrics },
     });
     const replies = new ReplyRouter({
       gatewayId: config.gatewayId,
@@ -164,7 +185,7 @@ export async function startGateway(
       },
     });
     closers.push(async () => broadcaster.stop());
-    const metrics = createGatewayMetrics(config.gatewayId, () => replies.waiting);
+    const seatMaps = new SeatMapCache({ readModel, onBuild: () => metrics.seatMapBuilds.inc() });
 
     // The way out (commands) and the way back (decisions).
     const sink: EventSink = {
@@ -202,6 +223,7 @@ export async function startGateway(
       gatewayId: config.gatewayId,
       shows: catalog,
       readModel,
+      seatMaps,
       eventPartitions,
       broadcaster,
       replies,
@@ -236,7 +258,21 @@ export async function startGateway(
         };
       },
     };
-    serveHttpRoutes(http, { health, shows: catalog, readModel, eventPartitions, assets }, logger);
+    serveHttpRoutes(
+      http,
+      {
+        liveness: health.liveness,
+        shows: catalog,
+        readModel,
+        seatMaps,
+        limits,
+        trustedProxies,
+        metrics,
+        eventPartitions,
+        assets,
+      },
+      logger,
+    );
 
     await consumer.start();
     closers.push(() => consumer.stop());
@@ -252,8 +288,13 @@ export async function startGateway(
     };
     closers.push(closeIo);
     const port = (http.address() as AddressInfo).port;
+    const admin = await startHealthServer(health, config.metricsPort, config.metricsHost);
+    closers.push(admin.close);
     state = 'RUNNING';
-    logger.info({ port, host: config.host }, 'gateway listening');
+    logger.info(
+      { port, host: config.host, metricsPort: admin.port, metricsHost: config.metricsHost },
+      'gateway listening',
+    );
 
     let stopping: Promise<void> | undefined;
     const stop = async () => {
@@ -277,6 +318,7 @@ export async function startGateway(
       gatewayId: config.gatewayId,
       port,
       url: `http://${config.host}:${port}`,
+      adminUrl: `http://${config.metricsHost}:${admin.port}`,
       get state() {
         return state;
       },

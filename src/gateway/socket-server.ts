@@ -1,6 +1,8 @@
 /**
  * The HTTP server and the Socket.IO server on it: the cluster adapter over Redis, the size
- * cap, and the handshake — a verified token names the user and when its session ends;
+ * cap, the transports (websocket only unless configured), the handshake deadline, and the
+ * handshake — a verified token names the user and when its session ends, then the
+ * connection caps admit it;
  * `auth.frames` picks how seat changes arrive. The other HTTP routes are `http-routes.ts`'s.
  */
 import { createServer, type Server as HttpServer } from 'node:http';
@@ -13,6 +15,7 @@ import {
   MAX_MESSAGE_BYTES,
   type ServerToClientEvents,
 } from '../contract/socket-events.ts';
+import { type AdmissionOptions, admission } from './admission.ts';
 import { type TokenVerifier, UnauthenticatedError } from './auth.ts';
 import type { RawClientEvents, SocketData } from './connection.ts';
 
@@ -32,16 +35,29 @@ export interface SocketServerOptions {
   redisPrefix: string;
   pub: Redis;
   sub: Redis;
+  /** Engine.IO transports accepted: `websocket`, and `polling` only when configured. */
+  transports: readonly ('websocket' | 'polling')[];
+  /** How long a connection may take to complete its handshake (token included). */
+  handshakeTimeoutMs: number;
+  admission: AdmissionOptions;
 }
 
 export function createSocketServer(options: SocketServerOptions): {
   http: HttpServer;
   io: GatewayServer;
 } {
-  const http = createServer();
+  // A connection must send its request's headers (the websocket upgrade included) within
+  // the handshake deadline too: a client that trickles them holds nothing for long. Node
+  // checks that deadline on an interval (30 s by default): check twice per deadline.
+  const http = createServer({
+    headersTimeout: options.handshakeTimeoutMs,
+    connectionsCheckingInterval: Math.max(50, Math.floor(options.handshakeTimeoutMs / 2)),
+  });
   const io: GatewayServer = new Server(http, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES + FRAMING_BYTES,
     serveClient: false,
+    transports: [...options.transports],
+    connectTimeout: options.handshakeTimeoutMs,
     adapter: createAdapter(options.pub, options.sub, { key: `${options.redisPrefix}:socket.io` }),
   });
   io.use((socket, next) => {
@@ -56,5 +72,6 @@ export function createSocketServer(options: SocketServerOptions): {
       })
       .catch(() => next(new UnauthenticatedError('token refused')));
   });
+  io.use(admission(options.admission));
   return { http, io };
 }

@@ -1,7 +1,7 @@
 /**
  * `/metrics` (Prometheus), `/healthz` (alive: never asks Kafka or Redis) and `/readyz`
- * (ready to take work). Served on its own port by workers; gateways mount the same handler
- * on their `PORT`.
+ * (ready to take work), on a private admin port of their own (`HOLDFAST_METRICS_PORT`) in
+ * workers and gateways alike; a gateway's public port answers only `/healthz`.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,7 +19,7 @@ export interface HealthHandlers {
   readiness: () => Probe;
 }
 
-function sendProbe(res: ServerResponse, probe: Probe): void {
+export function sendProbe(res: ServerResponse, probe: Probe): void {
   res.writeHead(probe.ok ? 200 : 503, { 'content-type': 'application/json' });
   res.end(JSON.stringify({ ok: probe.ok, ...probe.detail }));
 }

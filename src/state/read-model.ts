@@ -192,15 +192,28 @@ export function statsOf(show: ShowDefinition, counts: ShowCounts): ShowStats {
   };
 }
 
-/** Splits a stored map into what everyone sees and what the caller holds or owns. */
-export function viewFor(map: ShowMap, userId: string): { seats: SeatView[]; mine: MySeat[] } {
+/**
+ * Splits a stored map into what everyone sees and, per holder, the seats each holds or
+ * owns: one pass, so a cached map answers every caller's `mine` without another.
+ */
+export function viewsByHolder(map: ShowMap): {
+  seats: SeatView[];
+  mine: ReadonlyMap<string, MySeat[]>;
+} {
   const seats: SeatView[] = [];
-  const mine: MySeat[] = [];
+  const mine = new Map<string, MySeat[]>();
   for (const { holdId, userId: holder, ...view } of map.seats) {
     seats.push(view);
-    if (holder === userId && view.status !== 'available') {
-      mine.push(holdId === undefined ? { ...view } : { ...view, holdId });
-    }
+    if (holder === undefined || view.status === 'available') continue;
+    const own = mine.get(holder) ?? [];
+    own.push(holdId === undefined ? { ...view } : { ...view, holdId });
+    mine.set(holder, own);
   }
   return { seats, mine };
+}
+
+/** Splits a stored map into what everyone sees and what the caller holds or owns. */
+export function viewFor(map: ShowMap, userId: string): { seats: SeatView[]; mine: MySeat[] } {
+  const { seats, mine } = viewsByHolder(map);
+  return { seats, mine: mine.get(userId) ?? [] };
 }

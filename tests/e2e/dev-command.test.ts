@@ -1,7 +1,8 @@
 /**
  * `npm start` (`holdfast dev`) as a newcomer runs it: the first address it prints is the
- * seat-map page, both gateways and both workers answer, and Ctrl-C (SIGINT) stops every
- * process it started, cleanly and within 30 s.
+ * seat-map page, it prints where each process's metrics are, both gateways and both workers
+ * answer there (and the gateways' public ports keep `/readyz` and `/metrics` to themselves),
+ * and Ctrl-C (SIGINT) stops every process it started, cleanly and within 30 s.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -76,10 +77,16 @@ it('prints the page first, runs two gateways and two workers, and stops them all
     show: { seats: unknown[] };
   };
   expect(seats.show.seats).toHaveLength(600);
-  const probes = [gatewayPort, gatewayPort + 1, metricsPort, metricsPort + 1].map(
-    (port) => `http://127.0.0.1:${port}/readyz`,
-  );
+  // Workers on the metrics port and the next, gateways on the two after: all printed.
+  const adminPorts = [0, 1, 2, 3].map((i) => metricsPort + i);
+  for (const port of adminPorts) expect(stdout).toContain(`http://127.0.0.1:${port}/metrics`);
+  const probes = adminPorts.map((port) => `http://127.0.0.1:${port}/readyz`);
   for (const probe of probes) expect(await answers(probe), probe).toBe(true);
+  for (const port of [gatewayPort, gatewayPort + 1]) {
+    expect(await answers(`http://127.0.0.1:${port}/healthz`)).toBe(true);
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(404);
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
+  }
 
   child.kill('SIGINT');
   // Exit 0 is the proof of a clean stop within the 30 s grace: past it, dev exits 1.

@@ -24,8 +24,17 @@ const env = {
 async function holdfast(
   ...args: string[]
 ): Promise<{ code: number; stdout: string; stderr: string }> {
+  return holdfastWith({}, ...args);
+}
+
+async function holdfastWith(
+  extraEnv: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], { env });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], {
+      env: { ...env, ...extraEnv },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -107,6 +116,38 @@ describe('holdfast shows', () => {
     const inspected = await holdfast('shows', 'inspect', raced, '--json');
     expect(JSON.parse(inspected.stdout).show).toEqual(winner);
   }, 120_000);
+
+  it('refuses a show over HOLDFAST_MAX_SHOW_SEATS with a coded error naming the fix', async () => {
+    // 702 × 9999 is within the show schema, far over the default bound of 100,000.
+    const huge = await holdfast(
+      'shows',
+      'create',
+      'huge',
+      '--rows',
+      '702',
+      '--seats-per-row',
+      '9999',
+    );
+    expect(huge.code).toBe(1);
+    expect(huge.stderr).toContain('HF_SHOW_TOO_LARGE');
+    expect(huge.stderr).toContain('HOLDFAST_MAX_SHOW_SEATS (100000)');
+    const bounded = { HOLDFAST_MAX_SHOW_SEATS: '10' };
+    const over = await holdfastWith(
+      bounded,
+      'shows',
+      'create',
+      'eleven',
+      '--rows',
+      '1',
+      '--seats-per-row',
+      '11',
+    );
+    expect(over.stderr).toContain('HF_SHOW_TOO_LARGE');
+    // The bound is create's alone: a larger show created earlier still lists and inspects.
+    const listed = await holdfastWith(bounded, 'shows', 'inspect', showId, '--json');
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout)).toMatchObject({ show: { showId, rows: 3, seatsPerRow: 4 } });
+  });
 
   it('rejects bad arguments with a message naming the option, creating nothing', async () => {
     const badRows = await holdfast(

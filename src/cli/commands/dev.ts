@@ -72,8 +72,8 @@ async function startDev(env: Env): Promise<Stoppable> {
       'Any other user: HOLDFAST_JWT_SECRET=<the secret below> npx holdfast token <userId>, then open',
       `  http://127.0.0.1:${first?.port}/#show=${showId}&token=<token>`,
       '',
-      `Gateways: ${stack.gateways.map((g) => `http://127.0.0.1:${g.port}`).join(', ')} (/healthz /readyz /metrics)`,
-      `Workers:  ${stack.workers.map((w) => `http://127.0.0.1:${w.port}`).join(', ')} (/healthz /readyz /metrics)`,
+      `Gateways: ${stack.gateways.map((g) => `http://127.0.0.1:${g.port}`).join(', ')} (public: the page, Socket.IO, /healthz)`,
+      `Metrics:  ${[...stack.gateways, ...stack.workers].map((m) => `${m.name} http://127.0.0.1:${m.adminPort}/metrics`).join(', ')} (private: /metrics /readyz /healthz)`,
       `KAFKA_BROKERS=${addresses.kafkaBrokers}  REDIS_URL=${addresses.redisUrl}`,
       `HOLDFAST_JWT_SECRET=${jwtSecret}`,
       '',
@@ -106,7 +106,7 @@ export function registerDevCommand(program: Command): void {
       `
 Configuration (environment):
   PORT                   first gateway's port; the second takes PORT+1 (default 3000)
-  HOLDFAST_METRICS_PORT  first worker's metrics port; the second takes +1 (default 9464)
+  HOLDFAST_METRICS_PORT  first private metrics port (/metrics /readyz): workers take it and +1, gateways +2 and +3 (default 9464)
   HOLDFAST_JWT_SECRET    secret the gateways verify tokens with (default: random for this run)
   HOLDFAST_TOKEN_MAX_LIFETIME  longest token lifetime the gateways accept, and the printed tokens' (default 86400 = 24h)
   HOLDFAST_JWT_ISSUER    iss of the printed tokens, required by the gateways (default: none)

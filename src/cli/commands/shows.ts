@@ -38,6 +38,7 @@ async function withCatalog<T>(
       kafka,
       topic: topics.shows,
       defaultHoldTtlMs: config.HOLDFAST_HOLD_TTL_MS,
+      maxShowSeats: config.HOLDFAST_MAX_SHOW_SEATS,
     });
   } finally {
     await catalog.stop();
@@ -48,6 +49,16 @@ interface ShowsContext {
   kafka: ReturnType<typeof createKafka>;
   topic: string;
   defaultHoldTtlMs: number;
+  maxShowSeats: number;
+}
+
+/** Every seat is served in a join's map: a new show's size is bounded (older ones still load). */
+function checkSeatCount(rows: number, seatsPerRow: number, max: number): void {
+  if (rows * seatsPerRow <= max) return;
+  throw new HoldfastError(
+    ERROR_CODES.SHOW_TOO_LARGE,
+    `${rows} rows × ${seatsPerRow} seats = ${rows * seatsPerRow} seats, more than HOLDFAST_MAX_SHOW_SEATS (${max}): make the show smaller, or raise HOLDFAST_MAX_SHOW_SEATS if the gateways can serve maps that large`,
+  );
 }
 
 /** Seat counts from the read model, or undefined without REDIS_URL. */
@@ -83,6 +94,8 @@ Configuration (environment):
   HOLDFAST_KAFKA_PREFIX  prefix of the topics (default empty)
   HOLDFAST_PARTITIONS    partitions of the topics when they are created (default 12)
   HOLDFAST_HOLD_TTL_MS   hold TTL of shows created without --hold-ttl-ms (default 600000)
+  HOLDFAST_MAX_SHOW_SEATS
+                         most seats a new show may have; create only (default 100000)
   REDIS_URL              redis://host:port: with it, inspect and list add seat counts
   HOLDFAST_REDIS_PREFIX  prefix of the Redis keys (default holdfast)
   HOLDFAST_LOG_LEVEL     logs go to stderr; info shows only warnings (default info)`,
@@ -114,6 +127,7 @@ Configuration (environment):
         options: { rows: number; seatsPerRow: number; holdTtlMs?: number; json?: boolean },
       ) => {
         await withCatalog(process.env, async (catalog, ctx) => {
+          checkSeatCount(options.rows, options.seatsPerRow, ctx.maxShowSeats);
           const show: ShowDefinition = {
             showId,
             rows: options.rows,

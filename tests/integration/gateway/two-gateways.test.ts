@@ -200,9 +200,12 @@ describe('two gateways', () => {
     expect((await fetch(`${gw1.url}/shows/nope/seats`)).status).toBe(404);
     expect((await fetch(`${gw1.url}/shows/no%20pe/seats`)).status).toBe(400);
     expect((await fetch(`${gw1.url}/healthz`)).status).toBe(200);
-    expect((await fetch(`${gw2.url}/readyz`)).status).toBe(200);
-    const metrics = await (await fetch(`${gw1.url}/metrics`)).text();
+    // Readiness and metrics on the private admin port only.
+    expect((await fetch(`${gw2.adminUrl}/readyz`)).status).toBe(200);
+    expect((await fetch(`${gw2.url}/readyz`)).status).toBe(404);
+    const metrics = await (await fetch(`${gw1.adminUrl}/metrics`)).text();
     expect(metrics).toContain('holdfast_gateway_messages_total');
+    expect((await fetch(`${gw1.url}/metrics`)).status).toBe(404);
     expect((await fetch(`${gw1.url}/`)).status).toBe(200);
   });
 

@@ -1,6 +1,8 @@
 /**
  * What an operator scrapes and probes: each process's /metrics carries the metrics the
- * operations section names, with no seat or user ids as labels; /healthz and /readyz answer.
+ * operations section names, with no seat or user ids as labels; /healthz and /readyz answer
+ * on each process's private admin port, and the gateway's public port serves neither
+ * /metrics nor /readyz.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayHandle } from '../../../src/gateway/gateway.ts';
@@ -55,7 +57,7 @@ describe('observability', () => {
   });
 
   it("exposes the gateway's sockets, acks by outcome and decision time", async () => {
-    const metrics = await text(`${gateway.url}/metrics`);
+    const metrics = await text(`${gateway.adminUrl}/metrics`);
     expect(metrics).toMatch(/holdfast_gateway_sockets\{[^}]*\} 1/);
     expect(metrics).toMatch(
       /holdfast_gateway_messages_total\{[^}]*event="seat:hold"[^}]*outcome="ok"[^}]*\} 1/,
@@ -66,9 +68,13 @@ describe('observability', () => {
   });
 
   it('answers the probes of both processes', async () => {
-    for (const base of [`http://127.0.0.1:${worker.metricsPort}`, gateway.url]) {
+    for (const base of [`http://127.0.0.1:${worker.metricsPort}`, gateway.adminUrl]) {
       expect(JSON.parse(await text(`${base}/healthz`))).toMatchObject({ ok: true });
       expect(JSON.parse(await text(`${base}/readyz`))).toMatchObject({ ok: true });
+    }
+    expect(JSON.parse(await text(`${gateway.url}/healthz`))).toMatchObject({ ok: true });
+    for (const path of ['/metrics', '/readyz']) {
+      expect((await fetch(`${gateway.url}${path}`)).status, path).toBe(404);
     }
   });
 });

@@ -122,19 +122,24 @@ describe('deploy/k8s', () => {
     expect(worker.workerId).toMatch(/^holdfast-worker-/);
   });
 
-  it('probes the gateway on PORT: /healthz for liveness, /readyz for readiness', () => {
+  it('probes the gateway: /healthz on PORT, /readyz and /metrics on the private admin port', () => {
     const c = container(gateways);
-    const port = loadGatewayConfig(containerEnv(gateways)).port;
-    expect(port).toBe(loadGatewayConfig(minimal).port); // the code's default, 8080
-    const named = c.ports.find((p: K8s) => p.name === 'http');
-    expect(named.containerPort).toBe(port);
+    const config = loadGatewayConfig(containerEnv(gateways));
+    expect(config.port).toBe(loadGatewayConfig(minimal).port); // the code's default, 8080
+    expect(c.ports.find((p: K8s) => p.name === 'http').containerPort).toBe(config.port);
     for (const probe of ['startupProbe', 'livenessProbe']) {
       expect(c[probe].httpGet).toEqual({ path: '/healthz', port: 'http' });
     }
-    expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
+    expect(config.metricsHost).toBe('0.0.0.0'); // the kubelet and Prometheus use the pod IP
+    expect(config.metricsPort).toBe(loadGatewayConfig(minimal).metricsPort); // default 9464
+    expect(c.ports.find((p: K8s) => p.name === 'metrics').containerPort).toBe(config.metricsPort);
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'metrics' });
     const annotations = gateways.spec.template.metadata.annotations;
-    expect(annotations['prometheus.io/port']).toBe(String(port));
+    expect(annotations['prometheus.io/port']).toBe(String(config.metricsPort));
     expect(annotations['prometheus.io/path']).toBe('/metrics');
+    // The Service (and so the Ingress) exposes the public port only.
+    const service = find('Service', 'holdfast-gateway');
+    expect(service.spec.ports.map((p: K8s) => p.targetPort)).toEqual(['http']);
   });
 
   it('probes and scrapes the worker on HOLDFAST_METRICS_PORT over the pod IP', () => {
@@ -228,7 +233,7 @@ describe('docker-compose.yml', () => {
         'node',
         '/app/deploy/healthcheck.mjs',
         '/readyz',
-        String(loadGatewayConfig(minimal).port),
+        String(loadGatewayConfig(minimal).metricsPort),
       ]);
     }
     for (const key of Object.keys(services.worker.environment)) expect(workerVars).toContain(key);

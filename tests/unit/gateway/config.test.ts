@@ -85,4 +85,61 @@ describe('loadGatewayConfig', () => {
     expect(message).toContain('PORT');
     expect(message).not.toContain('short"'); // the secret's value is never echoed
   });
+
+  it('holds the client limits, the admin port and the transports, with their defaults', () => {
+    const config = loadGatewayConfig(base);
+    expect(config).toMatchObject({
+      clientLimits: {
+        userMessages: { perSecond: 60, burst: 120 },
+        addressMessages: { perSecond: 200, burst: 400 },
+        seatMapRequests: { perSecond: 2, burst: 4 },
+        maxConnectionsPerUser: 10,
+        maxConnectionsPerAddress: 200,
+        exempt: [
+          { address: '127.0.0.0', prefix: 8, family: 'ipv4' },
+          { address: '::1', prefix: 128, family: 'ipv6' },
+        ],
+      },
+      trustedProxies: [],
+      transports: ['websocket'],
+      handshakeTimeoutMs: 5000,
+      metricsPort: 9464,
+      metricsHost: '127.0.0.1',
+    });
+    expect(Object.isFrozen(config.clientLimits)).toBe(true);
+    const set = loadGatewayConfig({
+      ...base,
+      HOLDFAST_LIMIT_EXEMPT_CIDRS: 'none',
+      HOLDFAST_TRUSTED_PROXIES: '10.0.0.0/8,fd00::/8',
+      HOLDFAST_TRANSPORTS: 'websocket,polling',
+      HOLDFAST_USER_RATE_LIMIT_PER_SECOND: '30',
+    });
+    expect(set.clientLimits.exempt).toEqual([]);
+    expect(set.trustedProxies.map((c) => `${c.address}/${c.prefix}`)).toEqual([
+      '10.0.0.0/8',
+      'fd00::/8',
+    ]);
+    expect(set.transports).toEqual(['websocket', 'polling']);
+    expect(set.clientLimits.userMessages).toEqual({ perSecond: 30, burst: 60 });
+  });
+
+  it('refuses a bad CIDR by name, and shared limits below the per-socket one', () => {
+    expect(() => loadGatewayConfig({ ...base, HOLDFAST_TRUSTED_PROXIES: '10.0.0.0/99' })).toThrow(
+      /HOLDFAST_TRUSTED_PROXIES: not an IP address or CIDR: "10.0.0.0\/99"/,
+    );
+    expect(() => loadGatewayConfig({ ...base, HOLDFAST_TRANSPORTS: 'polling' })).toThrow(
+      /HOLDFAST_TRANSPORTS/,
+    );
+    expect(() => loadGatewayConfig({ ...base, HOLDFAST_USER_RATE_LIMIT_PER_SECOND: '10' })).toThrow(
+      /HOLDFAST_USER_RATE_LIMIT_PER_SECOND: must be at least HOLDFAST_RATE_LIMIT_PER_SECOND \(20\)/,
+    );
+    expect(() =>
+      loadGatewayConfig({
+        ...base,
+        HOLDFAST_RATE_LIMIT_PER_SECOND: '1',
+        HOLDFAST_IP_RATE_LIMIT_PER_SECOND: '1',
+        HOLDFAST_USER_RATE_LIMIT_PER_SECOND: '1',
+      }),
+    ).not.toThrow();
+  });
 });

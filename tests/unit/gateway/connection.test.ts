@@ -15,7 +15,9 @@ import {
   type GatewaySocket,
 } from '../../../src/gateway/connection.ts';
 import { createGatewayMetrics } from '../../../src/gateway/metrics.ts';
+import { RateLimiter } from '../../../src/gateway/rate-limiter.ts';
 import { ReplyRouter } from '../../../src/gateway/reply-router.ts';
+import { SeatMapCache } from '../../../src/gateway/seat-map-cache.ts';
 import type { ReadModel } from '../../../src/state/read-model.ts';
 import { buildShowMap } from '../../../src/state/read-model.ts';
 
@@ -29,13 +31,20 @@ const show: ShowDefinition = {
 
 type Handler = (...args: unknown[]) => void;
 
-function fakeSocket() {
+function fakeSocket(data: { sharedBuckets?: RateLimiter[] } = {}) {
   const handlers = new Map<string, Handler>();
   let any: Handler | undefined;
   const rooms = new Set<string>();
   const socket = {
     id: 'sock-1',
-    data: { userId: 'alice', frames: 'single', expiresAt: Date.now() + 3_600_000 },
+    data: {
+      userId: 'alice',
+      frames: 'single',
+      expiresAt: Date.now() + 3_600_000,
+      address: '203.0.113.1',
+      sharedBuckets: [],
+      ...data,
+    },
     connected: true,
     once: () => undefined,
     emit: () => true,
@@ -48,10 +57,10 @@ function fakeSocket() {
     leave: async (room: string) => void rooms.delete(room),
   };
   /** Emits like a client: listeners of the event, then the catch-all. */
-  const emit = (event: string, ...args: unknown[]): Promise<unknown> =>
+  const emit = (event: string | number, ...args: unknown[]): Promise<unknown> =>
     new Promise((resolve) => {
       const withAck = [...args, resolve];
-      handlers.get(event)?.(...withAck);
+      if (typeof event === 'string') handlers.get(event)?.(...withAck);
       any?.(event, ...withAck);
     });
   return { socket: socket as unknown as GatewaySocket, emit, rooms };
@@ -76,9 +85,11 @@ describe('attachConnection', () => {
       ackTimeoutMs: 10_000,
       servers: { serverSideEmit: () => true, on: () => undefined },
     });
+    const emptyMap = () => buildShowMap(show, new Map(), { held: 0, reserved: 0 });
     const readModel = {
       isComplete: async () => complete,
-      readShow: async () => buildShowMap(show, new Map(), { held: 0, reserved: 0 }),
+      readShow: async () => emptyMap(),
+      readStats: async () => emptyMap().stats,
     } as unknown as ReadModel;
     const logger = pino({ level: 'silent' });
     const metrics = createGatewayMetrics('gw-1', () => replies.waiting);
@@ -86,6 +97,7 @@ describe('attachConnection', () => {
       gatewayId: 'gw-1',
       shows: { get: (id: string) => (id === 'gala' ? show : undefined) },
       readModel,
+      seatMaps: new SeatMapCache({ readModel }),
       eventPartitions: [0],
       broadcaster: new Broadcaster({
         rooms: { to: () => ({ emit: () => true }) },
@@ -270,6 +282,43 @@ describe('attachConnection', () => {
     expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(60);
     vi.advanceTimersByTime(5000);
     expect(await emit('show:leave', { showId: 'gala' })).toEqual({ ok: true });
+  });
+
+  it('says when to retry, and charges the user’s shared bucket only for served messages', async () => {
+    const shared = new RateLimiter({ perSecond: 60, burst: 45 });
+    const { socket, emit } = fakeSocket({ sharedBuckets: [shared] });
+    attachConnection(socket, ctx);
+    for (let i = 0; i < 100; i++) await emit('show:leave', { showId: 'gala' });
+    // The socket's own bucket served 40 and refused 60: the shared one paid for 40 only.
+    for (let i = 0; i < 5; i++) expect(shared.tryTake()).toBe(true);
+    expect(shared.tryTake()).toBe(false);
+    expect(await emit('show:leave', { showId: 'gala' })).toMatchObject({
+      ok: false,
+      error: { code: 'RATE_LIMITED', retryAfterMs: 50 },
+    });
+  });
+
+  it('refuses a message when the user’s shared bucket is empty, whatever the socket has', async () => {
+    const shared = new RateLimiter({ perSecond: 1, burst: 1 });
+    shared.tryTake();
+    const { socket, emit } = fakeSocket({ sharedBuckets: [shared] });
+    attachConnection(socket, ctx);
+    expect(await emit('show:leave', { showId: 'gala' })).toMatchObject({
+      ok: false,
+      error: { code: 'RATE_LIMITED', retryAfterMs: 1000 },
+    });
+  });
+
+  it('counts every event outside the contract as `unknown`, rate-limited ones too', async () => {
+    const { socket, emit } = fakeSocket();
+    attachConnection(socket, ctx);
+    for (let i = 0; i < 100; i++) await emit(`x${i}`, {});
+    await emit(7, {}); // Socket.IO lets numeric event names through
+    const metric = await ctx.metrics.messages.get();
+    const events = new Set(metric.values.map((v) => v.labels.event));
+    expect([...events]).toEqual(['unknown']);
+    const outcomes = new Map(metric.values.map((v) => [v.labels.outcome, v.value]));
+    expect(Object.fromEntries(outcomes)).toEqual({ INVALID_PAYLOAD: 40, RATE_LIMITED: 61 });
   });
 
   it('answers an unknown event and never produces a malformed command', async () => {
