@@ -7,6 +7,7 @@ import { ID_PATTERN } from '../contract/ids.ts';
 import { infraEnvShape } from '../infra/config.ts';
 import { connectionShape, intVar, kafkaShape, logLevelVar, redisUrlVar } from './env.ts';
 import { gatewayShape, jwtSecretVar } from './gateway.ts';
+import { redisSecurityShape } from './security.ts';
 import { workerShape } from './worker.ts';
 
 /** `holdfast shows`: the catalog on Kafka. */
@@ -20,6 +21,7 @@ export const showsShape = {
 export const showStatsShape = {
   ...kafkaShape,
   REDIS_URL: redisUrlVar,
+  ...redisSecurityShape,
   HOLDFAST_REDIS_PREFIX: connectionShape.HOLDFAST_REDIS_PREFIX,
 } as const;
 

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { type KafkaSecurity, type SaslMechanism, saslCredentials } from '../config/security.ts';
 import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
 import { freePort, LOOPBACK, reusablePort } from './ports.ts';
 import { isOurProcess, kill, readPidFile, spawnDetached, terminate } from './processes.ts';
@@ -29,7 +30,19 @@ export interface LocalKafkaOptions {
   heapMb?: number;
   /** @defaultValue 120_000 */
   readyTimeoutMs?: number;
+  /**
+   * Serve clients on a SASL_PLAINTEXT listener that knows only these SCRAM users (written
+   * into the storage when it is formatted: a data dir formatted without them stays open).
+   * @defaultValue a PLAINTEXT listener
+   */
+  sasl?: LocalKafkaSasl;
   onProgress?: (message: string) => void;
+}
+
+export interface LocalKafkaSasl {
+  mechanism: SaslMechanism;
+  /** The users clients may log in as; the first is the one `security` carries. */
+  users: readonly { username: string; password: string }[];
 }
 
 /** A running (or stopped) local broker. Methods resolve once the change has happened. */
@@ -41,6 +54,8 @@ export interface LocalKafka {
   readonly dataDir: string;
   /** The broker's own log (log4j). */
   readonly logFile: string;
+  /** What a client needs to log in (the first SASL user), `{}` on a PLAINTEXT listener. */
+  readonly security: KafkaSecurity;
   /** The pid of the running JVM, if any. */
   pid(): Promise<number | undefined>;
   /** True when our JVM runs (it may still be starting). */
@@ -61,6 +76,12 @@ interface KafkaInstance {
   javaPath: string;
   heapMb: number;
   readyTimeoutMs: number;
+  sasl?: InstanceSasl;
+}
+
+/** The client users, and the broker's own user for its inter-broker listener. */
+interface InstanceSasl extends LocalKafkaSasl {
+  broker: { username: string; password: string };
 }
 
 const INSTANCE_FILE = 'instance.json';
@@ -81,16 +102,33 @@ const files = (dataDir: string) => ({
  * The settings a single node needs (docs/adr/002-real-infrastructure-without-docker.md):
  * replication 1 everywhere.
  */
-export function serverProperties(dataDir: string, port: number, controllerPort: number): string {
+export function serverProperties(
+  dataDir: string,
+  port: number,
+  controllerPort: number,
+  sasl?: InstanceSasl,
+): string {
+  // One client listener, used by the broker for itself too: with SASL nothing reaches the
+  // log without a login (the controller listener takes only the KRaft quorum).
+  const client = sasl ? 'SASL_PLAINTEXT' : 'PLAINTEXT';
+  const listeners = `${client}://${LOOPBACK}:${port},CONTROLLER://${LOOPBACK}:${controllerPort}`;
+  const saslSettings: Record<string, string> = sasl
+    ? {
+        'sasl.enabled.mechanisms': sasl.mechanism.toUpperCase(),
+        'sasl.mechanism.inter.broker.protocol': sasl.mechanism.toUpperCase(),
+        [`listener.name.sasl_plaintext.${sasl.mechanism}.sasl.jaas.config`]: `org.apache.kafka.common.security.scram.ScramLoginModule required username="${sasl.broker.username}" password="${sasl.broker.password}";`,
+      }
+    : {};
   const settings: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
     'node.id': 1,
     'controller.quorum.voters': `1@${LOOPBACK}:${controllerPort}`,
-    listeners: `PLAINTEXT://${LOOPBACK}:${port},CONTROLLER://${LOOPBACK}:${controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://${LOOPBACK}:${port},CONTROLLER://${LOOPBACK}:${controllerPort}`,
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    listeners,
+    'advertised.listeners': listeners,
+    'listener.security.protocol.map': `${client}:${client},CONTROLLER:PLAINTEXT`,
     'controller.listener.names': 'CONTROLLER',
-    'inter.broker.listener.name': 'PLAINTEXT',
+    'inter.broker.listener.name': client,
+    ...saslSettings,
     'log.dirs': files(dataDir).logDir,
     'num.partitions': 1,
     'default.replication.factor': 1,
@@ -169,6 +207,8 @@ async function formatStorageOnce(dataDir: string, instance: KafkaInstance): Prom
         '-c',
         f.serverProperties,
         '--ignore-formatted',
+        // KRaft keeps SCRAM credentials in its metadata log: they are written at format time.
+        ...scramArguments(instance.sasl),
       ],
       { cwd: dataDir },
     );
@@ -180,6 +220,37 @@ async function formatStorageOnce(dataDir: string, instance: KafkaInstance): Prom
       { cause: error },
     );
   }
+}
+
+/** Names and passwords go into a JAAS line and a `--add-scram` argument: plain characters only. */
+function checkSaslUsers(sasl: LocalKafkaSasl | undefined): void {
+  if (!sasl) return;
+  const plain = /^[A-Za-z0-9._-]{1,128}$/;
+  if (
+    sasl.users.length === 0 ||
+    !sasl.users.every((u) => plain.test(u.username) && plain.test(u.password))
+  ) {
+    throw new HoldfastError(
+      ERROR_CODES.USAGE,
+      'A local SASL broker needs at least one user, each name and password 1–128 of [A-Za-z0-9._-].',
+    );
+  }
+}
+
+function scramArguments(sasl: InstanceSasl | undefined): string[] {
+  if (!sasl) return [];
+  return [sasl.broker, ...sasl.users].flatMap(({ username, password }) => [
+    '--add-scram',
+    `${sasl.mechanism.toUpperCase()}=[name=${username},password=${password}]`,
+  ]);
+}
+
+/** What a client of `instance` logs in with. */
+function clientSecurity(instance: KafkaInstance): KafkaSecurity {
+  const user = instance.sasl?.users[0];
+  return user && instance.sasl
+    ? { sasl: saslCredentials({ mechanism: instance.sasl.mechanism, ...user }) }
+    : {};
 }
 
 async function launch(dataDir: string, instance: KafkaInstance, onProgress?: (m: string) => void) {
@@ -210,7 +281,7 @@ async function launch(dataDir: string, instance: KafkaInstance, onProgress?: (m:
   const brokers = [`${LOOPBACK}:${instance.port}`];
   await waitUntilReady({
     what: `Kafka at ${brokers[0]}`,
-    check: () => kafkaAnswers(brokers),
+    check: () => kafkaAnswers(brokers, clientSecurity(instance)),
     timeoutMs: instance.readyTimeoutMs,
     isProcessAlive: () => isOurProcess(pid, f.serverProperties),
     logFiles: [f.stdoutLog, f.serverLog],
@@ -238,6 +309,7 @@ function handle(
     controllerPort: instance.controllerPort,
     dataDir,
     logFile: f.serverLog,
+    security: clientSecurity(instance),
     pid: runningPid,
     isRunning: async () => (await runningPid()) !== undefined,
     stop,
@@ -258,6 +330,7 @@ function handle(
  * its previous ports are reused unless others are given.
  */
 export async function startLocalKafka(options: LocalKafkaOptions): Promise<LocalKafka> {
+  checkSaslUsers(options.sasl);
   const dataDir = resolve(options.dataDir);
   const f = files(dataDir);
   await mkdir(f.logDir, { recursive: true });
@@ -279,10 +352,24 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
     javaPath: options.javaPath ?? 'java',
     heapMb: options.heapMb ?? 768,
     readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
+    ...(options.sasl && {
+      sasl: {
+        ...options.sasl,
+        broker: previous?.sasl?.broker ?? {
+          username: 'holdfast-broker',
+          password: randomBytes(18).toString('base64url'),
+        },
+      },
+    }),
   };
-  await writeFile(f.serverProperties, serverProperties(dataDir, port, controllerPort));
+  // Both hold the SASL passwords of a secured broker: for this user only.
+  await writeFile(
+    f.serverProperties,
+    serverProperties(dataDir, port, controllerPort, instance.sasl),
+    { mode: 0o600 },
+  );
   await writeFile(f.log4j, log4jProperties(f.serverLog));
-  await writeFile(f.instance, `${JSON.stringify(instance, null, 2)}\n`);
+  await writeFile(f.instance, `${JSON.stringify(instance, null, 2)}\n`, { mode: 0o600 });
   await launch(dataDir, instance, options.onProgress);
   return handle(dataDir, instance, options.onProgress);
 }

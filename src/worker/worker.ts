@@ -6,9 +6,9 @@
  */
 import type { Redis } from 'ioredis';
 import type { WorkerConfig } from '../config/worker.ts';
+import { connectKafka } from '../kafka/access.ts';
 import { ensureTopics } from '../kafka/admin.ts';
 import { BatchingProducer } from '../kafka/batching-producer.ts';
-import { createKafka } from '../kafka/client.ts';
 import { LogFingerprints } from '../kafka/log-fingerprint.ts';
 import { PartitionConsumer } from '../kafka/partition-consumer.ts';
 import type { LogBounds, PartitionBatch, PartitionHandler } from '../kafka/partition-handler.ts';
@@ -16,7 +16,7 @@ import { ShowCatalog } from '../kafka/show-catalog.ts';
 import { groupNames, topicNames, topicSpecs } from '../kafka/topics.ts';
 import { startHealthServer } from '../observability/health-http.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
-import { createRedis } from '../state/redis.ts';
+import { createRedis, redisReady } from '../state/redis.ts';
 import { RedisSnapshotStore } from '../state/snapshot-store.ts';
 import { createPartitionCore } from './core.ts';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.ts';
@@ -57,8 +57,24 @@ export async function startWorker(
   const topics = topicNames(config.kafkaPrefix);
   const groups = groupNames(config.kafkaPrefix);
   const metrics = createWorkerMetrics();
-  const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: id, logger });
-  const redis = createRedis({ url: config.redisUrl, name: id, autoPipelining: true });
+  const kafka = await connectKafka({
+    brokers: config.kafkaBrokers,
+    clientId: id,
+    logger,
+    security: config.kafkaSecurity,
+  });
+  const redis = createRedis({
+    url: config.redisUrl,
+    tls: config.redisTls,
+    name: id,
+    autoPipelining: true,
+  });
+  try {
+    await redisReady(redis, config.redisUrl);
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
 
   await ensureTopics(kafka, topicSpecs(topics, config.partitions));
   const shows = await ShowCatalog.start({

@@ -1,13 +1,15 @@
 /**
  * `holdfast infra up | down | status`: the local Kafka and Redis every test, benchmark and
- * dev stack runs against. `up` prints only shell-evaluable lines on stdout, so that
- * `eval "$(holdfast infra up)"` works; everything else goes to stderr.
+ * dev stack runs against. `up` prints only shell-evaluable lines on stdout (values
+ * quoted where a shell would read them otherwise), so that `eval "$(holdfast infra up)"` works; everything else goes to stderr.
  */
 import type { Command } from 'commander';
 import { infraConfig } from '../../infra/config.ts';
 import { dockerEngineAnswers } from '../../infra/docker.ts';
 import { KAFKA_VERSION } from '../../infra/kafka-jars.ts';
 import { infraDown, infraStatus, infraUp, type ServiceStatus } from '../../infra/stack.ts';
+import { shellAssignments } from '../terminal.ts';
+import { kafkaSecurityHelp, redisSecurityHelp } from './security-help.ts';
 
 const progress = (message: string) => process.stderr.write(`holdfast infra: ${message}\n`);
 
@@ -22,6 +24,8 @@ export async function runInfraUp(): Promise<{ kafkaBrokers: string; redisUrl: st
     cacheDir: config.cacheDir,
     kafkaBrokers: config.kafkaBrokers,
     redisUrl: config.redisUrl,
+    kafkaSecurity: config.kafkaSecurity,
+    redisTls: config.redisTls,
     pathVar: config.pathVar,
     dockerEngineAnswers,
     onProgress: progress,
@@ -58,7 +62,10 @@ Where each service comes from, in order:
 
 Configuration (environment):
   KAFKA_BROKERS        host:port[,host:port] of a running Kafka to use
-  REDIS_URL            redis://host:port of a running Redis to use
+  REDIS_URL            redis[s]://[user:password@]host:port of a running Redis to use
+  To wait for secured ones (local services are never secured by "up"):
+${kafkaSecurityHelp()}
+${redisSecurityHelp()}
   HOLDFAST_INFRA_DIR   state and data dirs of up/down/status (default <cache>/infra)
   HOLDFAST_CACHE_DIR   the jar cache (default $XDG_CACHE_HOME/holdfast or ~/.cache/holdfast)`,
     );
@@ -73,7 +80,7 @@ Configuration (environment):
     .action(async () => {
       const addresses = await runInfraUp();
       process.stdout.write(
-        `KAFKA_BROKERS=${addresses.kafkaBrokers}\nREDIS_URL=${addresses.redisUrl}\n`,
+        shellAssignments({ KAFKA_BROKERS: addresses.kafkaBrokers, REDIS_URL: addresses.redisUrl }),
       );
     });
 
