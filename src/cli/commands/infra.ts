@@ -4,6 +4,7 @@
  * quoted where a shell would read them otherwise), so that `eval "$(holdfast infra up)"` works; everything else goes to stderr.
  */
 import type { Command } from 'commander';
+import { redactRedisUrl } from '../../config/security.ts';
 import { infraConfig } from '../../infra/config.ts';
 import { dockerEngineAnswers } from '../../infra/docker.ts';
 import { KAFKA_VERSION } from '../../infra/kafka-jars.ts';
@@ -35,7 +36,8 @@ export async function runInfraUp(): Promise<{ kafkaBrokers: string; redisUrl: st
 function describe(status: ServiceStatus): string {
   if (status.provider === 'none') return `${status.service}: not started by holdfast infra up`;
   const facts = [
-    status.address,
+    // A REDIS_URL from the environment may carry a password.
+    status.service === 'redis' && status.address ? redactRedisUrl(status.address) : status.address,
     `via ${status.provider}`,
     status.pid === undefined ? undefined : `pid ${status.pid}`,
     status.containerId === undefined ? undefined : `container ${status.containerId.slice(0, 12)}`,
