@@ -9,8 +9,18 @@ import { randomBytes } from 'node:crypto';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { type KafkaSecurity, type SaslMechanism, saslCredentials } from '../config/security.ts';
+import type { KafkaSecurity } from '../config/security.ts';
 import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
+import {
+  checkSaslUsers,
+  clientSecurity,
+  type InstanceSasl,
+  type LocalKafkaSasl,
+  type LocalKafkaTls,
+  log4jProperties,
+  scramArguments,
+  serverProperties,
+} from './kafka-server-config.ts';
 import { freePort, LOOPBACK, reusablePort } from './ports.ts';
 import { isOurProcess, kill, readPidFile, spawnDetached, terminate } from './processes.ts';
 import { kafkaAnswers, waitUntilReady } from './readiness.ts';
@@ -36,13 +46,9 @@ export interface LocalKafkaOptions {
    * @defaultValue a PLAINTEXT listener
    */
   sasl?: LocalKafkaSasl;
+  /** Serve clients over TLS (`SSL`, or `SASL_SSL` with `sasl`) with this certificate. */
+  tls?: LocalKafkaTls;
   onProgress?: (message: string) => void;
-}
-
-export interface LocalKafkaSasl {
-  mechanism: SaslMechanism;
-  /** The users clients may log in as; the first is the one `security` carries. */
-  users: readonly { username: string; password: string }[];
 }
 
 /** A running (or stopped) local broker. Methods resolve once the change has happened. */
@@ -77,11 +83,7 @@ interface KafkaInstance {
   heapMb: number;
   readyTimeoutMs: number;
   sasl?: InstanceSasl;
-}
-
-/** The client users, and the broker's own user for its inter-broker listener. */
-interface InstanceSasl extends LocalKafkaSasl {
-  broker: { username: string; password: string };
+  tls?: LocalKafkaTls;
 }
 
 const INSTANCE_FILE = 'instance.json';
@@ -96,81 +98,9 @@ const files = (dataDir: string) => ({
   /** JVM output that precedes logging (a bad classpath, a JVM crash). */
   stdoutLog: join(dataDir, 'jvm.out'),
   pid: join(dataDir, 'kafka.pid'),
+  /** The broker's key and certificate in one PEM file, with TLS. */
+  keyStore: join(dataDir, 'keystore.pem'),
 });
-
-/**
- * The settings a single node needs (docs/adr/002-real-infrastructure-without-docker.md):
- * replication 1 everywhere.
- */
-export function serverProperties(
-  dataDir: string,
-  port: number,
-  controllerPort: number,
-  sasl?: InstanceSasl,
-): string {
-  // One client listener, used by the broker for itself too: with SASL nothing reaches the
-  // log without a login (the controller listener takes only the KRaft quorum).
-  const client = sasl ? 'SASL_PLAINTEXT' : 'PLAINTEXT';
-  const listeners = `${client}://${LOOPBACK}:${port},CONTROLLER://${LOOPBACK}:${controllerPort}`;
-  const saslSettings: Record<string, string> = sasl
-    ? {
-        'sasl.enabled.mechanisms': sasl.mechanism.toUpperCase(),
-        'sasl.mechanism.inter.broker.protocol': sasl.mechanism.toUpperCase(),
-        [`listener.name.sasl_plaintext.${sasl.mechanism}.sasl.jaas.config`]: `org.apache.kafka.common.security.scram.ScramLoginModule required username="${sasl.broker.username}" password="${sasl.broker.password}";`,
-      }
-    : {};
-  const settings: Record<string, string | number | boolean> = {
-    'process.roles': 'broker,controller',
-    'node.id': 1,
-    'controller.quorum.voters': `1@${LOOPBACK}:${controllerPort}`,
-    listeners,
-    'advertised.listeners': listeners,
-    'listener.security.protocol.map': `${client}:${client},CONTROLLER:PLAINTEXT`,
-    'controller.listener.names': 'CONTROLLER',
-    'inter.broker.listener.name': client,
-    ...saslSettings,
-    'log.dirs': files(dataDir).logDir,
-    'num.partitions': 1,
-    'default.replication.factor': 1,
-    'min.insync.replicas': 1,
-    'offsets.topic.replication.factor': 1,
-    // Fewer than the default 50: the first group join on one node creates them all.
-    'offsets.topic.num.partitions': 10,
-    'transaction.state.log.replication.factor': 1,
-    'transaction.state.log.min.isr': 1,
-    'share.coordinator.state.topic.replication.factor': 1,
-    'share.coordinator.state.topic.min.isr': 1,
-    'group.initial.rebalance.delay.ms': 0,
-    // A restarted node must wait out its own previous registration (DUPLICATE_BROKER_REGISTRATION)
-    // after a crash; the default 9 s makes every "broker killed and restarted" test slow.
-    'broker.session.timeout.ms': 4000,
-    'broker.heartbeat.interval.ms': 1000,
-    // Topics are created explicitly with their partition count: never by a typo.
-    'auto.create.topics.enable': false,
-  };
-  return `${Object.entries(settings)
-    .map(([key, value]) => `${key}=${value}`)
-    .join('\n')}\n`;
-}
-
-function log4jProperties(serverLog: string): string {
-  return `# Broker logs to one rolling file in its data dir.
-status = warn
-appender.file.type = RollingFile
-appender.file.name = file
-appender.file.fileName = ${serverLog}
-appender.file.filePattern = ${serverLog}.%i
-appender.file.layout.type = PatternLayout
-appender.file.layout.pattern = [%d] %p %m (%c)%n
-appender.file.policies.type = Policies
-appender.file.policies.size.type = SizeBasedTriggeringPolicy
-appender.file.policies.size.size = 50MB
-appender.file.strategy.type = DefaultRolloverStrategy
-appender.file.strategy.max = 2
-rootLogger.level = INFO
-rootLogger.appenderRef.file.ref = file
-`;
-}
 
 /** A KRaft cluster id: 16 random bytes, base64url; Kafka avoids a leading '-' (read as a flag). */
 function clusterId(): string {
@@ -220,37 +150,6 @@ async function formatStorageOnce(dataDir: string, instance: KafkaInstance): Prom
       { cause: error },
     );
   }
-}
-
-/** Names and passwords go into a JAAS line and a `--add-scram` argument: plain characters only. */
-function checkSaslUsers(sasl: LocalKafkaSasl | undefined): void {
-  if (!sasl) return;
-  const plain = /^[A-Za-z0-9._-]{1,128}$/;
-  if (
-    sasl.users.length === 0 ||
-    !sasl.users.every((u) => plain.test(u.username) && plain.test(u.password))
-  ) {
-    throw new HoldfastError(
-      ERROR_CODES.USAGE,
-      'A local SASL broker needs at least one user, each name and password 1–128 of [A-Za-z0-9._-].',
-    );
-  }
-}
-
-function scramArguments(sasl: InstanceSasl | undefined): string[] {
-  if (!sasl) return [];
-  return [sasl.broker, ...sasl.users].flatMap(({ username, password }) => [
-    '--add-scram',
-    `${sasl.mechanism.toUpperCase()}=[name=${username},password=${password}]`,
-  ]);
-}
-
-/** What a client of `instance` logs in with. */
-function clientSecurity(instance: KafkaInstance): KafkaSecurity {
-  const user = instance.sasl?.users[0];
-  return user && instance.sasl
-    ? { sasl: saslCredentials({ mechanism: instance.sasl.mechanism, ...user }) }
-    : {};
 }
 
 async function launch(dataDir: string, instance: KafkaInstance, onProgress?: (m: string) => void) {
@@ -361,13 +260,27 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
         },
       },
     }),
+    ...(options.tls && { tls: options.tls }),
   };
   // Both hold the SASL passwords of a secured broker: for this user only.
   await writeFile(
     f.serverProperties,
-    serverProperties(dataDir, port, controllerPort, instance.sasl),
+    serverProperties({
+      logDir: f.logDir,
+      port,
+      controllerPort,
+      sasl: instance.sasl,
+      tls: instance.tls,
+      keyStoreFile: f.keyStore,
+    }),
     { mode: 0o600 },
   );
+  if (instance.tls) {
+    const [key, cert] = await Promise.all(
+      [instance.tls.keyFile, instance.tls.certFile].map((file) => readFile(file, 'utf8')),
+    );
+    await writeFile(f.keyStore, `${key}${cert}`, { mode: 0o600 });
+  }
   await writeFile(f.log4j, log4jProperties(f.serverLog));
   await writeFile(f.instance, `${JSON.stringify(instance, null, 2)}\n`, { mode: 0o600 });
   await launch(dataDir, instance, options.onProgress);
