@@ -107,7 +107,9 @@ function expectRefused(exit: Exit, code: string, setting: RegExp): void {
   expect(exit.output).not.toContain(REDIS_PASSWORD);
 }
 
-describe('secured Kafka and Redis', () => {
+// Each test starts `holdfast` processes (tsx compiles on start): on a shared two-core
+// machine under load that alone can take tens of seconds.
+describe('secured Kafka and Redis', { timeout: 120_000 }, () => {
   it('the local broker refuses a client without a login, the local Redis a client without its user', async () => {
     expect(kafka.security.sasl?.username).toBe('holdfast');
     expect(redis.url).toBe(`redis://holdfast:${REDIS_PASSWORD}@127.0.0.1:${redis.port}`);
@@ -166,7 +168,7 @@ describe('secured Kafka and Redis', () => {
   });
 
   it('a worker and a gateway with a wrong Redis password exit 1, without printing it', {
-    timeout: 120_000,
+    timeout: 180_000,
   }, async () => {
     const url = `redis://holdfast:not-the-password@127.0.0.1:${redis.port}`;
     for (const kind of ['worker', 'gateway'] as const) {
