@@ -6,6 +6,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { WorkerConfig } from '../config/worker.ts';
+import { ERROR_CODES, isHoldfastError } from '../contract/errors.ts';
 import { connectKafka } from '../kafka/access.ts';
 import { ensureTopics } from '../kafka/admin.ts';
 import { BatchingProducer } from '../kafka/batching-producer.ts';
@@ -72,8 +73,13 @@ export async function startWorker(
   try {
     await redisReady(redis, config.redisUrl);
   } catch (error) {
-    redis.disconnect();
-    throw error;
+    // A refused login or TLS failure will not heal: stop. A Redis that is merely down may
+    // come back (ioredis reconnects, partition loads retry), as before this check existed.
+    if (isHoldfastError(error, ERROR_CODES.INFRA_AUTH_FAILED)) {
+      redis.disconnect();
+      throw error;
+    }
+    logger.warn({ err: error }, 'Redis not ready yet; starting anyway');
   }
 
   await ensureTopics(kafka, topicSpecs(topics, config.partitions));
