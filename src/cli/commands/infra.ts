@@ -76,7 +76,8 @@ ${redisSecurityHelp()}
     .command('up')
     .description(
       'Start Kafka and Redis, or reuse them if already up; wait until Kafka creates a topic ' +
-        'with a leader and Redis answers PING; print KAFKA_BROKERS=… and REDIS_URL=… on stdout ' +
+        'with a leader and Redis answers PING; print KAFKA_BROKERS=… and REDIS_URL=… on stdout, ' +
+        'quoted where a shell needs it ' +
         '(progress goes to stderr). The services keep running: eval "$(holdfast infra up)".',
     )
     .action(async () => {
