@@ -5,7 +5,9 @@
 # bundles it with esbuild (a dev dependency); the `deps` stage installs the production
 # dependencies only; the runtime copies both beside the sources and runs as a non-root user.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# A supported Node LTS (24, in active support until April 2028); package.json still accepts
+# Node 20, for machines that have nothing newer.
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app

@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { isHoldfastError } from '../contract/errors.ts';
 import { registerCommands } from './commands/index.ts';
+import { terminalSafeLines } from './terminal.ts';
 
 const program = new Command()
   .name('holdfast')
@@ -20,7 +21,8 @@ try {
   if (error instanceof CommanderError) {
     process.exitCode = error.exitCode;
   } else if (isHoldfastError(error)) {
-    process.stderr.write(`holdfast: ${error.message} [${error.code}]\n`);
+    // Messages quote what was given (ids, arguments, values read back): never raw to a terminal.
+    process.stderr.write(`holdfast: ${terminalSafeLines(error.message)} [${error.code}]\n`);
     process.exitCode = 1;
   } else {
     process.stderr.write(

@@ -8,6 +8,7 @@ import { infraEnvShape } from '../infra/config.ts';
 import { claimsShape, jwtSecretVar, signerShape } from './auth.ts';
 import { connectionShape, intVar, kafkaShape, logLevelVar, redisUrlVar } from './env.ts';
 import { gatewayShape } from './gateway.ts';
+import { redisSecurityShape } from './security.ts';
 import { workerShape } from './worker.ts';
 
 /** `holdfast shows`: the catalog on Kafka. */
@@ -26,6 +27,7 @@ export const showsShape = {
 export const showStatsShape = {
   ...kafkaShape,
   REDIS_URL: redisUrlVar,
+  ...redisSecurityShape,
   HOLDFAST_REDIS_PREFIX: connectionShape.HOLDFAST_REDIS_PREFIX,
 } as const;
 

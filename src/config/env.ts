@@ -5,6 +5,15 @@
  */
 import { z } from 'zod';
 import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
+import {
+  type KafkaSecurity,
+  kafkaSecurityConfig,
+  kafkaSecurityShape,
+  type RedisTls,
+  redactRedisUrl,
+  redisSecurityShape,
+  redisTlsConfig,
+} from './security.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -25,10 +34,14 @@ export const brokersVar = z
   .transform((value) => value.split(',').map((b) => b.trim()))
   .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'must be host:port')).min(1));
 
+/** `redis://` or, over TLS, `rediss://`; credentials as `user:password@` (ACL) or `:password@`. */
 export const redisUrlVar = z
   .string()
   .trim()
-  .regex(/^rediss?:\/\//, 'must start with redis://');
+  .regex(/^rediss?:\/\//, 'must start with redis:// (or rediss:// for TLS)')
+  .refine((value) => URL.canParse(value) && new URL(value).hostname !== '', {
+    message: 'must be redis[s]://[user:password@]host:port',
+  });
 
 export const logLevelVar = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 export type LogLevel = z.output<typeof logLevelVar>;
@@ -44,12 +57,14 @@ export const kafkaShape = {
   /** Partitions of `seat-commands` / `seat-events`: the scaling ceiling, fixed at creation. */
   HOLDFAST_PARTITIONS: intVar(1, 1024).default(12),
   HOLDFAST_LOG_LEVEL: logLevelVar.default('info'),
+  ...kafkaSecurityShape,
 } as const;
 
 /** Shared by every process that talks to Kafka and Redis. */
 export const connectionShape = {
   ...kafkaShape,
   REDIS_URL: redisUrlVar,
+  ...redisSecurityShape,
   /** Prefix of every Redis key. */
   HOLDFAST_REDIS_PREFIX: z
     .string()
@@ -79,8 +94,12 @@ export const consumerShape = {
 export interface ConnectionConfig {
   /** `host:port` of each Kafka broker. Required (`KAFKA_BROKERS`). */
   readonly kafkaBrokers: readonly string[];
-  /** `redis://host:port` of Redis. Required (`REDIS_URL`). */
+  /** `redis[s]://[user:password@]host:port` of Redis. Required (`REDIS_URL`); holds a secret. */
   readonly redisUrl: string;
+  /** SASL and TLS towards Kafka. @defaultValue `{}` (PLAINTEXT) */
+  readonly kafkaSecurity: KafkaSecurity;
+  /** TLS options beyond `rediss://` (a CA). @defaultValue undefined */
+  readonly redisTls: RedisTls | undefined;
   /** Prefix of every topic and consumer-group name. @defaultValue `''` */
   readonly kafkaPrefix: string;
   /** Prefix of every Redis key. @defaultValue `'holdfast'` */
@@ -97,6 +116,8 @@ export function connectionConfig(
   return {
     kafkaBrokers: Object.freeze([...parsed.KAFKA_BROKERS]),
     redisUrl: parsed.REDIS_URL,
+    kafkaSecurity: kafkaSecurityConfig(parsed),
+    redisTls: redisTlsConfig(parsed.REDIS_URL, parsed),
     kafkaPrefix: parsed.HOLDFAST_KAFKA_PREFIX,
     redisPrefix: parsed.HOLDFAST_REDIS_PREFIX,
     partitions: parsed.HOLDFAST_PARTITIONS,
@@ -162,7 +183,9 @@ export function parseEnv<S extends z.ZodRawShape>(
     const problems = result.error.issues.map((issue) => {
       const name = issue.path.join('.');
       const given = picked[name];
-      const shown = /SECRET|PASSWORD|TOKEN|PRIVATE/.test(name) ? '(hidden)' : JSON.stringify(given);
+      const shown = /SECRET|PASSWORD|TOKEN|PRIVATE/.test(name)
+        ? '(hidden)'
+        : JSON.stringify(name === 'REDIS_URL' && given ? redactRedisUrl(given) : given);
       return `${name}: ${issue.message}${given === undefined ? ' (not set)' : ` (got ${shown})`}`;
     });
     throw new HoldfastError(

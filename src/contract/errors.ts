@@ -14,6 +14,11 @@ export const ERROR_CODES = {
   WEB_BUNDLE_STALE: 'HF_WEB_BUNDLE_STALE',
   /** A process or container could not be started. */
   INFRA_START_FAILED: 'HF_INFRA_START_FAILED',
+  /**
+   * Kafka or Redis refused this process's login, or TLS to it failed: the message names the
+   * setting to fix (retrying the same settings cannot help).
+   */
+  INFRA_AUTH_FAILED: 'HF_INFRA_AUTH_FAILED',
   /** Kafka, Redis or a topic did not become ready in time. */
   INFRA_NOT_READY: 'HF_INFRA_NOT_READY',
   /** An existing topic differs from what this deployment needs (partitions, configs). */

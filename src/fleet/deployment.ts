@@ -6,7 +6,8 @@
  * gateway in-process build its configuration from `memberEnv`, the same environment a
  * process would get.
  */
-import type { Env } from '../config/env.ts';
+import { type Env, parseEnv } from '../config/env.ts';
+import { kafkaSecurityConfig, kafkaSecurityShape } from '../config/security.ts';
 import type { ShowDefinition } from '../contract/shows.ts';
 import { ensureTopics } from '../kafka/admin.ts';
 import { createKafka, type KafkaClient } from '../kafka/client.ts';
@@ -83,10 +84,12 @@ export class Deployment {
     if (options.redisPrefix !== undefined) env.HOLDFAST_REDIS_PREFIX = options.redisPrefix;
     this.env = env;
     this.topics = topicNames(env.HOLDFAST_KAFKA_PREFIX ?? '');
+    // Its own client logs in as its members do: with the security their environment gives.
     this.kafka = createKafka({
       brokers: [...options.kafkaBrokers],
       clientId: options.clientId,
       logger: options.logger,
+      security: kafkaSecurityConfig(parseEnv(kafkaSecurityShape, env)),
     });
   }
 

@@ -6,8 +6,8 @@
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig } from '../config/gateway.ts';
 import type { SeatCommand } from '../contract/kafka-records.ts';
+import { connectKafka } from '../kafka/access.ts';
 import { ensureTopics, partitionIds, waitForTopicOffsets, withAdmin } from '../kafka/admin.ts';
-import { createKafka } from '../kafka/client.ts';
 import { LogFingerprints } from '../kafka/log-fingerprint.ts';
 import { ShowCatalog } from '../kafka/show-catalog.ts';
 import { groupNames, topicNames, topicSpecs } from '../kafka/topics.ts';
@@ -100,10 +100,11 @@ export async function startGateway(
 
   try {
     // Infrastructure: Kafka topics, the show catalog, Redis.
-    const kafka = createKafka({
+    const kafka = await connectKafka({
       brokers: config.kafkaBrokers,
       clientId: `holdfast-gateway-${config.gatewayId}`,
       logger,
+      security: config.kafkaSecurity,
     });
     await ensureTopics(kafka, topicSpecs(topics, config.partitions));
     // Metadata, not offsets: right after creating a topic a broker may not lead it yet.
@@ -120,6 +121,7 @@ export async function startGateway(
     closers.push(() => catalog.stop());
     const redis = await connectGatewayRedis({
       url: config.redisUrl,
+      tls: config.redisTls,
       gatewayId: config.gatewayId,
       logger,
     });

@@ -4,9 +4,9 @@
  * on its own) instead of crashing the process.
  */
 import type { Redis } from 'ioredis';
-import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
+import type { RedisTls } from '../config/security.ts';
 import type { Logger } from '../observability/logger.ts';
-import { createRedis } from '../state/redis.ts';
+import { createRedis, redisReady } from '../state/redis.ts';
 
 export interface GatewayRedis {
   /** Read model and stats locks. */
@@ -21,12 +21,13 @@ export interface GatewayRedis {
 
 export async function connectGatewayRedis(options: {
   url: string;
+  tls: RedisTls | undefined;
   gatewayId: string;
   logger: Logger;
 }): Promise<GatewayRedis> {
-  const { url, gatewayId, logger } = options;
-  const data = createRedis({ url, name: `${gatewayId}-rm` });
-  const pub = createRedis({ url, name: `${gatewayId}-pub`, offlineQueue: true });
+  const { url, tls, gatewayId, logger } = options;
+  const data = createRedis({ url, tls, name: `${gatewayId}-rm` });
+  const pub = createRedis({ url, tls, name: `${gatewayId}-pub`, offlineQueue: true });
   const sub = pub.duplicate({ connectionName: `${gatewayId}-sub` });
   const clients = [
     [data, 'read model'],
@@ -44,9 +45,11 @@ export async function connectGatewayRedis(options: {
   try {
     // The adapter subscribes at once: on a connection still running its ready check, a
     // SUBSCRIBE can fail ("subscriber mode") and server-to-server replies would be lost.
-    await Promise.all([whenReady(pub), whenReady(sub)]);
+    // Waiting for all three also turns a refused login into the gateway's startup error.
+    await Promise.all([data, pub, sub].map((client) => redisReady(client, url)));
   } catch (error) {
-    await quit();
+    // Not `quit()`: it would wait in the offline queue for a connection that never comes.
+    for (const [client] of clients) client.disconnect();
     throw error;
   }
   return {
@@ -56,24 +59,4 @@ export async function connectGatewayRedis(options: {
     adapterUp: () => pub.status === 'ready' && sub.status === 'ready',
     quit,
   };
-}
-
-/** Resolves once an ioredis client is connected and past its ready check. */
-function whenReady(client: Redis, timeoutMs = 15_000): Promise<void> {
-  if (client.status === 'ready') return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      client.off('ready', onReady);
-      reject(
-        new HoldfastError(ERROR_CODES.INFRA_NOT_READY, `Redis not ready within ${timeoutMs} ms`, {
-          retriable: true,
-        }),
-      );
-    }, timeoutMs);
-    const onReady = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    client.once('ready', onReady);
-  });
 }

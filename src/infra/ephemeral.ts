@@ -29,6 +29,8 @@ export async function startEphemeralStack(
   const plan = await planInfrastructure({
     kafkaBrokers: config.kafkaBrokers,
     redisUrl: config.redisUrl,
+    kafkaSecurity: config.kafkaSecurity,
+    redisTls: config.redisTls,
     dockerEngineAnswers,
   });
   // The real path: the reaper recognises our processes by their working directory.

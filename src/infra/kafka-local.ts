@@ -9,7 +9,18 @@ import { randomBytes } from 'node:crypto';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import type { KafkaSecurity } from '../config/security.ts';
 import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
+import {
+  checkSaslUsers,
+  clientSecurity,
+  type InstanceSasl,
+  type LocalKafkaSasl,
+  type LocalKafkaTls,
+  log4jProperties,
+  scramArguments,
+  serverProperties,
+} from './kafka-server-config.ts';
 import { freePort, LOOPBACK, reusablePort } from './ports.ts';
 import { isOurProcess, kill, readPidFile, spawnDetached, terminate } from './processes.ts';
 import { kafkaAnswers, waitUntilReady } from './readiness.ts';
@@ -29,6 +40,14 @@ export interface LocalKafkaOptions {
   heapMb?: number;
   /** @defaultValue 120_000 */
   readyTimeoutMs?: number;
+  /**
+   * Serve clients on a SASL_PLAINTEXT listener that knows only these SCRAM users (written
+   * into the storage when it is formatted: a data dir formatted without them stays open).
+   * @defaultValue a PLAINTEXT listener
+   */
+  sasl?: LocalKafkaSasl;
+  /** Serve clients over TLS (`SSL`, or `SASL_SSL` with `sasl`) with this certificate. */
+  tls?: LocalKafkaTls;
   onProgress?: (message: string) => void;
 }
 
@@ -41,6 +60,8 @@ export interface LocalKafka {
   readonly dataDir: string;
   /** The broker's own log (log4j). */
   readonly logFile: string;
+  /** What a client needs to log in (the first SASL user), `{}` on a PLAINTEXT listener. */
+  readonly security: KafkaSecurity;
   /** The pid of the running JVM, if any. */
   pid(): Promise<number | undefined>;
   /** True when our JVM runs (it may still be starting). */
@@ -61,6 +82,8 @@ interface KafkaInstance {
   javaPath: string;
   heapMb: number;
   readyTimeoutMs: number;
+  sasl?: InstanceSasl;
+  tls?: LocalKafkaTls;
 }
 
 const INSTANCE_FILE = 'instance.json';
@@ -75,64 +98,9 @@ const files = (dataDir: string) => ({
   /** JVM output that precedes logging (a bad classpath, a JVM crash). */
   stdoutLog: join(dataDir, 'jvm.out'),
   pid: join(dataDir, 'kafka.pid'),
+  /** The broker's key and certificate in one PEM file, with TLS. */
+  keyStore: join(dataDir, 'keystore.pem'),
 });
-
-/**
- * The settings a single node needs (docs/adr/002-real-infrastructure-without-docker.md):
- * replication 1 everywhere.
- */
-export function serverProperties(dataDir: string, port: number, controllerPort: number): string {
-  const settings: Record<string, string | number | boolean> = {
-    'process.roles': 'broker,controller',
-    'node.id': 1,
-    'controller.quorum.voters': `1@${LOOPBACK}:${controllerPort}`,
-    listeners: `PLAINTEXT://${LOOPBACK}:${port},CONTROLLER://${LOOPBACK}:${controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://${LOOPBACK}:${port},CONTROLLER://${LOOPBACK}:${controllerPort}`,
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
-    'controller.listener.names': 'CONTROLLER',
-    'inter.broker.listener.name': 'PLAINTEXT',
-    'log.dirs': files(dataDir).logDir,
-    'num.partitions': 1,
-    'default.replication.factor': 1,
-    'min.insync.replicas': 1,
-    'offsets.topic.replication.factor': 1,
-    // Fewer than the default 50: the first group join on one node creates them all.
-    'offsets.topic.num.partitions': 10,
-    'transaction.state.log.replication.factor': 1,
-    'transaction.state.log.min.isr': 1,
-    'share.coordinator.state.topic.replication.factor': 1,
-    'share.coordinator.state.topic.min.isr': 1,
-    'group.initial.rebalance.delay.ms': 0,
-    // A restarted node must wait out its own previous registration (DUPLICATE_BROKER_REGISTRATION)
-    // after a crash; the default 9 s makes every "broker killed and restarted" test slow.
-    'broker.session.timeout.ms': 4000,
-    'broker.heartbeat.interval.ms': 1000,
-    // Topics are created explicitly with their partition count: never by a typo.
-    'auto.create.topics.enable': false,
-  };
-  return `${Object.entries(settings)
-    .map(([key, value]) => `${key}=${value}`)
-    .join('\n')}\n`;
-}
-
-function log4jProperties(serverLog: string): string {
-  return `# Broker logs to one rolling file in its data dir.
-status = warn
-appender.file.type = RollingFile
-appender.file.name = file
-appender.file.fileName = ${serverLog}
-appender.file.filePattern = ${serverLog}.%i
-appender.file.layout.type = PatternLayout
-appender.file.layout.pattern = [%d] %p %m (%c)%n
-appender.file.policies.type = Policies
-appender.file.policies.size.type = SizeBasedTriggeringPolicy
-appender.file.policies.size.size = 50MB
-appender.file.strategy.type = DefaultRolloverStrategy
-appender.file.strategy.max = 2
-rootLogger.level = INFO
-rootLogger.appenderRef.file.ref = file
-`;
-}
 
 /** A KRaft cluster id: 16 random bytes, base64url; Kafka avoids a leading '-' (read as a flag). */
 function clusterId(): string {
@@ -169,6 +137,8 @@ async function formatStorageOnce(dataDir: string, instance: KafkaInstance): Prom
         '-c',
         f.serverProperties,
         '--ignore-formatted',
+        // KRaft keeps SCRAM credentials in its metadata log: they are written at format time.
+        ...scramArguments(instance.sasl),
       ],
       { cwd: dataDir },
     );
@@ -210,7 +180,7 @@ async function launch(dataDir: string, instance: KafkaInstance, onProgress?: (m:
   const brokers = [`${LOOPBACK}:${instance.port}`];
   await waitUntilReady({
     what: `Kafka at ${brokers[0]}`,
-    check: () => kafkaAnswers(brokers),
+    check: () => kafkaAnswers(brokers, clientSecurity(instance)),
     timeoutMs: instance.readyTimeoutMs,
     isProcessAlive: () => isOurProcess(pid, f.serverProperties),
     logFiles: [f.stdoutLog, f.serverLog],
@@ -238,6 +208,7 @@ function handle(
     controllerPort: instance.controllerPort,
     dataDir,
     logFile: f.serverLog,
+    security: clientSecurity(instance),
     pid: runningPid,
     isRunning: async () => (await runningPid()) !== undefined,
     stop,
@@ -258,6 +229,7 @@ function handle(
  * its previous ports are reused unless others are given.
  */
 export async function startLocalKafka(options: LocalKafkaOptions): Promise<LocalKafka> {
+  checkSaslUsers(options.sasl);
   const dataDir = resolve(options.dataDir);
   const f = files(dataDir);
   await mkdir(f.logDir, { recursive: true });
@@ -279,10 +251,38 @@ export async function startLocalKafka(options: LocalKafkaOptions): Promise<Local
     javaPath: options.javaPath ?? 'java',
     heapMb: options.heapMb ?? 768,
     readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
+    ...(options.sasl && {
+      sasl: {
+        ...options.sasl,
+        broker: previous?.sasl?.broker ?? {
+          username: 'holdfast-broker',
+          password: randomBytes(18).toString('base64url'),
+        },
+      },
+    }),
+    ...(options.tls && { tls: options.tls }),
   };
-  await writeFile(f.serverProperties, serverProperties(dataDir, port, controllerPort));
+  // Both hold the SASL passwords of a secured broker: for this user only.
+  await writeFile(
+    f.serverProperties,
+    serverProperties({
+      logDir: f.logDir,
+      port,
+      controllerPort,
+      sasl: instance.sasl,
+      tls: instance.tls,
+      keyStoreFile: f.keyStore,
+    }),
+    { mode: 0o600 },
+  );
+  if (instance.tls) {
+    const [key, cert] = await Promise.all(
+      [instance.tls.keyFile, instance.tls.certFile].map((file) => readFile(file, 'utf8')),
+    );
+    await writeFile(f.keyStore, `${key}${cert}`, { mode: 0o600 });
+  }
   await writeFile(f.log4j, log4jProperties(f.serverLog));
-  await writeFile(f.instance, `${JSON.stringify(instance, null, 2)}\n`);
+  await writeFile(f.instance, `${JSON.stringify(instance, null, 2)}\n`, { mode: 0o600 });
   await launch(dataDir, instance, options.onProgress);
   return handle(dataDir, instance, options.onProgress);
 }

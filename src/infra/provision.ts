@@ -2,6 +2,7 @@
  * Turns a planned source into a running, answering service: shared by `infra up` (which
  * records the result) and the test suite's global setup (which stops it afterwards).
  */
+import { redactRedisUrl } from '../config/security.ts';
 import { ensureKafkaJars, hasKafkaJars } from './kafka-jars.ts';
 import { type LocalKafka, startLocalKafka } from './kafka-local.ts';
 import { kafkaAnswers, redisAnswers, waitUntilReady } from './readiness.ts';
@@ -79,7 +80,7 @@ export async function provisionKafka(
     const address = source.brokers.join(',');
     await waitUntilReady({
       what: `Kafka at ${address} (KAFKA_BROKERS)`,
-      check: () => kafkaAnswers(source.brokers),
+      check: () => kafkaAnswers(source.brokers, source.security),
       timeoutMs: ENV_SERVICE_WAIT_MS,
       onProgress: progress,
     });
@@ -125,8 +126,8 @@ export async function provisionRedis(
   if (source.provider === 'env') {
     const url = source.url;
     await waitUntilReady({
-      what: `Redis at ${url} (REDIS_URL)`,
-      check: () => redisAnswers(url),
+      what: `Redis at ${redactRedisUrl(url)} (REDIS_URL)`,
+      check: () => redisAnswers(url, source.tls),
       timeoutMs: ENV_SERVICE_WAIT_MS,
       onProgress: progress,
     });

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
+import type { KafkaSecurity, RedisTls } from '../config/security.ts';
 import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
 import { createKafka } from '../kafka/client.ts';
 import { tailOfFile } from './log-tail.ts';
@@ -14,9 +15,13 @@ import { tailOfFile } from './log-tail.ts';
 const RETRY_PAUSE_MS = 250;
 
 /** One attempt: true when the broker can create a topic with a leader right now. */
-export async function kafkaAnswers(brokers: readonly string[]): Promise<boolean> {
+export async function kafkaAnswers(
+  brokers: readonly string[],
+  security?: KafkaSecurity,
+): Promise<boolean> {
   const kafka = createKafka({
     brokers,
+    security,
     clientId: 'holdfast-readiness',
     logger: pino({ level: 'silent' }),
     retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 500 },
@@ -42,8 +47,9 @@ export async function kafkaAnswers(brokers: readonly string[]): Promise<boolean>
 }
 
 /** One attempt: true when Redis answers PING. */
-export async function redisAnswers(url: string): Promise<boolean> {
+export async function redisAnswers(url: string, tls?: RedisTls): Promise<boolean> {
   const redis = new Redis(url, {
+    ...(tls?.ca !== undefined && { tls: { ca: tls.ca } }),
     lazyConnect: true,
     connectTimeout: 1000,
     maxRetriesPerRequest: 0,

@@ -5,6 +5,7 @@
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { KafkaSecurity, RedisTls } from '../config/security.ts';
 import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
 import { attachLocalKafka } from './kafka-local.ts';
 import { provisionStack, type ServiceState } from './provision.ts';
@@ -32,6 +33,9 @@ export interface InfraUpOptions {
   /** From `KAFKA_BROKERS` / `REDIS_URL`, already validated; absent means "provision it". */
   kafkaBrokers?: readonly string[] | undefined;
   redisUrl?: string | undefined;
+  /** How to log in to the environment's Kafka and reach its Redis over TLS. */
+  kafkaSecurity?: KafkaSecurity | undefined;
+  redisTls?: RedisTls | undefined;
   /** `PATH`, to find java, mvn and redis-server. */
   pathVar: string | undefined;
   dockerEngineAnswers: () => Promise<boolean>;
@@ -82,6 +86,8 @@ export async function infraUp(options: InfraUpOptions): Promise<InfraAddresses> 
   const plan = await planInfrastructure({
     kafkaBrokers: options.kafkaBrokers,
     redisUrl: options.redisUrl,
+    kafkaSecurity: options.kafkaSecurity,
+    redisTls: options.redisTls,
     dockerEngineAnswers: options.dockerEngineAnswers,
   });
   for (const service of ['kafka', 'redis'] as const) {

@@ -6,9 +6,10 @@
  */
 import type { Redis } from 'ioredis';
 import type { WorkerConfig } from '../config/worker.ts';
+import { ERROR_CODES, isHoldfastError } from '../contract/errors.ts';
+import { connectKafka } from '../kafka/access.ts';
 import { ensureTopics } from '../kafka/admin.ts';
 import { BatchingProducer } from '../kafka/batching-producer.ts';
-import { createKafka } from '../kafka/client.ts';
 import { EmittedEvents } from '../kafka/emitted-events.ts';
 import { LogFingerprints } from '../kafka/log-fingerprint.ts';
 import { PartitionConsumer } from '../kafka/partition-consumer.ts';
@@ -17,7 +18,7 @@ import { ShowCatalog } from '../kafka/show-catalog.ts';
 import { groupNames, topicNames, topicSpecs } from '../kafka/topics.ts';
 import { startHealthServer } from '../observability/health-http.ts';
 import { createLogger, type Logger } from '../observability/logger.ts';
-import { createRedis } from '../state/redis.ts';
+import { createRedis, redisReady } from '../state/redis.ts';
 import { RedisSnapshotStore } from '../state/snapshot-store.ts';
 import { createPartitionCore } from './core.ts';
 import type { RecordSink } from './host-ports.ts';
@@ -61,8 +62,29 @@ export async function startWorker(
   const topics = topicNames(config.kafkaPrefix);
   const groups = groupNames(config.kafkaPrefix);
   const metrics = createWorkerMetrics();
-  const kafka = createKafka({ brokers: config.kafkaBrokers, clientId: id, logger });
-  const redis = createRedis({ url: config.redisUrl, name: id, autoPipelining: true });
+  const kafka = await connectKafka({
+    brokers: config.kafkaBrokers,
+    clientId: id,
+    logger,
+    security: config.kafkaSecurity,
+  });
+  const redis = createRedis({
+    url: config.redisUrl,
+    tls: config.redisTls,
+    name: id,
+    autoPipelining: true,
+  });
+  try {
+    await redisReady(redis, config.redisUrl);
+  } catch (error) {
+    // A refused login or TLS failure will not heal: stop. A Redis that is merely down may
+    // come back (ioredis reconnects, partition loads retry), as before this check existed.
+    if (isHoldfastError(error, ERROR_CODES.INFRA_AUTH_FAILED)) {
+      redis.disconnect();
+      throw error;
+    }
+    logger.warn({ err: error }, 'Redis not ready yet; starting anyway');
+  }
 
   await ensureTopics(kafka, topicSpecs(topics, config.partitions), logger);
   const shows = await ShowCatalog.start({

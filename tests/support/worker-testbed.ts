@@ -36,6 +36,8 @@ export interface TestbedOptions {
   redisUrl: string;
   partitions?: number;
   sessionTimeoutMs?: number;
+  /** Settings every member (and the testbed's own Kafka client) gets: e.g. SASL credentials. */
+  settings?: Readonly<Record<string, string>>;
 }
 
 export interface Position {
@@ -78,6 +80,7 @@ export class WorkerTestbed {
         HOLDFAST_SESSION_TIMEOUT_MS: String(options.sessionTimeoutMs ?? 6000),
         HOLDFAST_METRICS_PORT: '0',
         HOLDFAST_LOG_LEVEL: testLogLevel(),
+        ...options.settings,
       },
       clientId: 'testbed',
       logger: testbedLogger,

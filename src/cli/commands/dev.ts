@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import { secretKey, type TokenPolicy, tokenPolicy } from '../../config/auth.ts';
 import { devShape } from '../../config/commands.ts';
 import { type Env, parseEnv } from '../../config/env.ts';
+import { redactRedisUrl } from '../../config/security.ts';
 import { startDevStack } from '../../fleet/dev-stack.ts';
 import { signForPolicy } from '../../gateway/auth.ts';
 import { infraConfig } from '../../infra/config.ts';
@@ -17,6 +18,7 @@ import { infraDown, infraStatus } from '../../infra/stack.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { runService, type Stoppable } from '../signals.ts';
 import { runInfraUp } from './infra.ts';
+import { kafkaSecurityHelp, redisSecurityHelp } from './security-help.ts';
 
 const say = (line: string) => process.stderr.write(`holdfast dev: ${line}\n`);
 
@@ -74,7 +76,7 @@ async function startDev(env: Env): Promise<Stoppable> {
       '',
       `Gateways: ${stack.gateways.map((g) => `http://127.0.0.1:${g.port}`).join(', ')} (public: the page, Socket.IO, /healthz)`,
       `Metrics:  ${[...stack.gateways, ...stack.workers].map((m) => `${m.name} http://127.0.0.1:${m.adminPort}/metrics`).join(', ')} (private: /metrics /readyz /healthz)`,
-      `KAFKA_BROKERS=${addresses.kafkaBrokers}  REDIS_URL=${addresses.redisUrl}`,
+      `KAFKA_BROKERS=${addresses.kafkaBrokers}  REDIS_URL=${redactRedisUrl(addresses.redisUrl)}`,
       `HOLDFAST_JWT_SECRET=${jwtSecret}`,
       '',
       'Ctrl-C stops everything this command started.',
@@ -117,7 +119,9 @@ Configuration (environment):
   HOLDFAST_LOG_LEVEL     level of every process's logs (default info)
   HOLDFAST_INFRA_DIR     where the infrastructure and the processes' logs live
   HOLDFAST_CACHE_DIR     the Kafka jar cache
-  KAFKA_BROKERS / REDIS_URL use running services instead of local ones
+  KAFKA_BROKERS / REDIS_URL use running services instead of local ones; to reach secured ones:
+${kafkaSecurityHelp()}
+${redisSecurityHelp()}
 
 Ctrl-C stops the gateways, the workers, and Kafka and Redis if this command started them.`,
     )

@@ -3,6 +3,7 @@ import { loadGatewayConfig } from '../../config/gateway.ts';
 import { startGateway } from '../../gateway/gateway.ts';
 import { runService } from '../signals.ts';
 import { CONSUMER_VARIABLES_HELP } from './consumer-help.ts';
+import { kafkaSecurityHelp, redisSecurityHelp } from './security-help.ts';
 
 export function registerGatewayCommand(program: Command): void {
   program
@@ -17,7 +18,9 @@ export function registerGatewayCommand(program: Command): void {
       `
 Configuration (environment):
   KAFKA_BROKERS                       host:port[,host:port] (required)
-  REDIS_URL                           redis://host:port (required)
+  REDIS_URL                           redis[s]://[user:password@]host:port (required; rediss = TLS)
+${kafkaSecurityHelp()}
+${redisSecurityHelp()}
   HOLDFAST_JWT_SECRET                 HS256 secret shared with token issuers, ≥ 32 chars; published
                                       examples and simple patterns are refused
   HOLDFAST_JWT_PUBLIC_KEY             or: Ed25519 / RSA public key (PEM text or file) to verify EdDSA /
@@ -53,6 +56,7 @@ ${CONSUMER_VARIABLES_HELP}
   HOLDFAST_PARTITIONS, HOLDFAST_KAFKA_PREFIX, HOLDFAST_REDIS_PREFIX, HOLDFAST_LOG_LEVEL
 
 Limits are kept per gateway process (docs/limits.md).
+Exits 1 at startup, with the setting to fix, when Kafka or Redis refuses the login or TLS fails.
 Prints "gateway <id> listening on http://host:port (metrics on http://host:port)" to stderr once it serves.
 Stops gracefully on SIGTERM or SIGINT: readiness off, no new commands, sockets closed,
 the consumer group left.`,

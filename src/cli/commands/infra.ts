@@ -1,13 +1,16 @@
 /**
  * `holdfast infra up | down | status`: the local Kafka and Redis every test, benchmark and
- * dev stack runs against. `up` prints only shell-evaluable lines on stdout, so that
- * `eval "$(holdfast infra up)"` works; everything else goes to stderr.
+ * dev stack runs against. `up` prints only shell-evaluable lines on stdout (values
+ * quoted where a shell would read them otherwise), so that `eval "$(holdfast infra up)"` works; everything else goes to stderr.
  */
 import type { Command } from 'commander';
+import { redactRedisUrl } from '../../config/security.ts';
 import { infraConfig } from '../../infra/config.ts';
 import { dockerEngineAnswers } from '../../infra/docker.ts';
 import { KAFKA_VERSION } from '../../infra/kafka-jars.ts';
 import { infraDown, infraStatus, infraUp, type ServiceStatus } from '../../infra/stack.ts';
+import { shellAssignments } from '../terminal.ts';
+import { kafkaSecurityHelp, redisSecurityHelp } from './security-help.ts';
 
 const progress = (message: string) => process.stderr.write(`holdfast infra: ${message}\n`);
 
@@ -22,6 +25,8 @@ export async function runInfraUp(): Promise<{ kafkaBrokers: string; redisUrl: st
     cacheDir: config.cacheDir,
     kafkaBrokers: config.kafkaBrokers,
     redisUrl: config.redisUrl,
+    kafkaSecurity: config.kafkaSecurity,
+    redisTls: config.redisTls,
     pathVar: config.pathVar,
     dockerEngineAnswers,
     onProgress: progress,
@@ -31,7 +36,8 @@ export async function runInfraUp(): Promise<{ kafkaBrokers: string; redisUrl: st
 function describe(status: ServiceStatus): string {
   if (status.provider === 'none') return `${status.service}: not started by holdfast infra up`;
   const facts = [
-    status.address,
+    // A REDIS_URL from the environment may carry a password.
+    status.service === 'redis' && status.address ? redactRedisUrl(status.address) : status.address,
     `via ${status.provider}`,
     status.pid === undefined ? undefined : `pid ${status.pid}`,
     status.containerId === undefined ? undefined : `container ${status.containerId.slice(0, 12)}`,
@@ -58,7 +64,10 @@ Where each service comes from, in order:
 
 Configuration (environment):
   KAFKA_BROKERS        host:port[,host:port] of a running Kafka to use
-  REDIS_URL            redis://host:port of a running Redis to use
+  REDIS_URL            redis[s]://[user:password@]host:port of a running Redis to use
+  To wait for secured ones (local services are never secured by "up"):
+${kafkaSecurityHelp()}
+${redisSecurityHelp()}
   HOLDFAST_INFRA_DIR   state and data dirs of up/down/status (default <cache>/infra)
   HOLDFAST_CACHE_DIR   the jar cache (default $XDG_CACHE_HOME/holdfast or ~/.cache/holdfast)`,
     );
@@ -67,13 +76,14 @@ Configuration (environment):
     .command('up')
     .description(
       'Start Kafka and Redis, or reuse them if already up; wait until Kafka creates a topic ' +
-        'with a leader and Redis answers PING; print KAFKA_BROKERS=… and REDIS_URL=… on stdout ' +
+        'with a leader and Redis answers PING; print KAFKA_BROKERS=… and REDIS_URL=… on stdout, ' +
+        'quoted where a shell needs it ' +
         '(progress goes to stderr). The services keep running: eval "$(holdfast infra up)".',
     )
     .action(async () => {
       const addresses = await runInfraUp();
       process.stdout.write(
-        `KAFKA_BROKERS=${addresses.kafkaBrokers}\nREDIS_URL=${addresses.redisUrl}\n`,
+        shellAssignments({ KAFKA_BROKERS: addresses.kafkaBrokers, REDIS_URL: addresses.redisUrl }),
       );
     });
 

@@ -5,14 +5,17 @@
  */
 import type { Command } from 'commander';
 import { kafkaShape, parseEnv } from '../../config/env.ts';
+import { kafkaSecurityConfig } from '../../config/security.ts';
 import { ERROR_CODES, HoldfastError } from '../../contract/errors.ts';
 import { SeatIdSchema, ShowIdSchema } from '../../contract/ids.ts';
 import type { SeatEvent } from '../../contract/kafka-records.ts';
-import { createKafka } from '../../kafka/client.ts';
+import { connectKafka } from '../../kafka/access.ts';
 import { readSeatHistory } from '../../kafka/seat-history.ts';
 import { topicNames } from '../../kafka/topics.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { type StoredSeat, storedSeatOf } from '../../state/read-model.ts';
+import { terminalSafe } from '../terminal.ts';
+import { kafkaSecurityHelp } from './security-help.ts';
 
 /** The state after the newest state change (events deduplicated by id), as the read model stores it. */
 export function currentState(history: readonly SeatEvent[]): StoredSeat {
@@ -35,13 +38,14 @@ function describeEvent(event: SeatEvent): string {
           : event.type === 'seat.rejected'
             ? event.reason
             : `repeat of ${event.decision.outcome}`;
+  // Everything after the type comes from the log, the user id from a client: escaped.
   return [
     new Date(event.occurredAt).toISOString(),
     `v${event.version}`,
     event.type.padEnd(21),
-    event.userId,
-    detail,
-    event.eventId,
+    terminalSafe(event.userId),
+    terminalSafe(detail),
+    terminalSafe(event.eventId),
   ].join('  ');
 }
 
@@ -54,7 +58,11 @@ export function registerSeatCommand(program: Command): void {
     .option('--json', 'print { state, events } as JSON')
     .addHelpText(
       'after',
-      '\nReads KAFKA_BROKERS and HOLDFAST_KAFKA_PREFIX (and checks HOLDFAST_PARTITIONS and HOLDFAST_LOG_LEVEL). Logs go to stderr.',
+      `
+Reads KAFKA_BROKERS and HOLDFAST_KAFKA_PREFIX (and checks HOLDFAST_PARTITIONS and HOLDFAST_LOG_LEVEL),
+and logs in to Kafka with:
+${kafkaSecurityHelp()}
+Logs go to stderr. User ids and other values from the log are printed with control characters escaped.`,
     )
     .action(async (showId: string, seatId: string, options: { json?: boolean }) => {
       if (!ShowIdSchema.safeParse(showId).success || !SeatIdSchema.safeParse(seatId).success) {
@@ -65,10 +73,11 @@ export function registerSeatCommand(program: Command): void {
       }
       const config = parseEnv(kafkaShape, process.env);
       const logger = createLogger({ level: 'fatal', destinationFd: 2 });
-      const kafka = createKafka({
+      const kafka = await connectKafka({
         brokers: config.KAFKA_BROKERS,
         clientId: 'holdfast-cli',
         logger,
+        security: kafkaSecurityConfig(config),
       });
       const topic = topicNames(config.HOLDFAST_KAFKA_PREFIX).events;
       const events = await readSeatHistory({ kafka, topic, showId, seatId });
@@ -77,7 +86,7 @@ export function registerSeatCommand(program: Command): void {
         process.stdout.write(`${JSON.stringify({ showId, seatId, state, events })}\n`);
         return;
       }
-      const owner = state.userId ? ` by ${state.userId}` : '';
+      const owner = state.userId ? ` by ${terminalSafe(state.userId)}` : '';
       const until = state.expiresAt ? ` until ${new Date(state.expiresAt).toISOString()}` : '';
       process.stdout.write(
         `${showId}/${seatId}: ${state.status}${owner}${until} (version ${state.version})\n`,

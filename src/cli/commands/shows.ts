@@ -1,18 +1,21 @@
 import type { Command } from 'commander';
 import { showStatsShape, showsShape } from '../../config/commands.ts';
 import { type Env, parseEnv } from '../../config/env.ts';
+import { kafkaSecurityConfig, redisTlsConfig } from '../../config/security.ts';
 import { ERROR_CODES, HoldfastError } from '../../contract/errors.ts';
 import type { ShowStats } from '../../contract/seat-views.ts';
 import type { ShowDefinition } from '../../contract/shows.ts';
+import { connectKafka } from '../../kafka/access.ts';
 import { ensureTopics } from '../../kafka/admin.ts';
-import { createKafka } from '../../kafka/client.ts';
+import type { KafkaClient } from '../../kafka/client.ts';
 import { ShowCatalog } from '../../kafka/show-catalog.ts';
 import { publishShow } from '../../kafka/show-publisher.ts';
 import { topicNames, topicSpecs } from '../../kafka/topics.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { RedisReadModel } from '../../state/read-model-redis.ts';
-import { createRedis } from '../../state/redis.ts';
+import { createRedis, redisReady } from '../../state/redis.ts';
 import { parseIntOption } from '../options.ts';
+import { kafkaSecurityHelp, redisSecurityHelp } from './security-help.ts';
 
 /** Opens the shows catalog (read to its end), runs `work`, closes. Logs go to stderr. */
 async function withCatalog<T>(
@@ -24,7 +27,12 @@ async function withCatalog<T>(
     level: config.HOLDFAST_LOG_LEVEL === 'info' ? 'warn' : config.HOLDFAST_LOG_LEVEL,
     destinationFd: 2,
   });
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'holdfast-cli', logger });
+  const kafka = await connectKafka({
+    brokers: config.KAFKA_BROKERS,
+    clientId: 'holdfast-cli',
+    logger,
+    security: kafkaSecurityConfig(config),
+  });
   const topics = topicNames(config.HOLDFAST_KAFKA_PREFIX);
   await ensureTopics(kafka, topicSpecs(topics, config.HOLDFAST_PARTITIONS), logger);
   const catalog = await ShowCatalog.start({
@@ -46,7 +54,7 @@ async function withCatalog<T>(
 }
 
 interface ShowsContext {
-  kafka: ReturnType<typeof createKafka>;
+  kafka: KafkaClient;
   topic: string;
   defaultHoldTtlMs: number;
   maxShowSeats: number;
@@ -65,8 +73,14 @@ function checkSeatCount(rows: number, seatsPerRow: number, max: number): void {
 async function readStats(env: Env, show: ShowDefinition): Promise<ShowStats | undefined> {
   if (!env.REDIS_URL) return undefined;
   const config = parseEnv(showStatsShape, env);
-  const redis = createRedis({ url: config.REDIS_URL, name: 'holdfast-cli', offlineQueue: true });
+  const redis = createRedis({
+    url: config.REDIS_URL,
+    tls: redisTlsConfig(config.REDIS_URL, config),
+    name: 'holdfast-cli',
+    offlineQueue: true,
+  });
   try {
+    await redisReady(redis, config.REDIS_URL);
     const readModel = new RedisReadModel({
       redis,
       prefix: config.HOLDFAST_REDIS_PREFIX,
@@ -96,7 +110,9 @@ Configuration (environment):
   HOLDFAST_HOLD_TTL_MS   hold TTL of shows created without --hold-ttl-ms (default 600000)
   HOLDFAST_MAX_SHOW_SEATS
                          most seats a new show may have; create only (default 100000)
-  REDIS_URL              redis://host:port: with it, inspect and list add seat counts
+${kafkaSecurityHelp()}
+  REDIS_URL              redis[s]://[user:password@]host:port: with it, inspect and list add seat counts
+${redisSecurityHelp()}
   HOLDFAST_REDIS_PREFIX  prefix of the Redis keys (default holdfast)
   HOLDFAST_LOG_LEVEL     logs go to stderr; info shows only warnings (default info)`,
     );

@@ -3,6 +3,7 @@ import { loadWorkerConfig } from '../../config/worker.ts';
 import { startWorker } from '../../worker/worker.ts';
 import { runService } from '../signals.ts';
 import { CONSUMER_VARIABLES_HELP } from './consumer-help.ts';
+import { kafkaSecurityHelp, redisSecurityHelp } from './security-help.ts';
 
 export function registerWorkerCommand(program: Command): void {
   program
@@ -16,7 +17,9 @@ export function registerWorkerCommand(program: Command): void {
       `
 Configuration (environment):
   KAFKA_BROKERS                       host:port[,host:port] (required)
-  REDIS_URL                           redis://host:port (required)
+  REDIS_URL                           redis[s]://[user:password@]host:port (required; rediss = TLS)
+${kafkaSecurityHelp()}
+${redisSecurityHelp()}
   HOLDFAST_PARTITIONS                 partitions of seat-commands/seat-events (default 12)
   HOLDFAST_SESSION_TIMEOUT_MS         how long a dead worker's partitions wait (default 10000)
 ${CONSUMER_VARIABLES_HELP}
@@ -27,6 +30,7 @@ ${CONSUMER_VARIABLES_HELP}
   HOLDFAST_ACTOR_IDLE_MS              idle time before a seat actor is passivated (default 60000)
   HOLDFAST_KAFKA_PREFIX, HOLDFAST_REDIS_PREFIX, HOLDFAST_WORKER_ID, HOLDFAST_LOG_LEVEL
 
+Exits 1 at startup, with the setting to fix, when Kafka or Redis refuses the login or TLS fails.
 Stops gracefully on SIGTERM or SIGINT: finishes and commits the batch in hand, leaves the group.`,
     )
     .action(async () => {

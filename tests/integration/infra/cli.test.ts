@@ -100,6 +100,25 @@ describe('holdfast infra', () => {
     ]);
   });
 
+  it('prints values shell-quoted, so that eval assigns them exactly', async () => {
+    const { kafkaBrokers, redisUrl } = testAddresses();
+    // A password with a quote, a variable and a command substitution (the suite's Redis
+    // wants none and ignores it).
+    const needsQuoting = redisUrl.replace('redis://', "redis://:it's-$HOME-`id`@");
+    const env = { KAFKA_BROKERS: kafkaBrokers.join(','), REDIS_URL: needsQuoting };
+
+    const up = await holdfast(['infra', 'up'], env);
+
+    expect(up.stdout).toContain(`REDIS_URL='redis://:it'\\''s-$HOME-\`id\`@`);
+    const evaluated = await execFileAsync('sh', [
+      '-c',
+      'eval "$1"; printf "%s|%s" "$KAFKA_BROKERS" "$REDIS_URL"',
+      'sh',
+      up.stdout,
+    ]);
+    expect(evaluated.stdout).toBe(`${kafkaBrokers.join(',')}|${needsQuoting}`);
+  });
+
   it('keeps the local Redis data across down and up, as the broker keeps its log', {
     timeout: 300_000,
   }, async () => {

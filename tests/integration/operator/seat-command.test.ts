@@ -77,4 +77,23 @@ describe('seat history', () => {
       stderr: expect.stringContaining('HF_USAGE'),
     });
   });
+
+  it('escapes control characters of a user id in what it prints for a terminal', async () => {
+    const userId = 'mallory\u001b]0;owned\u0007\r\nA5  v9  seat.reserved  alice';
+    const hold = bed.hold(show.showId, 'A5', userId);
+    await bed.send(hold);
+    await bed.decisionOf(hold);
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [CLI, 'seat', show.showId, 'A5'],
+      {
+        env: { ...process.env, ...bed.env },
+      },
+    );
+    expect(stdout).toContain('mallory\\x1b]0;owned\\x07\\x0d\\x0aA5  v9  seat.reserved  alice');
+    // No control character but the line breaks between lines.
+    expect(stdout.replaceAll('\n', '')).not.toMatch(/\p{Cc}/u);
+    // Two lines (the state and the one event), the id's newline made visible, not obeyed.
+    expect(stdout.trimEnd().split('\n')).toHaveLength(2);
+  });
 });

@@ -24,6 +24,8 @@ describe('loadWorkerConfig', () => {
       workerId: expect.stringMatching(/^worker-[0-9a-f]{8}$/),
       kafkaBrokers: ['127.0.0.1:9092', '127.0.0.2:9093'],
       redisUrl: 'redis://127.0.0.1:6379',
+      kafkaSecurity: {},
+      redisTls: undefined,
       kafkaPrefix: '',
       redisPrefix: 'holdfast',
       partitions: 12,

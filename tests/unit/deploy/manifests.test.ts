@@ -3,7 +3,10 @@
  * every environment variable is one the code reads, and the configuration each container
  * gets loads with the code's own loaders; probes ask the routes and ports the processes
  * serve; KEDA watches the real group and topic and stops at the partition count; images and
- * commands are the same everywhere; PDBs and the Service select pods that exist.
+ * commands are the same everywhere; PDBs and the Service select pods that exist. And they
+ * are fit for the open internet: credentials only in Secrets, every pod under Pod Security
+ * "restricted" without a service-account token, the Ingress on TLS, and NetworkPolicies
+ * that let only workers and gateways reach Kafka and Redis.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -36,6 +39,7 @@ const find = (kind: string, name: string): K8s => {
 
 const configMap = find('ConfigMap', 'holdfast-config');
 const secret = find('Secret', 'holdfast-jwt');
+const secrets = resources.filter((o) => o.kind === 'Secret');
 const workers = find('Deployment', 'holdfast-worker');
 const gateways = find('Deployment', 'holdfast-gateway');
 const container = (deployment: K8s): K8s => deployment.spec.template.spec.containers[0];
@@ -67,11 +71,12 @@ function containerEnv(deployment: K8s): Record<string, string> {
       Object.assign(env, configMap.data);
     }
     if (source.secretRef) {
-      expect(source.secretRef.name).toBe(secret.metadata.name);
-      // The committed secret is a placeholder the code refuses (tested below): stand in a
-      // real one of the same keys.
-      for (const key of Object.keys(secret.stringData))
-        env[key] = 'k7Qx2-fLp9Zr4-Wm8Vt3-Hy6Bn1-Jc5Ds0-Pe2Gu8Ao';
+      const named = find('Secret', source.secretRef.name);
+      // The committed secrets hold placeholders (the JWT one the code refuses, tested below):
+      // stand in real values of the same shape.
+      for (const [key, value] of Object.entries(named.stringData as Record<string, string>)) {
+        env[key] = value.replace('REPLACE-ME', STAND_IN_SECRET);
+      }
     }
   }
   for (const entry of c.env ?? []) {
@@ -82,6 +87,8 @@ function containerEnv(deployment: K8s): Record<string, string> {
   }
   return env;
 }
+
+const STAND_IN_SECRET = 'k7Qx2-fLp9Zr4-Wm8Vt3-Hy6Bn1-Jc5Ds0-Pe2Gu8Ao';
 
 const minimal = {
   KAFKA_BROKERS: 'kafka:9092',
@@ -98,7 +105,10 @@ describe('deploy/k8s', () => {
     );
     for (const o of resources) {
       expect(o.apiVersion, `${o.kind} apiVersion`).toBeTruthy();
-      if (o.kind !== 'Namespace') expect(o.metadata.namespace).toBe('holdfast');
+      // Only the policies guarding Kafka and Redis live in their namespaces.
+      const home =
+        o.kind === 'NetworkPolicy' && /-clients$/.test(o.metadata.name) ? undefined : 'holdfast';
+      if (o.kind !== 'Namespace' && home) expect(o.metadata.namespace).toBe(home);
     }
   });
 
@@ -207,6 +217,223 @@ describe('deploy/k8s', () => {
     expect(selects(service.spec.selector)).toBe(1);
     expect(service.spec.selector['app.kubernetes.io/name']).toBe('holdfast-gateway');
     expect(service.spec.ports[0].targetPort).toBe('http');
+  });
+});
+
+/** True when `labels` satisfy a label selector (matchLabels and `In` / `NotIn` / `Exists`). */
+function selects(selector: K8s, labels: Record<string, string>): boolean {
+  const all = Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+  return (
+    all &&
+    (selector?.matchExpressions ?? []).every((e: K8s) => {
+      if (e.operator === 'In') return e.values.includes(labels[e.key]);
+      if (e.operator === 'NotIn') return !e.values.includes(labels[e.key]);
+      if (e.operator === 'Exists') return e.key in labels;
+      throw new Error(`unexpected selector operator ${e.operator}`);
+    })
+  );
+}
+
+interface Pod {
+  namespace: string;
+  labels: Record<string, string>;
+}
+const podOf = (deployment: K8s): Pod => ({
+  namespace: deployment.metadata.namespace,
+  labels: deployment.spec.template.metadata.labels,
+});
+/** The namespaces' names, as the `kubernetes.io/metadata.name` label Kubernetes sets. */
+const namespaceLabels = (name: string) => ({ 'kubernetes.io/metadata.name': name });
+const policies = resources.filter((o) => o.kind === 'NetworkPolicy');
+const policiesFor = (pod: Pod, type: 'Ingress' | 'Egress') =>
+  policies.filter(
+    (p) =>
+      p.metadata.namespace === pod.namespace &&
+      selects(p.spec.podSelector, pod.labels) &&
+      (p.spec.policyTypes as string[]).includes(type),
+  );
+const coversPort = (rule: K8s, port: number) =>
+  !rule.ports || rule.ports.some((p: K8s) => p.port === port && (p.protocol ?? 'TCP') === 'TCP');
+/** Whether a peer of a rule in `policyNamespace` matches `pod`. */
+function peerMatches(peer: K8s, policyNamespace: string, pod: Pod): boolean {
+  if (peer.ipBlock) return true; // an address range could hold anything: counted as allowed
+  const inNamespace = peer.namespaceSelector
+    ? selects(peer.namespaceSelector, namespaceLabels(pod.namespace))
+    : pod.namespace === policyNamespace;
+  return inNamespace && (peer.podSelector ? selects(peer.podSelector, pod.labels) : true);
+}
+/** Whether the policies let `from` connect to `to` on `port` (both directions checked). */
+function allowed(from: Pod, to: Pod, port: number): boolean {
+  const ingress = policiesFor(to, 'Ingress');
+  const egress = policiesFor(from, 'Egress');
+  const inOk =
+    ingress.length === 0 ||
+    ingress.some((p) =>
+      (p.spec.ingress ?? []).some(
+        (rule: K8s) =>
+          coversPort(rule, port) &&
+          (!rule.from ||
+            rule.from.some((peer: K8s) => peerMatches(peer, p.metadata.namespace, from))),
+      ),
+    );
+  const outOk =
+    egress.length === 0 ||
+    egress.some((p) =>
+      (p.spec.egress ?? []).some(
+        (rule: K8s) =>
+          coversPort(rule, port) &&
+          (!rule.to || rule.to.some((peer: K8s) => peerMatches(peer, p.metadata.namespace, to))),
+      ),
+    );
+  return inOk && outOk;
+}
+
+describe('deploy/k8s, hardened', () => {
+  const deployments = resources.filter((o) => o.kind === 'Deployment');
+  const gatewayConfig = () => loadGatewayConfig(containerEnv(gateways));
+  const workerConfig = () => loadWorkerConfig(containerEnv(workers));
+
+  it('keeps every credential in a Secret: the ConfigMap and literal env values hold none', () => {
+    const secretish = /SECRET|PASSWORD|PRIVATE_KEY|^REDIS_URL$/;
+    expect(Object.keys(configMap.data).filter((k) => secretish.test(k))).toEqual([]);
+    for (const value of Object.values(configMap.data as Record<string, string>)) {
+      expect(value).not.toMatch(/\/\/[^/]*:[^/]*@/); // no user:password@ in a URL
+    }
+    for (const d of deployments) {
+      for (const entry of container(d).env ?? []) expect(entry.name).not.toMatch(secretish);
+    }
+    const inSecrets = new Set(secrets.flatMap((s) => Object.keys(s.stringData)));
+    for (const name of ['HOLDFAST_JWT_SECRET', 'HOLDFAST_KAFKA_SASL_PASSWORD', 'REDIS_URL']) {
+      expect(inSecrets).toContain(name);
+    }
+  });
+
+  it('logs in to Kafka with SCRAM over TLS and to Redis with a user over rediss://', () => {
+    for (const config of [gatewayConfig(), workerConfig()]) {
+      expect(config.kafkaSecurity.sasl).toMatchObject({
+        mechanism: 'scram-sha-512',
+        username: 'holdfast',
+        password: STAND_IN_SECRET,
+      });
+      expect(config.kafkaSecurity.tls).toEqual({});
+      expect(new URL(config.redisUrl)).toMatchObject({ protocol: 'rediss:', username: 'holdfast' });
+    }
+    // KEDA reads lag as the same user, the same way.
+    const trigger = find('ScaledObject', 'holdfast-worker').spec.triggers[0];
+    expect(trigger.metadata).toMatchObject({ sasl: 'scram_sha512', tls: 'enable' });
+    const auth = find('TriggerAuthentication', trigger.authenticationRef.name);
+    const keys = Object.fromEntries(
+      auth.spec.secretTargetRef.map((r: K8s) => [r.parameter, `${r.name}/${r.key}`]),
+    );
+    expect(keys).toEqual({
+      username: 'holdfast-kafka/HOLDFAST_KAFKA_SASL_USERNAME',
+      password: 'holdfast-kafka/HOLDFAST_KAFKA_SASL_PASSWORD',
+    });
+    expect(find('Secret', 'holdfast-kafka').stringData).toHaveProperty(
+      'HOLDFAST_KAFKA_SASL_USERNAME',
+    );
+  });
+
+  it('runs every pod under Pod Security "restricted", without a service-account token', () => {
+    const namespace = find('Namespace', 'holdfast');
+    expect(namespace.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    for (const d of deployments) {
+      const pod = d.spec.template.spec;
+      expect(pod.automountServiceAccountToken, d.metadata.name).toBe(false);
+      const account = find('ServiceAccount', pod.serviceAccountName);
+      expect(account.automountServiceAccountToken).toBe(false);
+      expect(pod.securityContext).toMatchObject({
+        runAsNonRoot: true,
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+      expect(pod.securityContext.runAsUser).toBeGreaterThan(0);
+      expect(pod.hostNetwork ?? false).toBe(false);
+      for (const c of pod.containers) {
+        expect(c.securityContext, `${d.metadata.name}/${c.name}`).toMatchObject({
+          runAsNonRoot: true,
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ['ALL'] },
+        });
+        expect(c.securityContext.privileged ?? false).toBe(false);
+        expect(c.securityContext.capabilities.add).toBeUndefined();
+        // A read-only root needs a writable /tmp (tsx's cache).
+        expect(c.volumeMounts.map((m: K8s) => m.mountPath)).toContain('/tmp');
+      }
+    }
+  });
+
+  it('serves the Ingress over TLS only', () => {
+    const ingress = find('Ingress', 'holdfast-gateway');
+    const tlsHosts = ingress.spec.tls.flatMap((t: K8s) => {
+      expect(t.secretName).toBeTruthy();
+      return t.hosts;
+    });
+    for (const rule of ingress.spec.rules) expect(tlsHosts).toContain(rule.host);
+    expect(ingress.metadata.annotations['nginx.ingress.kubernetes.io/ssl-redirect']).toBe('true');
+  });
+
+  it('denies all traffic in the namespace unless a policy allows it', () => {
+    const deny = find('NetworkPolicy', 'default-deny');
+    expect(deny.spec.podSelector).toEqual({});
+    expect([...deny.spec.policyTypes].sort()).toEqual(['Egress', 'Ingress']);
+    expect(deny.spec.ingress).toBeUndefined();
+    expect(deny.spec.egress).toBeUndefined();
+  });
+
+  it('lets only workers and gateways reach Kafka and Redis, on the ports they are configured with', () => {
+    const kafkaPort = Number(workerConfig().kafkaBrokers[0]?.split(':')[1]);
+    const redisPort = Number(new URL(workerConfig().redisUrl).port);
+    const kafkaPod: Pod = { namespace: 'kafka', labels: { 'app.kubernetes.io/name': 'kafka' } };
+    const redisPod: Pod = { namespace: 'redis', labels: { 'app.kubernetes.io/name': 'redis' } };
+    for (const d of [workers, gateways]) {
+      expect(allowed(podOf(d), kafkaPod, kafkaPort), `${d.metadata.name} → Kafka`).toBe(true);
+      expect(allowed(podOf(d), redisPod, redisPort), `${d.metadata.name} → Redis`).toBe(true);
+    }
+    const strangers: Pod[] = [
+      { namespace: 'holdfast', labels: { 'app.kubernetes.io/name': 'debug-shell' } },
+      { namespace: 'default', labels: { app: 'anything' } },
+      { namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
+    ];
+    for (const stranger of strangers) {
+      expect(allowed(stranger, kafkaPod, kafkaPort), `${stranger.namespace} → Kafka`).toBe(false);
+      expect(allowed(stranger, redisPod, redisPort), `${stranger.namespace} → Redis`).toBe(false);
+    }
+    // KEDA reads the consumer lag.
+    expect(allowed({ namespace: 'keda', labels: {} }, kafkaPod, kafkaPort)).toBe(true);
+  });
+
+  it('opens the public port to the ingress controller only, the admin port to monitoring only', () => {
+    const publicPort = gatewayConfig().port;
+    const adminPort = workerConfig().metricsPort; // the gateways' admin port is the same number
+    const controller: Pod = {
+      namespace: 'ingress-nginx',
+      labels: { 'app.kubernetes.io/name': 'ingress-nginx' },
+    };
+    const prometheus: Pod = { namespace: 'monitoring', labels: { app: 'prometheus' } };
+    const neighbour: Pod = { namespace: 'holdfast', labels: { 'app.kubernetes.io/name': 'x' } };
+    const elsewhere: Pod = { namespace: 'default', labels: {} };
+    const gateway = podOf(gateways);
+    const worker = podOf(workers);
+    expect(allowed(controller, gateway, publicPort)).toBe(true);
+    for (const other of [prometheus, neighbour, elsewhere]) {
+      expect(allowed(other, gateway, publicPort)).toBe(false);
+    }
+    for (const target of [gateway, worker]) {
+      expect(allowed(prometheus, target, adminPort)).toBe(true);
+      for (const other of [controller, neighbour, elsewhere]) {
+        expect(allowed(other, target, adminPort)).toBe(false);
+      }
+    }
+    expect(allowed(controller, worker, publicPort)).toBe(false);
+  });
+
+  it('builds the image on a supported Node LTS; the package stays private and accepts Node 20', () => {
+    const image = /^ARG NODE_IMAGE=node:(\d+)-/m.exec(read('Dockerfile'))?.[1];
+    expect(['22', '24']).toContain(image);
+    const pkg = JSON.parse(read('package.json'));
+    expect(pkg.private).toBe(true);
+    expect(pkg.engines.node).toBe('>=20');
   });
 });
 
