@@ -13,12 +13,11 @@
  * A zombie's late records can only make the tail's highest lower than the truth (its events
  * are produced again: same ids, same content), never higher.
  */
-import { randomUUID } from 'node:crypto';
-import type { KafkaMessage } from 'kafkajs';
-import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
 import { withAdmin } from './admin.ts';
 import type { KafkaClient } from './client.ts';
 import { decodeEvent } from './codec.ts';
+import { type OffsetRange, readRanges } from './range-reader.ts';
+import { PartitionsPerTurn } from './turn-batch.ts';
 
 /** Where the latest event read of a partition stands, in its command's terms. */
 export interface EmittedPosition {
@@ -60,8 +59,7 @@ function isAfter(a: Omit<EmittedPosition, 'occurredAt'>, b: Omit<EmittedPosition
 
 export class EmittedEvents {
   readonly #o: EmittedEventsOptions;
-  /** Partitions asked for in this turn of the event loop, read together by one consumer. */
-  #batch: { partitions: Set<number>; result: Promise<Map<number, EmittedPosition>> } | undefined;
+  readonly #perTurn = new PartitionsPerTurn((partitions) => this.#read(partitions));
 
   constructor(options: EmittedEventsOptions) {
     this.#o = options;
@@ -69,16 +67,7 @@ export class EmittedEvents {
 
   /** The latest event position of `partition` on the log now; undefined when it has none. */
   async of(partition: number): Promise<EmittedPosition | undefined> {
-    if (!this.#batch) {
-      const wanted = new Set<number>();
-      const result = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-        this.#batch = undefined;
-        return this.#read([...wanted]);
-      });
-      this.#batch = { partitions: wanted, result };
-    }
-    this.#batch.partitions.add(partition);
-    return (await this.#batch.result).get(partition);
+    return (await this.#perTurn.of([partition])).get(partition);
   }
 
   async #read(partitions: readonly number[]): Promise<Map<number, EmittedPosition>> {
@@ -86,7 +75,7 @@ export class EmittedEvents {
     const tail = BigInt(this.#o.tailRecords ?? 1000);
     const ranges = await withAdmin(kafka, async (admin) => {
       const offsets = await admin.fetchTopicOffsets(topic);
-      const wanted = new Map<number, { from: bigint; end: bigint }>();
+      const wanted = new Map<number, OffsetRange>();
       for (const p of offsets) {
         const low = BigInt(p.low);
         const end = BigInt(p.high);
@@ -100,75 +89,26 @@ export class EmittedEvents {
   }
 
   async #readTails(
-    ranges: ReadonlyMap<number, { from: bigint; end: bigint }>,
+    ranges: ReadonlyMap<number, OffsetRange>,
   ): Promise<Map<number, EmittedPosition>> {
-    const { kafka, topic, groupPrefix } = this.#o;
-    const groupId = `${groupPrefix}holdfast-emitted-${randomUUID()}`;
-    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
     const latest = new Map<number, EmittedPosition>();
-    const done = new Set<number>();
-    const timeoutMs = this.#o.timeoutMs ?? 30_000;
-    const accept = (partition: number, message: KafkaMessage) => {
-      const decoded = decodeEvent(message);
-      if (!decoded.ok) return;
-      const position = eventPosition(decoded.value.eventId, partition);
-      if (!position) return;
-      const current = latest.get(partition);
-      if (!current || isAfter(position, current))
-        latest.set(partition, { ...position, occurredAt: decoded.value.occurredAt });
-    };
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topic, fromBeginning: true });
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(
-          () =>
-            reject(
-              new HoldfastError(
-                ERROR_CODES.TIMEOUT,
-                `reading the last records of ${topic} took longer than ${timeoutMs} ms`,
-                { retriable: true, context: { topic } },
-              ),
-            ),
-          timeoutMs,
-        );
-        const finish = (error?: unknown) => {
-          clearTimeout(timer);
-          if (error === undefined) resolve();
-          else reject(error);
-        };
-        consumer
-          .run({
-            autoCommit: false,
-            eachBatch: async ({ batch, pause }) => {
-              const range = ranges.get(batch.partition);
-              if (!range || done.has(batch.partition)) {
-                pause();
-                return;
-              }
-              for (const message of batch.messages) {
-                const offset = BigInt(message.offset);
-                if (offset < range.end) accept(batch.partition, message);
-              }
-              if (BigInt(batch.lastOffset()) + 1n >= range.end) {
-                done.add(batch.partition);
-                pause();
-                if (done.size === ranges.size) finish();
-              }
-            },
-          })
-          .then(() => {
-            // Seeks made before the first fetch are applied by it (and a fetch answered for a
-            // partition with a seek pending is dropped): each tail is read, not the whole log.
-            for (const [partition, { from }] of ranges)
-              consumer.seek({ topic, partition, offset: from.toString() });
-          })
-          .catch(finish);
-      });
-    } finally {
-      await consumer.disconnect();
-      await withAdmin(kafka, (admin) => admin.deleteGroups([groupId])).catch(() => undefined);
-    }
+    await readRanges({
+      kafka: this.#o.kafka,
+      topic: this.#o.topic,
+      groupPrefix: this.#o.groupPrefix,
+      purpose: 'emitted',
+      ranges,
+      timeoutMs: this.#o.timeoutMs ?? 30_000,
+      onRecord: (partition, message) => {
+        const decoded = decodeEvent(message);
+        if (!decoded.ok) return;
+        const position = eventPosition(decoded.value.eventId, partition);
+        if (!position) return;
+        const current = latest.get(partition);
+        if (!current || isAfter(position, current))
+          latest.set(partition, { ...position, occurredAt: decoded.value.occurredAt });
+      },
+    });
     return latest;
   }
 }

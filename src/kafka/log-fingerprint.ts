@@ -5,11 +5,10 @@
  * it, so that state from another log — a new broker, a topic made again — is never taken for
  * this one's. The state side compares fingerprints (`state/log-fingerprint.ts`).
  */
-import { randomUUID } from 'node:crypto';
-import type { Admin } from 'kafkajs';
-import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
 import { withAdmin } from './admin.ts';
 import type { KafkaClient } from './client.ts';
+import { type OffsetRange, readRanges } from './range-reader.ts';
+import { PartitionsPerTurn } from './turn-batch.ts';
 
 export interface LogFingerprintOptions {
   kafka: KafkaClient;
@@ -24,8 +23,7 @@ export class LogFingerprints {
   readonly #o: LogFingerprintOptions;
   /** `partition/low offset` → that record's time: a record's time never changes. */
   readonly #firstTimes = new Map<string, string>();
-  /** Partitions asked for in this turn of the event loop, answered together. */
-  #batch: { partitions: Set<number>; result: Promise<Map<number, string>> } | undefined;
+  readonly #perTurn = new PartitionsPerTurn((partitions) => this.#read(partitions));
 
   constructor(options: LogFingerprintOptions) {
     this.#o = options;
@@ -37,16 +35,7 @@ export class LogFingerprints {
    * session and one reader of first records.
    */
   async of(partitions: readonly number[]): Promise<Map<number, string>> {
-    if (!this.#batch) {
-      const wanted = new Set<number>();
-      const result = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-        this.#batch = undefined;
-        return this.#read([...wanted]);
-      });
-      this.#batch = { partitions: wanted, result };
-    }
-    for (const partition of partitions) this.#batch.partitions.add(partition);
-    const all = await this.#batch.result;
+    const all = await this.#perTurn.of(partitions);
     return new Map(partitions.map((partition) => [partition, all.get(partition) as string]));
   }
 
@@ -64,7 +53,7 @@ export class LogFingerprints {
       }
       const unknown = [...lows].filter(([p, low]) => !this.#firstTimes.has(`${p}/${low}`));
       if (unknown.length > 0) {
-        const times = await this.#readFirstTimes(admin, new Map(unknown));
+        const times = await this.#readFirstTimes(new Map(unknown));
         for (const [p, time] of times) this.#firstTimes.set(`${p}/${lows.get(p)}`, time);
       }
       const result = new Map<number, string>();
@@ -77,49 +66,22 @@ export class LogFingerprints {
     });
   }
 
-  /** The time of the record at `low` of each partition, read by a throw-away consumer. */
-  async #readFirstTimes(
-    admin: Admin,
-    lows: ReadonlyMap<number, string>,
-  ): Promise<Map<number, string>> {
-    const { kafka, topic, groupPrefix } = this.#o;
-    const groupId = `${groupPrefix}holdfast-fingerprint-${randomUUID()}`;
-    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
+  /** The time of the record at `low` of each partition. */
+  async #readFirstTimes(lows: ReadonlyMap<number, string>): Promise<Map<number, string>> {
     const times = new Map<number, string>();
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topic, fromBeginning: true });
-      const timeoutMs = this.#o.timeoutMs ?? 30_000;
-      const tooLong = new HoldfastError(
-        ERROR_CODES.TIMEOUT,
-        `reading the first records of ${topic} took longer than ${timeoutMs} ms`,
-        { retriable: true },
-      );
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(tooLong), timeoutMs);
-        const done = (error?: unknown) => {
-          clearTimeout(timer);
-          if (error === undefined) resolve();
-          else reject(error);
-        };
-        consumer
-          .run({
-            autoCommit: false,
-            eachBatch: async ({ batch, pause }) => {
-              const first = batch.messages[0];
-              if (lows.has(batch.partition) && first && !times.has(batch.partition)) {
-                times.set(batch.partition, first.timestamp);
-              }
-              pause();
-              if (times.size === lows.size) done();
-            },
-          })
-          .catch(done);
-      });
-    } finally {
-      await consumer.disconnect();
-      await admin.deleteGroups([groupId]).catch(() => undefined);
+    const ranges = new Map<number, OffsetRange>();
+    for (const [partition, low] of lows) {
+      ranges.set(partition, { from: BigInt(low), end: BigInt(low) + 1n });
     }
+    await readRanges({
+      kafka: this.#o.kafka,
+      topic: this.#o.topic,
+      groupPrefix: this.#o.groupPrefix,
+      purpose: 'fingerprint',
+      ranges,
+      timeoutMs: this.#o.timeoutMs ?? 30_000,
+      onRecord: (partition, message) => times.set(partition, message.timestamp),
+    });
     return times;
   }
 }

@@ -80,7 +80,13 @@ Logs go to stderr. User ids and other values from the log are printed with contr
         security: kafkaSecurityConfig(config),
       });
       const topic = topicNames(config.HOLDFAST_KAFKA_PREFIX).events;
-      const events = await readSeatHistory({ kafka, topic, showId, seatId });
+      const events = await readSeatHistory({
+        kafka,
+        topic,
+        groupPrefix: config.HOLDFAST_KAFKA_PREFIX,
+        showId,
+        seatId,
+      });
       const state = currentState(events);
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ showId, seatId, state, events })}\n`);

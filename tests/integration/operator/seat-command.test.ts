@@ -48,6 +48,7 @@ describe('seat history', () => {
     const events = await readSeatHistory({
       kafka: bed.kafka,
       topic: bed.topics.events,
+      groupPrefix: bed.prefix,
       showId: show.showId,
       seatId: 'B2',
     });
