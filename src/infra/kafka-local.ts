@@ -22,7 +22,7 @@ import {
   serverProperties,
 } from './kafka-server-config.ts';
 import { freePort, LOOPBACK, reusablePort } from './ports.ts';
-import { isOurProcess, kill, readPidFile, spawnDetached, terminate } from './processes.ts';
+import { isOurProcess, type ProcessControl, processControl, spawnDetached } from './processes.ts';
 import { kafkaAnswers, waitUntilReady } from './readiness.ts';
 
 export interface LocalKafkaOptions {
@@ -52,7 +52,7 @@ export interface LocalKafkaOptions {
 }
 
 /** A running (or stopped) local broker. Methods resolve once the change has happened. */
-export interface LocalKafka {
+export interface LocalKafka extends ProcessControl {
   /** `['127.0.0.1:<port>']`, as kafkajs takes it. */
   readonly brokers: readonly string[];
   readonly port: number;
@@ -62,16 +62,6 @@ export interface LocalKafka {
   readonly logFile: string;
   /** What a client needs to log in (the first SASL user), `{}` on a PLAINTEXT listener. */
   readonly security: KafkaSecurity;
-  /** The pid of the running JVM, if any. */
-  pid(): Promise<number | undefined>;
-  /** True when our JVM runs (it may still be starting). */
-  isRunning(): Promise<boolean>;
-  /** Controlled shutdown: SIGTERM, SIGKILL after 20 s; resolves once the JVM has exited. */
-  stop(): Promise<void>;
-  /** SIGKILL, as a crash; resolves once the JVM has exited. */
-  kill(): Promise<void>;
-  /** Stops the JVM if it runs, then starts it again on the same ports and data; waits until ready. */
-  restart(): Promise<void>;
 }
 
 /** What `dataDir/instance.json` records, so another process can attach. */
@@ -194,14 +184,6 @@ function handle(
   onProgress?: (m: string) => void,
 ): LocalKafka {
   const f = files(dataDir);
-  const runningPid = async () => {
-    const pid = await readPidFile(f.pid);
-    return pid !== undefined && (await isOurProcess(pid, f.serverProperties)) ? pid : undefined;
-  };
-  const stop = async () => {
-    const pid = await runningPid();
-    if (pid !== undefined) await terminate(pid);
-  };
   return {
     brokers: Object.freeze([`${LOOPBACK}:${instance.port}`]),
     port: instance.port,
@@ -209,17 +191,7 @@ function handle(
     dataDir,
     logFile: f.serverLog,
     security: clientSecurity(instance),
-    pid: runningPid,
-    isRunning: async () => (await runningPid()) !== undefined,
-    stop,
-    kill: async () => {
-      const pid = await runningPid();
-      if (pid !== undefined) await kill(pid);
-    },
-    restart: async () => {
-      await stop();
-      await launch(dataDir, instance, onProgress);
-    },
+    ...processControl(f.pid, [f.serverProperties], () => launch(dataDir, instance, onProgress)),
   };
 }
 

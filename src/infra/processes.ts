@@ -124,3 +124,49 @@ export async function kill(pid: number): Promise<void> {
     });
   }
 }
+
+/** Control of one local service process that a pid file and its markers identify. */
+export interface ProcessControl {
+  /** The pid of the running process, if it runs and is ours (not a reused pid). */
+  pid(): Promise<number | undefined>;
+  /** True when our process runs (it may still be starting). */
+  isRunning(): Promise<boolean>;
+  /** SIGTERM, SIGKILL after 20 s; resolves once the process has exited. */
+  stop(): Promise<void>;
+  /** SIGKILL, as a crash; resolves once the process has exited. */
+  kill(): Promise<void>;
+  /** Stops it if it runs, then launches it again on the same ports and data; waits until ready. */
+  restart(): Promise<void>;
+}
+
+/**
+ * The control of the process whose pid `pidFile` holds while `isOurProcess` recognises it by
+ * `markers`; `launch` starts it again (and waits until it is ready).
+ */
+export function processControl(
+  pidFile: string,
+  markers: readonly string[],
+  launch: () => Promise<unknown>,
+): ProcessControl {
+  const runningPid = async () => {
+    const pid = await readPidFile(pidFile);
+    return pid !== undefined && (await isOurProcess(pid, ...markers)) ? pid : undefined;
+  };
+  const stop = async () => {
+    const pid = await runningPid();
+    if (pid !== undefined) await terminate(pid);
+  };
+  return {
+    pid: runningPid,
+    isRunning: async () => (await runningPid()) !== undefined,
+    stop,
+    kill: async () => {
+      const pid = await runningPid();
+      if (pid !== undefined) await kill(pid);
+    },
+    restart: async () => {
+      await stop();
+      await launch();
+    },
+  };
+}

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import type { RedisTls } from '../config/security.ts';
 import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
 import { LOOPBACK, reusablePort } from './ports.ts';
-import { isOurProcess, kill, readPidFile, spawnDetached, terminate } from './processes.ts';
+import { isOurProcess, type ProcessControl, processControl, spawnDetached } from './processes.ts';
 import { redisAnswers, waitUntilReady } from './readiness.ts';
 
 export interface LocalRedisOptions {
@@ -47,7 +47,7 @@ export interface LocalRedisTls {
 }
 
 /** A running (or stopped) local Redis. Methods resolve once the change has happened. */
-export interface LocalRedis {
+export interface LocalRedis extends ProcessControl {
   /** `redis://127.0.0.1:<port>`, `rediss://` with TLS, with the credentials when it has any. */
   readonly url: string;
   /** The CA a client needs, with TLS. */
@@ -55,14 +55,6 @@ export interface LocalRedis {
   readonly port: number;
   readonly dataDir: string;
   readonly logFile: string;
-  pid(): Promise<number | undefined>;
-  isRunning(): Promise<boolean>;
-  /** SIGTERM, SIGKILL after 20 s; resolves once the process has exited. */
-  stop(): Promise<void>;
-  /** SIGKILL, as a crash; resolves once the process has exited. */
-  kill(): Promise<void>;
-  /** Stops it if it runs and starts it again on the same port: empty unless it persists. */
-  restart(): Promise<void>;
 }
 
 interface RedisInstance {
@@ -166,33 +158,15 @@ function handle(
   onProgress?: (m: string) => void,
 ): LocalRedis {
   const f = files(dataDir);
-  const runningPid = async () => {
-    const pid = await readPidFile(f.pid);
-    return pid !== undefined && (await isOurProcess(pid, ...processMarkers(dataDir, instance.port)))
-      ? pid
-      : undefined;
-  };
-  const stop = async () => {
-    const pid = await runningPid();
-    if (pid !== undefined) await terminate(pid);
-  };
   return {
     url: clientUrl(instance),
     tls,
     port: instance.port,
     dataDir,
     logFile: f.log,
-    pid: runningPid,
-    isRunning: async () => (await runningPid()) !== undefined,
-    stop,
-    kill: async () => {
-      const pid = await runningPid();
-      if (pid !== undefined) await kill(pid);
-    },
-    restart: async () => {
-      await stop();
-      await launch(dataDir, instance, onProgress);
-    },
+    ...processControl(f.pid, processMarkers(dataDir, instance.port), () =>
+      launch(dataDir, instance, onProgress),
+    ),
   };
 }
 
