@@ -89,6 +89,7 @@ async function failedStart(kind: MemberKind, env: Record<string, string>): Promi
   const lines: string[] = [];
   const member = bed.deployment.spawn(kind, `${kind}-refused-${randomBytes(3).toString('hex')}`, {
     port: await freePort(),
+    adminPort: kind === 'gateway' ? await freePort() : undefined,
     env,
     output: (line) => lines.push(line),
   });
@@ -124,6 +125,7 @@ describe('secured Kafka and Redis', { timeout: 120_000 }, () => {
     const worker = bed.deployment.spawn('worker', 'secured-worker', { port: await freePort() });
     const gateway = bed.deployment.spawn('gateway', 'secured-gateway', {
       port: await freePort(),
+      adminPort: await freePort(),
     });
     await bed.deployment.waitReady([worker, gateway]);
     const token = await signToken('alice', secretKey(JWT_SECRET), { ttlSeconds: 600 });
