@@ -79,6 +79,20 @@ export const connectionShape = {
  * adds at most the wait to a lone record. Commits only feed lag metrics (every partition
  * starts from its own stored offset), so they go on a timer, not after every batch.
  */
+/**
+ * What every long-running member (worker, gateway) reads besides its own settings: how long
+ * its consumer-group session lasts, and its private admin port (`/metrics`, `/healthz`,
+ * `/readyz`).
+ */
+export const memberShape = {
+  /** A crashed member's partitions wait this long before another member takes them. */
+  HOLDFAST_SESSION_TIMEOUT_MS: intVar(3000, 300_000).default(10_000),
+  /** The private admin port; 0 picks a free one. */
+  HOLDFAST_METRICS_PORT: intVar(0, 65_535).default(9464),
+  /** Address the admin port listens on: loopback unless a deployment's probes come from outside. */
+  HOLDFAST_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+} as const;
+
 export const consumerShape = {
   HOLDFAST_COMMIT_INTERVAL_MS: intVar(100, 600_000).default(5000),
   HOLDFAST_FETCH_MIN_BYTES: intVar(1, 1_048_576).default(1024),

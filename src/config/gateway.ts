@@ -15,19 +15,20 @@ import {
   consumerShape,
   type Env,
   intVar,
+  memberShape,
   parseEnv,
 } from './env.ts';
 
 export const gatewayShape = {
   ...connectionShape,
   ...consumerShape,
+  ...memberShape,
   /** HTTP + Socket.IO port; 0 picks a free one (logged and printed). */
   PORT: intVar(0, 65535).default(8080),
   /** Interface to listen on. */
   HOLDFAST_HOST: z.string().min(1).default('127.0.0.1'),
   ...verifierShape,
   HOLDFAST_ACK_TIMEOUT_MS: intVar(100, 600_000).default(10_000),
-  HOLDFAST_SESSION_TIMEOUT_MS: intVar(3000, 300_000).default(10_000),
   HOLDFAST_BATCH_FRAME_MS: intVar(1, 1000).default(15),
   /** Per-socket token bucket: tokens added per second. */
   HOLDFAST_RATE_LIMIT_PER_SECOND: intVar(1, 100_000).default(20),
@@ -51,10 +52,6 @@ export const gatewayShape = {
   HOLDFAST_TRANSPORTS: z.enum(['websocket', 'websocket,polling']).default('websocket'),
   /** How long a new connection has to send its headers and complete the Socket.IO handshake. */
   HOLDFAST_HANDSHAKE_TIMEOUT_MS: intVar(100, 60_000).default(5000),
-  /** The private admin port: `/metrics`, `/healthz`, `/readyz`; 0 picks a free one. */
-  HOLDFAST_METRICS_PORT: intVar(0, 65_535).default(9464),
-  /** Address the admin port listens on: loopback unless a deployment's probes come from outside. */
-  HOLDFAST_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   /** Shortest time between two `show:stats` publications of one show, cluster-wide. */
   HOLDFAST_STATS_PERIOD_MS: intVar(10, 600_000).default(300),
   /** How often shows with changed seats are tried for a `show:stats` publication. */
