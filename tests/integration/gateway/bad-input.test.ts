@@ -36,11 +36,11 @@ describe('bad input', () => {
   let show: ShowDefinition;
 
   beforeAll(async () => {
-    tb = await GatewayTestbed.create(2);
-    await tb.bed.startWorker();
-    show = await tb.bed.createShow({ rows: 2, seatsPerRow: 5 });
-    gw = await tb.startGateway();
-    await tb.settled([gw], 2);
+    ({
+      tb,
+      gateway: gw,
+      show,
+    } = await GatewayTestbed.oneGateway({ layout: { rows: 2, seatsPerRow: 5 } }));
   });
   afterAll(() => tb?.close());
 

@@ -14,11 +14,11 @@ describe('a commandId reused for another operation', () => {
   let show: ShowDefinition;
 
   beforeAll(async () => {
-    tb = await GatewayTestbed.create(3);
-    await tb.bed.startWorker();
-    show = await tb.bed.createShow({ rows: 2, seatsPerRow: 5 });
-    gateway = await tb.startGateway();
-    await tb.settled([gateway], 3);
+    ({
+      tb,
+      gateway: gateway,
+      show,
+    } = await GatewayTestbed.oneGateway({ partitions: 3, layout: { rows: 2, seatsPerRow: 5 } }));
   });
   afterAll(() => tb?.close());
 

@@ -13,6 +13,7 @@ import {
 } from '../../../src/client/index.ts';
 import { type GatewayConfig, loadGatewayConfig } from '../../../src/config/gateway.ts';
 import { seatKey } from '../../../src/contract/ids.ts';
+import type { ShowDefinition } from '../../../src/contract/shows.ts';
 import { secretKey, signToken } from '../../../src/gateway/auth.ts';
 import { type GatewayHandle, startGateway } from '../../../src/gateway/gateway.ts';
 import { partitionOfKey } from '../../../src/kafka/partitioning.ts';
@@ -34,14 +35,35 @@ export class GatewayTestbed {
   readonly #clients = new Set<{ close(): void }>();
   readonly #proxies = new Set<TcpBalancer>();
 
-  private constructor(bed: WorkerTestbed) {
+  readonly partitions: number;
+
+  private constructor(bed: WorkerTestbed, partitions: number) {
     this.bed = bed;
+    this.partitions = partitions;
   }
 
   static async create(partitions = 3): Promise<GatewayTestbed> {
     const { kafkaBrokers, redisUrl } = testAddresses();
     const bed = await WorkerTestbed.create({ kafkaBrokers, redisUrl, partitions });
-    return new GatewayTestbed(bed);
+    return new GatewayTestbed(bed, partitions);
+  }
+
+  /**
+   * The setup most gateway tests share: a testbed, a worker (unless `worker: false`), one
+   * show of `layout`, and one gateway (with `env` overrides) that owns every partition.
+   */
+  static async oneGateway(options: {
+    partitions?: number;
+    worker?: boolean;
+    layout: { rows: number; seatsPerRow: number };
+    env?: Record<string, string>;
+  }): Promise<{ tb: GatewayTestbed; gateway: GatewayHandle; show: ShowDefinition }> {
+    const tb = await GatewayTestbed.create(options.partitions ?? 2);
+    if (options.worker ?? true) await tb.bed.startWorker();
+    const show = await tb.bed.createShow(options.layout);
+    const gateway = await tb.startGateway(options.env);
+    await tb.settled([gateway]);
+    return { tb, gateway, show };
   }
 
   config(overrides: Record<string, string> = {}): GatewayConfig {
@@ -68,7 +90,7 @@ export class GatewayTestbed {
   }
 
   /** Waits until every given gateway is ready and together they own every partition. */
-  async settled(gateways: GatewayHandle[], partitions = 3): Promise<void> {
+  async settled(gateways: GatewayHandle[], partitions = this.partitions): Promise<void> {
     await waitFor(
       () =>
         gateways.every((g) => g.ready() && g.assignedPartitions().length > 0) &&

@@ -38,18 +38,21 @@ describe('hostile connections', () => {
     });
 
   beforeAll(async () => {
-    tb = await GatewayTestbed.create(2);
-    await tb.bed.startWorker();
-    show = await tb.bed.createShow({ rows: 2, seatsPerRow: 10 });
-    gw = await tb.startGateway({
-      HOLDFAST_LIMIT_EXEMPT_CIDRS: 'none',
-      HOLDFAST_MAX_CONNECTIONS_PER_USER: '3',
-      HOLDFAST_MAX_CONNECTIONS_PER_IP: '8',
-      HOLDFAST_SEAT_MAP_RATE_LIMIT_PER_SECOND: '1',
-      // Short enough to wait for, long enough for a busy two-core machine's honest clients.
-      HOLDFAST_HANDSHAKE_TIMEOUT_MS: '3000',
-    });
-    await tb.settled([gw], 2);
+    ({
+      tb,
+      gateway: gw,
+      show,
+    } = await GatewayTestbed.oneGateway({
+      layout: { rows: 2, seatsPerRow: 10 },
+      env: {
+        HOLDFAST_LIMIT_EXEMPT_CIDRS: 'none',
+        HOLDFAST_MAX_CONNECTIONS_PER_USER: '3',
+        HOLDFAST_MAX_CONNECTIONS_PER_IP: '8',
+        HOLDFAST_SEAT_MAP_RATE_LIMIT_PER_SECOND: '1',
+        // Short enough to wait for, long enough for a busy two-core machine's honest clients.
+        HOLDFAST_HANDSHAKE_TIMEOUT_MS: '3000',
+      },
+    }));
   });
   // Every connection here comes from 127.0.0.1: a test starts with none of an earlier one's
   // open, so a failure leaves no slots taken to fail the next tests with a misleading cap.

@@ -32,11 +32,14 @@ describe('hostile messages', () => {
   let show: ShowDefinition;
 
   beforeAll(async () => {
-    tb = await GatewayTestbed.create(2);
-    await tb.bed.startWorker();
-    show = await tb.bed.createShow({ rows: 4, seatsPerRow: 10 });
-    gw = await tb.startGateway({ HOLDFAST_LIMIT_EXEMPT_CIDRS: 'none' });
-    await tb.settled([gw], 2);
+    ({
+      tb,
+      gateway: gw,
+      show,
+    } = await GatewayTestbed.oneGateway({
+      layout: { rows: 4, seatsPerRow: 10 },
+      env: { HOLDFAST_LIMIT_EXEMPT_CIDRS: 'none' },
+    }));
   });
   afterAll(() => tb?.close());
 

@@ -41,10 +41,11 @@ describe('sessions', () => {
   let show: ShowDefinition;
 
   beforeAll(async () => {
-    tb = await GatewayTestbed.create(2);
-    show = await tb.bed.createShow({ rows: 1, seatsPerRow: 4 });
-    gw = await tb.startGateway();
-    await tb.settled([gw], 2);
+    ({
+      tb,
+      gateway: gw,
+      show,
+    } = await GatewayTestbed.oneGateway({ worker: false, layout: { rows: 1, seatsPerRow: 4 } }));
   });
   afterAll(() => tb?.close());
 

@@ -13,10 +13,15 @@ describe('ack deadline', () => {
   let show: ShowDefinition;
 
   beforeAll(async () => {
-    tb = await GatewayTestbed.create(2);
-    show = await tb.bed.createShow({ rows: 1, seatsPerRow: 4 });
-    gw = await tb.startGateway({ HOLDFAST_ACK_TIMEOUT_MS: '1500' });
-    await tb.settled([gw], 2);
+    ({
+      tb,
+      gateway: gw,
+      show,
+    } = await GatewayTestbed.oneGateway({
+      worker: false,
+      layout: { rows: 1, seatsPerRow: 4 },
+      env: { HOLDFAST_ACK_TIMEOUT_MS: '1500' },
+    }));
   });
   afterAll(() => tb?.close());
 
