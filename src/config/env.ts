@@ -46,8 +46,27 @@ export const redisUrlVar = z
 export const logLevelVar = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 export type LogLevel = z.output<typeof logLevelVar>;
 
+/**
+ * How a kafkajs client waits and retries. A request that fails is retried with exponential
+ * backoff from the initial wait up to the longest; the login at start has its own, longer
+ * budget because a broker that is still starting refuses it for a while.
+ */
+export const kafkaClientShape = {
+  /** How long opening a connection to a broker may take. */
+  HOLDFAST_KAFKA_CONNECTION_TIMEOUT_MS: intVar(100, 120_000).default(3000),
+  /** How long one request may wait for its answer. */
+  HOLDFAST_KAFKA_REQUEST_TIMEOUT_MS: intVar(1000, 600_000).default(30_000),
+  HOLDFAST_KAFKA_RETRIES: intVar(0, 100).default(8),
+  HOLDFAST_KAFKA_RETRY_INITIAL_MS: intVar(1, 60_000).default(100),
+  HOLDFAST_KAFKA_RETRY_MAX_MS: intVar(1, 600_000).default(3000),
+  /** Retries of the first login and cluster description at start. */
+  HOLDFAST_KAFKA_LOGIN_RETRIES: intVar(0, 100).default(5),
+  HOLDFAST_KAFKA_LOGIN_RETRY_INITIAL_MS: intVar(1, 60_000).default(300),
+} as const;
+
 /** Shared by every process that talks to Kafka. */
 export const kafkaShape = {
+  ...kafkaClientShape,
   KAFKA_BROKERS: brokersVar,
   /** Prefix of every topic and consumer-group name: isolates deployments and tests. */
   HOLDFAST_KAFKA_PREFIX: z
@@ -104,38 +123,96 @@ export const consumerShape = {
   HOLDFAST_CONSUMER_RETRY_MAX_MS: intVar(1, 600_000).default(3000),
 } as const;
 
-/** Where a Kafka + Redis process finds its infrastructure, in camelCase. */
-export interface ConnectionConfig {
+/** A retry budget: `retries` more tries, waits doubling from `initialMs` up to `maxMs`. */
+export interface RetrySettings {
+  readonly retries: number;
+  readonly initialMs: number;
+  readonly maxMs: number;
+}
+
+/** How a kafkajs client waits and retries, in camelCase (`kafkaClientShape`). */
+export interface KafkaClientSettings {
+  /** @defaultValue 3000 */
+  readonly connectionTimeoutMs: number;
+  /** @defaultValue 30000 */
+  readonly requestTimeoutMs: number;
+  /** Every request's retries. @defaultValue 8 retries, 100 ms doubling up to 3000 ms */
+  readonly retry: RetrySettings;
+  /** The login at start. @defaultValue 5 retries, 300 ms doubling up to the same longest wait */
+  readonly loginRetry: RetrySettings;
+}
+
+export function kafkaClientSettings(
+  parsed: z.output<z.ZodObject<typeof kafkaClientShape>>,
+): KafkaClientSettings {
+  return Object.freeze({
+    connectionTimeoutMs: parsed.HOLDFAST_KAFKA_CONNECTION_TIMEOUT_MS,
+    requestTimeoutMs: parsed.HOLDFAST_KAFKA_REQUEST_TIMEOUT_MS,
+    retry: Object.freeze({
+      retries: parsed.HOLDFAST_KAFKA_RETRIES,
+      initialMs: parsed.HOLDFAST_KAFKA_RETRY_INITIAL_MS,
+      maxMs: parsed.HOLDFAST_KAFKA_RETRY_MAX_MS,
+    }),
+    loginRetry: Object.freeze({
+      retries: parsed.HOLDFAST_KAFKA_LOGIN_RETRIES,
+      initialMs: parsed.HOLDFAST_KAFKA_LOGIN_RETRY_INITIAL_MS,
+      maxMs: parsed.HOLDFAST_KAFKA_RETRY_MAX_MS,
+    }),
+  });
+}
+
+/** The client settings of an unset environment: for tools that build a client without one. */
+export const DEFAULT_KAFKA_CLIENT_SETTINGS: KafkaClientSettings = kafkaClientSettings(
+  z.object(kafkaClientShape).parse({}),
+);
+
+/** Where a Kafka process finds Kafka and names its topics, in camelCase. */
+export interface KafkaConnectionConfig {
   /** `host:port` of each Kafka broker. Required (`KAFKA_BROKERS`). */
   readonly kafkaBrokers: readonly string[];
-  /** `redis[s]://[user:password@]host:port` of Redis. Required (`REDIS_URL`); holds a secret. */
-  readonly redisUrl: string;
   /** SASL and TLS towards Kafka. @defaultValue `{}` (PLAINTEXT) */
   readonly kafkaSecurity: KafkaSecurity;
-  /** TLS options beyond `rediss://` (a CA). @defaultValue undefined */
-  readonly redisTls: RedisTls | undefined;
+  /** Timeouts and retries of the kafkajs client. */
+  readonly kafkaClient: KafkaClientSettings;
   /** Prefix of every topic and consumer-group name. @defaultValue `''` */
   readonly kafkaPrefix: string;
-  /** Prefix of every Redis key. @defaultValue `'holdfast'` */
-  readonly redisPrefix: string;
   /** Partitions of `seat-commands` / `seat-events` when this process creates them. @defaultValue 12 */
   readonly partitions: number;
   /** @defaultValue `'info'` */
   readonly logLevel: LogLevel;
 }
 
+export function kafkaConnectionConfig(
+  parsed: z.output<z.ZodObject<typeof kafkaShape>>,
+): KafkaConnectionConfig {
+  return {
+    kafkaBrokers: Object.freeze([...parsed.KAFKA_BROKERS]),
+    kafkaSecurity: kafkaSecurityConfig(parsed),
+    kafkaClient: kafkaClientSettings(parsed),
+    kafkaPrefix: parsed.HOLDFAST_KAFKA_PREFIX,
+    partitions: parsed.HOLDFAST_PARTITIONS,
+    logLevel: parsed.HOLDFAST_LOG_LEVEL,
+  };
+}
+
+/** Where a Kafka + Redis process finds its infrastructure, in camelCase. */
+export interface ConnectionConfig extends KafkaConnectionConfig {
+  /** `redis[s]://[user:password@]host:port` of Redis. Required (`REDIS_URL`); holds a secret. */
+  readonly redisUrl: string;
+  /** TLS options beyond `rediss://` (a CA). @defaultValue undefined */
+  readonly redisTls: RedisTls | undefined;
+  /** Prefix of every Redis key. @defaultValue `'holdfast'` */
+  readonly redisPrefix: string;
+}
+
 export function connectionConfig(
   parsed: z.output<z.ZodObject<typeof connectionShape>>,
 ): ConnectionConfig {
   return {
-    kafkaBrokers: Object.freeze([...parsed.KAFKA_BROKERS]),
+    ...kafkaConnectionConfig(parsed),
     redisUrl: parsed.REDIS_URL,
-    kafkaSecurity: kafkaSecurityConfig(parsed),
     redisTls: redisTlsConfig(parsed.REDIS_URL, parsed),
-    kafkaPrefix: parsed.HOLDFAST_KAFKA_PREFIX,
     redisPrefix: parsed.HOLDFAST_REDIS_PREFIX,
-    partitions: parsed.HOLDFAST_PARTITIONS,
-    logLevel: parsed.HOLDFAST_LOG_LEVEL,
   };
 }
 

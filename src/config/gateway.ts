@@ -17,6 +17,7 @@ import {
   intVar,
   memberShape,
   parseEnv,
+  type RetrySettings,
 } from './env.ts';
 
 export const gatewayShape = {
@@ -29,6 +30,10 @@ export const gatewayShape = {
   HOLDFAST_HOST: z.string().min(1).default('127.0.0.1'),
   ...verifierShape,
   HOLDFAST_ACK_TIMEOUT_MS: intVar(100, 600_000).default(10_000),
+  /** Retries of a command's send to Kafka before the client hears UNAVAILABLE. */
+  HOLDFAST_COMMAND_RETRIES: intVar(0, 100).default(3),
+  /** The longest wait between two of those retries (the first waits HOLDFAST_KAFKA_RETRY_INITIAL_MS). */
+  HOLDFAST_COMMAND_RETRY_MAX_MS: intVar(1, 600_000).default(1000),
   HOLDFAST_BATCH_FRAME_MS: intVar(1, 1000).default(15),
   /** Per-socket token bucket: tokens added per second. */
   HOLDFAST_RATE_LIMIT_PER_SECOND: intVar(1, 100_000).default(20),
@@ -73,6 +78,8 @@ export interface GatewayConfig extends ConnectionConfig, ConsumerConfig {
   readonly tokens: TokenPolicy;
   /** How long an ack waits for its decision before answering `TIMEOUT`. */
   readonly ackTimeoutMs: number;
+  /** A command's send to Kafka. @defaultValue 3 retries, 100 ms doubling up to 1000 ms */
+  readonly commandRetry: RetrySettings;
   /** How long seat changes wait to share one `seats:changed` frame (sockets that opted in). */
   readonly batchFrameMs: number;
   /** Consumer-group session timeout: how long a dead gateway's partitions stay idle. */
@@ -147,6 +154,11 @@ export function loadGatewayConfig(env: Env): GatewayConfig {
     host: parsed.HOLDFAST_HOST,
     tokens: verifierPolicy(parsed),
     ackTimeoutMs: parsed.HOLDFAST_ACK_TIMEOUT_MS,
+    commandRetry: Object.freeze({
+      retries: parsed.HOLDFAST_COMMAND_RETRIES,
+      initialMs: parsed.HOLDFAST_KAFKA_RETRY_INITIAL_MS,
+      maxMs: parsed.HOLDFAST_COMMAND_RETRY_MAX_MS,
+    }),
     sessionTimeoutMs: parsed.HOLDFAST_SESSION_TIMEOUT_MS,
     batchFrameMs: parsed.HOLDFAST_BATCH_FRAME_MS,
     ...connectionConfig(parsed),

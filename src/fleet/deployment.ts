@@ -6,7 +6,7 @@
  * gateway in-process build its configuration from `memberEnv`, the same environment a
  * process would get.
  */
-import { type Env, parseEnv } from '../config/env.ts';
+import { type Env, kafkaClientSettings, kafkaClientShape, parseEnv } from '../config/env.ts';
 import { kafkaSecurityConfig, kafkaSecurityShape } from '../config/security.ts';
 import type { ShowDefinition } from '../contract/shows.ts';
 import { ensureTopics } from '../kafka/admin.ts';
@@ -90,6 +90,7 @@ export class Deployment {
       clientId: options.clientId,
       logger: options.logger,
       security: kafkaSecurityConfig(parseEnv(kafkaSecurityShape, env)),
+      settings: kafkaClientSettings(parseEnv(kafkaClientShape, env)),
     });
   }
 

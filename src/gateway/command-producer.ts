@@ -1,9 +1,10 @@
 /**
  * Produces client commands to `seat-commands` through the shared batching producer. Its
- * retries are bounded, unlike kafkajs's default for idempotent producers (forever): a
- * client should hear UNAVAILABLE while Kafka is down. kafkajs warns that this may weaken
+ * retries (`HOLDFAST_COMMAND_RETRIES`) are bounded, unlike kafkajs's default for idempotent
+ * producers (forever): a client should hear UNAVAILABLE while Kafka is down. kafkajs warns that this may weaken
  * exactly-once; a command written twice is harmless (its commandId dedupes it).
  */
+import type { RetrySettings } from '../config/env.ts';
 import type { SeatCommand } from '../contract/kafka-records.ts';
 import { BatchingProducer } from '../kafka/batching-producer.ts';
 import type { KafkaClient } from '../kafka/client.ts';
@@ -14,12 +15,12 @@ export class CommandProducer {
   readonly #producer: BatchingProducer;
   readonly #topic: string;
 
-  constructor(kafka: KafkaClient, topic: string, logger: Logger) {
+  constructor(kafka: KafkaClient, topic: string, logger: Logger, retry: RetrySettings) {
     this.#topic = topic;
     this.#producer = new BatchingProducer({
       kafka,
       logger: logger.child({ component: 'command-producer' }),
-      retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
+      retry,
     });
   }
 

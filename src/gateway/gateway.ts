@@ -105,6 +105,7 @@ export async function startGateway(
       clientId: `holdfast-gateway-${config.gatewayId}`,
       logger,
       security: config.kafkaSecurity,
+      settings: config.kafkaClient,
     });
     await ensureTopics(kafka, topicSpecs(topics, config.partitions));
     // Metadata, not offsets: right after creating a topic a broker may not lead it yet.
@@ -196,7 +197,8 @@ export async function startGateway(
       reply: (event, live) => replies.route(event, live),
     };
     const producer: CommandPath =
-      deps.commandPath?.(sink) ?? new CommandProducer(kafka, topics.commands, logger);
+      deps.commandPath?.(sink) ??
+      new CommandProducer(kafka, topics.commands, logger, config.commandRetry);
     await producer.connect();
     closers.push(() => producer.stop());
     const consumer = new EventsConsumer({

@@ -7,12 +7,19 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
+import { DEFAULT_KAFKA_CLIENT_SETTINGS, type KafkaClientSettings } from '../config/env.ts';
 import type { KafkaSecurity, RedisTls } from '../config/security.ts';
 import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
 import { createKafka } from '../kafka/client.ts';
 import { tailOfFile } from './log-tail.ts';
 
 const RETRY_PAUSE_MS = 250;
+
+/** One attempt of the readiness poll: a few quick retries, the poll's deadline bounds the rest. */
+const ONE_ATTEMPT: KafkaClientSettings = {
+  ...DEFAULT_KAFKA_CLIENT_SETTINGS,
+  retry: { retries: 2, initialMs: 100, maxMs: 500 },
+};
 
 /** One attempt: true when the broker can create a topic with a leader right now. */
 export async function kafkaAnswers(
@@ -24,7 +31,7 @@ export async function kafkaAnswers(
     security,
     clientId: 'holdfast-readiness',
     logger: pino({ level: 'silent' }),
-    retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 500 },
+    settings: ONE_ATTEMPT,
   });
   const admin = kafka.admin();
   try {

@@ -3,17 +3,16 @@
  * wrong credentials or TLS settings stop it at once with a coded error naming the setting
  * to fix, instead of surfacing later as retries and timeouts deep in a consumer.
  */
+
+import { DEFAULT_KAFKA_CLIENT_SETTINGS, type RetrySettings } from '../config/env.ts';
 import type { KafkaSecurity } from '../config/security.ts';
 import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
-import { createKafka, type KafkaClient, type KafkaClientOptions } from './client.ts';
+import { createKafka, type KafkaClient, type KafkaClientOptions, kafkaRetry } from './client.ts';
 
 export interface KafkaTarget {
   brokers: readonly string[];
   security: KafkaSecurity;
 }
-
-/** A broker still starting answers within these retries; a refused login does not retry. */
-const ACCESS_RETRY = { retries: 5, initialRetryTime: 300, maxRetryTime: 3000 };
 
 const SASL_VARIABLES =
   'HOLDFAST_KAFKA_SASL_MECHANISM, HOLDFAST_KAFKA_SASL_USERNAME and HOLDFAST_KAFKA_SASL_PASSWORD (or _FILE)';
@@ -21,13 +20,25 @@ const SASL_VARIABLES =
 /** A client built from `options` that has logged in (see `verifyKafkaAccess`). */
 export async function connectKafka(options: KafkaClientOptions): Promise<KafkaClient> {
   const kafka = createKafka(options);
-  await verifyKafkaAccess(kafka, { brokers: options.brokers, security: options.security ?? {} });
+  const settings = options.settings ?? DEFAULT_KAFKA_CLIENT_SETTINGS;
+  await verifyKafkaAccess(
+    kafka,
+    { brokers: options.brokers, security: options.security ?? {} },
+    settings.loginRetry,
+  );
   return kafka;
 }
 
-/** Resolves once `kafka` has logged in and described the cluster. */
-export async function verifyKafkaAccess(kafka: KafkaClient, target: KafkaTarget): Promise<void> {
-  const admin = kafka.admin({ retry: ACCESS_RETRY });
+/**
+ * Resolves once `kafka` has logged in and described the cluster. A broker still starting
+ * answers within `retry` (`HOLDFAST_KAFKA_LOGIN_RETRIES`); a refused login does not retry.
+ */
+export async function verifyKafkaAccess(
+  kafka: KafkaClient,
+  target: KafkaTarget,
+  retry: RetrySettings = DEFAULT_KAFKA_CLIENT_SETTINGS.loginRetry,
+): Promise<void> {
+  const admin = kafka.admin({ retry: kafkaRetry(retry) });
   try {
     await admin.connect();
     await admin.describeCluster();

@@ -22,9 +22,11 @@
  * (`KafkaJSNumberOfRetriesExceeded`, whose earlier attempts may have been appended), a
  * partition answered with an error, or an earlier part of a split request was appended.
  */
-import type { Kafka, Producer, RetryOptions } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
+import type { RetrySettings } from '../config/env.ts';
 import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
 import type { Logger } from '../observability/logger.ts';
+import { kafkaRetry } from './client.ts';
 import { createProducer, sendInOrder, type TopicRecords } from './producer.ts';
 
 export interface BatchingProducerOptions {
@@ -34,7 +36,7 @@ export interface BatchingProducerOptions {
    * kafkajs's retries of one request. Unset: the client's (bounded) retries. A gateway
    * bounds them tighter so that a client hears of an outage instead of waiting.
    */
-  retry?: RetryOptions;
+  retry?: RetrySettings;
 }
 
 interface Pending {
@@ -60,7 +62,10 @@ export class BatchingProducer {
   }
 
   #create(): Producer {
-    const producer = createProducer(this.#options.kafka, this.#options.retry);
+    const producer = createProducer(
+      this.#options.kafka,
+      this.#options.retry && kafkaRetry(this.#options.retry),
+    );
     producer.on(producer.events.CONNECT, () => {
       if (producer === this.#producer) this.#isConnected = true;
     });

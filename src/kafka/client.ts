@@ -3,7 +3,12 @@
  * configuration, kafkajs's own logs routed into pino, and retries bounded so that no call
  * waits forever.
  */
-import { Kafka, type KafkaConfig, type logCreator, logLevel } from 'kafkajs';
+import { Kafka, type KafkaConfig, type logCreator, logLevel, type RetryOptions } from 'kafkajs';
+import {
+  DEFAULT_KAFKA_CLIENT_SETTINGS,
+  type KafkaClientSettings,
+  type RetrySettings,
+} from '../config/env.ts';
 import type { KafkaSecurity } from '../config/security.ts';
 import type { Logger } from '../observability/logger.ts';
 
@@ -30,7 +35,8 @@ export interface KafkaClientOptions {
   logger: Logger;
   /** kafkajs logs at `warn` and above unless asked for more. */
   verbose?: boolean;
-  retry?: KafkaConfig['retry'];
+  /** Timeouts and retries (`HOLDFAST_KAFKA_*`); absent means their defaults. */
+  settings?: KafkaClientSettings;
   /** SASL and TLS; absent means PLAINTEXT. */
   security?: KafkaSecurity;
 }
@@ -52,15 +58,26 @@ export function securityOptions(security: KafkaSecurity = {}): Pick<KafkaConfig,
 /** The Kafka client as the rest of the code passes it around (only this folder knows kafkajs). */
 export type KafkaClient = Kafka;
 
+/** A retry budget as kafkajs spells it. */
+export function kafkaRetry(retry: RetrySettings): RetryOptions {
+  return { retries: retry.retries, initialRetryTime: retry.initialMs, maxRetryTime: retry.maxMs };
+}
+
 export function createKafka(options: KafkaClientOptions): KafkaClient {
-  return new Kafka({
+  return new Kafka(kafkaClientConfig(options));
+}
+
+/** What `createKafka` hands kafkajs. */
+export function kafkaClientConfig(options: KafkaClientOptions): KafkaConfig {
+  const settings = options.settings ?? DEFAULT_KAFKA_CLIENT_SETTINGS;
+  return {
     clientId: options.clientId,
     brokers: [...options.brokers],
     ...securityOptions(options.security),
     logLevel: options.verbose ? logLevel.INFO : logLevel.WARN,
     logCreator: pinoLogCreator(options.logger),
-    connectionTimeout: 3000,
-    requestTimeout: 30000,
-    retry: options.retry ?? { retries: 8, initialRetryTime: 100, maxRetryTime: 3000 },
-  });
+    connectionTimeout: settings.connectionTimeoutMs,
+    requestTimeout: settings.requestTimeoutMs,
+    retry: kafkaRetry(settings.retry),
+  };
 }

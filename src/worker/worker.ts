@@ -67,6 +67,7 @@ export async function startWorker(
     clientId: id,
     logger,
     security: config.kafkaSecurity,
+    settings: config.kafkaClient,
   });
   const redis = createRedis({
     url: config.redisUrl,

@@ -4,12 +4,11 @@
  * seat-map page's address, first, then how to open it as two different users. Ctrl-C stops
  * everything it started within 30 s.
  */
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { secretKey, type TokenPolicy, tokenPolicy } from '../../config/auth.ts';
-import { devShape } from '../../config/commands.ts';
-import { type Env, parseEnv } from '../../config/env.ts';
+import type { TokenPolicy } from '../../config/auth.ts';
+import { loadDevConfig } from '../../config/commands.ts';
+import type { Env } from '../../config/env.ts';
 import { redactRedisUrl } from '../../config/security.ts';
 import { startDevStack } from '../../fleet/dev-stack.ts';
 import { signForPolicy } from '../../gateway/auth.ts';
@@ -35,41 +34,41 @@ async function pageUrl(
 }
 
 async function startDev(env: Env): Promise<Stoppable> {
-  const config = parseEnv(devShape, env);
+  const config = loadDevConfig(env);
   const infra = infraConfig(env);
   const wasUp = (await infraStatus(infra.infraDir)).every((service) => service.answering);
   const addresses = await runInfraUp();
-  const jwtSecret = config.HOLDFAST_JWT_SECRET ?? randomBytes(32).toString('base64url');
+  const { jwtSecret } = config;
   const stack = await startDevStack({
     kafkaBrokers: addresses.kafkaBrokers,
     redisUrl: addresses.redisUrl,
     jwtSecret,
-    gatewayPort: config.PORT,
-    metricsPort: config.HOLDFAST_METRICS_PORT,
-    partitions: config.HOLDFAST_PARTITIONS,
+    gatewayPort: config.gatewayPort,
+    metricsPort: config.metricsPort,
+    partitions: config.partitions,
     demoShow: {
-      showId: config.HOLDFAST_DEMO_SHOW,
+      showId: config.demoShow.showId,
       rows: 20,
       seatsPerRow: 30,
-      holdTtlMs: config.HOLDFAST_HOLD_TTL_MS,
+      holdTtlMs: config.demoShow.holdTtlMs,
       createdAt: Date.now(),
     },
     logDir: join(infra.infraDir, 'dev-logs'),
-    baseEnv: { ...env, HOLDFAST_LOG_LEVEL: config.HOLDFAST_LOG_LEVEL },
+    baseEnv: { ...env, HOLDFAST_LOG_LEVEL: config.logLevel },
     // kafkajs logs every transient broker answer as an error; progress lines tell the story.
     logger: createLogger({ level: 'fatal', destinationFd: 2 }),
     progress: say,
   });
-  const policy = tokenPolicy(secretKey(jwtSecret), config);
+  const policy = config.tokens;
   const showId = stack.demoShow.showId;
   const [first, second] = stack.gateways;
   process.stdout.write(
     [
       '',
-      `Seat map (as alice): ${await pageUrl(first?.port ?? config.PORT, showId, 'alice', policy)}`,
+      `Seat map (as alice): ${await pageUrl(first?.port ?? config.gatewayPort, showId, 'alice', policy)}`,
       '',
       'Open it as a second user (bob) in another browser or a private window — through the other gateway:',
-      `  ${await pageUrl(second?.port ?? config.PORT + 1, showId, 'bob', policy)}`,
+      `  ${await pageUrl(second?.port ?? config.gatewayPort + 1, showId, 'bob', policy)}`,
       '',
       'Any other user: HOLDFAST_JWT_SECRET=<the secret below> npx holdfast token <userId>, then open',
       `  http://127.0.0.1:${first?.port}/#show=${showId}&token=<token>`,

@@ -3,7 +3,7 @@ import { loadGatewayConfig } from '../../config/gateway.ts';
 import { startGateway } from '../../gateway/gateway.ts';
 import { runService } from '../signals.ts';
 import { CONSUMER_VARIABLES_HELP } from './consumer-help.ts';
-import { kafkaSecurityHelp, redisSecurityHelp } from './security-help.ts';
+import { kafkaClientHelp, kafkaSecurityHelp, redisSecurityHelp } from './security-help.ts';
 
 export function registerGatewayCommand(program: Command): void {
   program
@@ -20,6 +20,7 @@ Configuration (environment):
   KAFKA_BROKERS                       host:port[,host:port] (required)
   REDIS_URL                           redis[s]://[user:password@]host:port (required; rediss = TLS)
 ${kafkaSecurityHelp()}
+${kafkaClientHelp()}
 ${redisSecurityHelp()}
   HOLDFAST_JWT_SECRET                 HS256 secret shared with token issuers, ≥ 32 chars; published
                                       examples and simple patterns are refused
@@ -33,6 +34,8 @@ ${redisSecurityHelp()}
   HOLDFAST_METRICS_PORT               private admin port: /metrics, /healthz, /readyz (default 9464; 0 = a free port, printed)
   HOLDFAST_METRICS_HOST               interface the admin port listens on (default 127.0.0.1)
   HOLDFAST_ACK_TIMEOUT_MS             wait for a decision before answering TIMEOUT (default 10000)
+  HOLDFAST_COMMAND_RETRIES            retries of a command's send to Kafka before UNAVAILABLE (default 3)
+  HOLDFAST_COMMAND_RETRY_MAX_MS       the longest wait between two of them (default 1000)
   HOLDFAST_BATCH_FRAME_MS             how long seat changes wait to share a seats:changed frame (default 15)
   HOLDFAST_SESSION_TIMEOUT_MS         how long a dead gateway's partitions wait (default 10000)
 ${CONSUMER_VARIABLES_HELP}

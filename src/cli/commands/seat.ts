@@ -4,8 +4,7 @@
  * "who has this seat, and how did it get there".
  */
 import type { Command } from 'commander';
-import { kafkaShape, parseEnv } from '../../config/env.ts';
-import { kafkaSecurityConfig } from '../../config/security.ts';
+import { loadSeatConfig } from '../../config/commands.ts';
 import { ERROR_CODES, HoldfastError } from '../../contract/errors.ts';
 import { SeatIdSchema, ShowIdSchema } from '../../contract/ids.ts';
 import type { SeatEvent } from '../../contract/kafka-records.ts';
@@ -15,7 +14,7 @@ import { topicNames } from '../../kafka/topics.ts';
 import { createLogger } from '../../observability/logger.ts';
 import { type StoredSeat, storedSeatOf } from '../../state/read-model.ts';
 import { terminalSafe } from '../terminal.ts';
-import { kafkaSecurityHelp } from './security-help.ts';
+import { kafkaClientHelp, kafkaSecurityHelp } from './security-help.ts';
 
 /** The state after the newest state change (events deduplicated by id), as the read model stores it. */
 export function currentState(history: readonly SeatEvent[]): StoredSeat {
@@ -62,6 +61,7 @@ export function registerSeatCommand(program: Command): void {
 Reads KAFKA_BROKERS and HOLDFAST_KAFKA_PREFIX (and checks HOLDFAST_PARTITIONS and HOLDFAST_LOG_LEVEL),
 and logs in to Kafka with:
 ${kafkaSecurityHelp()}
+${kafkaClientHelp()}
 Logs go to stderr. User ids and other values from the log are printed with control characters escaped.`,
     )
     .action(async (showId: string, seatId: string, options: { json?: boolean }) => {
@@ -71,19 +71,20 @@ Logs go to stderr. User ids and other values from the log are printed with contr
           `"${showId}" "${seatId}" is not a well-formed show id and seat id (e.g. demo A1)`,
         );
       }
-      const config = parseEnv(kafkaShape, process.env);
+      const config = loadSeatConfig(process.env);
       const logger = createLogger({ level: 'fatal', destinationFd: 2 });
       const kafka = await connectKafka({
-        brokers: config.KAFKA_BROKERS,
+        brokers: config.kafkaBrokers,
         clientId: 'holdfast-cli',
         logger,
-        security: kafkaSecurityConfig(config),
+        security: config.kafkaSecurity,
+        settings: config.kafkaClient,
       });
-      const topic = topicNames(config.HOLDFAST_KAFKA_PREFIX).events;
+      const topic = topicNames(config.kafkaPrefix).events;
       const events = await readSeatHistory({
         kafka,
         topic,
-        groupPrefix: config.HOLDFAST_KAFKA_PREFIX,
+        groupPrefix: config.kafkaPrefix,
         showId,
         seatId,
       });

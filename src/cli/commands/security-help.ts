@@ -13,6 +13,28 @@ export function kafkaSecurityHelp(width = 36): string {
   ]);
 }
 
+/** The `--help` lines of the kafkajs client's timeouts and retries (`kafkaClientShape`). */
+export function kafkaClientHelp(width = 36): string {
+  return lines(width, [
+    [
+      'HOLDFAST_KAFKA_CONNECTION_TIMEOUT_MS',
+      'opening a connection to a broker may take this long (default 3000)',
+    ],
+    [
+      'HOLDFAST_KAFKA_REQUEST_TIMEOUT_MS',
+      'one Kafka request may wait this long for its answer (default 30000)',
+    ],
+    ['HOLDFAST_KAFKA_RETRIES', 'retries of a failed Kafka request (default 8)'],
+    ['HOLDFAST_KAFKA_RETRY_INITIAL_MS', "the first retry's wait; later ones double (default 100)"],
+    ['HOLDFAST_KAFKA_RETRY_MAX_MS', 'the longest wait between two retries (default 3000)'],
+    [
+      'HOLDFAST_KAFKA_LOGIN_RETRIES',
+      'retries of the first login while a broker starts (default 5)',
+    ],
+    ['HOLDFAST_KAFKA_LOGIN_RETRY_INITIAL_MS', "…the first one's wait (default 300)"],
+  ]);
+}
+
 export function redisSecurityHelp(width = 36): string {
   return lines(width, [
     [

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { showStatsShape, showsShape } from '../../config/commands.ts';
-import { type Env, parseEnv } from '../../config/env.ts';
-import { kafkaSecurityConfig, redisTlsConfig } from '../../config/security.ts';
+import { loadShowsConfig, type ShowsConfig } from '../../config/commands.ts';
+import type { Env } from '../../config/env.ts';
 import { ERROR_CODES, HoldfastError } from '../../contract/errors.ts';
 import type { ShowStats } from '../../contract/seat-views.ts';
 import type { ShowDefinition } from '../../contract/shows.ts';
@@ -15,39 +14,35 @@ import { createLogger } from '../../observability/logger.ts';
 import { RedisReadModel } from '../../state/read-model-redis.ts';
 import { createRedis, redisReady } from '../../state/redis.ts';
 import { parseIntOption } from '../options.ts';
-import { kafkaSecurityHelp, redisSecurityHelp } from './security-help.ts';
+import { kafkaClientHelp, kafkaSecurityHelp, redisSecurityHelp } from './security-help.ts';
 
 /** Opens the shows catalog (read to its end), runs `work`, closes. Logs go to stderr. */
 async function withCatalog<T>(
   env: Env,
   work: (catalog: ShowCatalog, ctx: ShowsContext) => Promise<T>,
 ): Promise<T> {
-  const config = parseEnv(showsShape, env);
+  const config = loadShowsConfig(env);
   const logger = createLogger({
-    level: config.HOLDFAST_LOG_LEVEL === 'info' ? 'warn' : config.HOLDFAST_LOG_LEVEL,
+    level: config.logLevel === 'info' ? 'warn' : config.logLevel,
     destinationFd: 2,
   });
   const kafka = await connectKafka({
-    brokers: config.KAFKA_BROKERS,
+    brokers: config.kafkaBrokers,
     clientId: 'holdfast-cli',
     logger,
-    security: kafkaSecurityConfig(config),
+    security: config.kafkaSecurity,
+    settings: config.kafkaClient,
   });
-  const topics = topicNames(config.HOLDFAST_KAFKA_PREFIX);
-  await ensureTopics(kafka, topicSpecs(topics, config.HOLDFAST_PARTITIONS), logger);
+  const topics = topicNames(config.kafkaPrefix);
+  await ensureTopics(kafka, topicSpecs(topics, config.partitions), logger);
   const catalog = await ShowCatalog.start({
     kafka,
     topic: topics.shows,
-    groupPrefix: config.HOLDFAST_KAFKA_PREFIX,
+    groupPrefix: config.kafkaPrefix,
     logger,
   });
   try {
-    return await work(catalog, {
-      kafka,
-      topic: topics.shows,
-      defaultHoldTtlMs: config.HOLDFAST_HOLD_TTL_MS,
-      maxShowSeats: config.HOLDFAST_MAX_SHOW_SEATS,
-    });
+    return await work(catalog, { kafka, topic: topics.shows, config });
   } finally {
     await catalog.stop();
   }
@@ -56,8 +51,7 @@ async function withCatalog<T>(
 interface ShowsContext {
   kafka: KafkaClient;
   topic: string;
-  defaultHoldTtlMs: number;
-  maxShowSeats: number;
+  config: ShowsConfig;
 }
 
 /** Every seat is served in a join's map: a new show's size is bounded (older ones still load). */
@@ -70,21 +64,24 @@ function checkSeatCount(rows: number, seatsPerRow: number, max: number): void {
 }
 
 /** Seat counts from the read model, or undefined without REDIS_URL. */
-async function readStats(env: Env, show: ShowDefinition): Promise<ShowStats | undefined> {
-  if (!env.REDIS_URL) return undefined;
-  const config = parseEnv(showStatsShape, env);
+async function readStats(
+  config: ShowsConfig,
+  show: ShowDefinition,
+): Promise<ShowStats | undefined> {
+  const address = config.readModel;
+  if (!address) return undefined;
   const redis = createRedis({
-    url: config.REDIS_URL,
-    tls: redisTlsConfig(config.REDIS_URL, config),
+    url: address.redisUrl,
+    tls: address.redisTls,
     name: 'holdfast-cli',
     offlineQueue: true,
   });
   try {
-    await redisReady(redis, config.REDIS_URL);
+    await redisReady(redis, address.redisUrl);
     const readModel = new RedisReadModel({
       redis,
-      prefix: config.HOLDFAST_REDIS_PREFIX,
-      eventsTopic: topicNames(config.HOLDFAST_KAFKA_PREFIX).events,
+      prefix: address.redisPrefix,
+      eventsTopic: topicNames(config.kafkaPrefix).events,
     });
     return await readModel.readStats(show);
   } finally {
@@ -111,6 +108,7 @@ Configuration (environment):
   HOLDFAST_MAX_SHOW_SEATS
                          most seats a new show may have; create only (default 100000)
 ${kafkaSecurityHelp()}
+${kafkaClientHelp()}
   REDIS_URL              redis[s]://[user:password@]host:port: with it, inspect and list add seat counts
 ${redisSecurityHelp()}
   HOLDFAST_REDIS_PREFIX  prefix of the Redis keys (default holdfast)
@@ -143,12 +141,12 @@ ${redisSecurityHelp()}
         options: { rows: number; seatsPerRow: number; holdTtlMs?: number; json?: boolean },
       ) => {
         await withCatalog(process.env, async (catalog, ctx) => {
-          checkSeatCount(options.rows, options.seatsPerRow, ctx.maxShowSeats);
+          checkSeatCount(options.rows, options.seatsPerRow, ctx.config.maxShowSeats);
           const show: ShowDefinition = {
             showId,
             rows: options.rows,
             seatsPerRow: options.seatsPerRow,
-            holdTtlMs: options.holdTtlMs ?? ctx.defaultHoldTtlMs,
+            holdTtlMs: options.holdTtlMs ?? ctx.config.defaultHoldTtlMs,
             createdAt: Date.now(),
           };
           await publishShow(ctx.kafka, ctx.topic, catalog, show);
@@ -167,7 +165,7 @@ ${redisSecurityHelp()}
     .argument('<showId>')
     .option('--json', 'print { show, stats } as JSON')
     .action(async (showId: string, options: { json?: boolean }) => {
-      await withCatalog(process.env, async (catalog) => {
+      await withCatalog(process.env, async (catalog, { config }) => {
         const show = catalog.get(showId);
         if (!show) {
           throw new HoldfastError(
@@ -175,7 +173,7 @@ ${redisSecurityHelp()}
             `no show "${showId}": \`holdfast shows list\` lists them`,
           );
         }
-        const stats = await readStats(process.env, show);
+        const stats = await readStats(config, show);
         if (options.json) {
           process.stdout.write(`${JSON.stringify({ show, stats: stats ?? null })}\n`);
           return;

@@ -3,7 +3,7 @@ import { loadWorkerConfig } from '../../config/worker.ts';
 import { startWorker } from '../../worker/worker.ts';
 import { runService } from '../signals.ts';
 import { CONSUMER_VARIABLES_HELP } from './consumer-help.ts';
-import { kafkaSecurityHelp, redisSecurityHelp } from './security-help.ts';
+import { kafkaClientHelp, kafkaSecurityHelp, redisSecurityHelp } from './security-help.ts';
 
 export function registerWorkerCommand(program: Command): void {
   program
@@ -19,6 +19,7 @@ Configuration (environment):
   KAFKA_BROKERS                       host:port[,host:port] (required)
   REDIS_URL                           redis[s]://[user:password@]host:port (required; rediss = TLS)
 ${kafkaSecurityHelp()}
+${kafkaClientHelp()}
 ${redisSecurityHelp()}
   HOLDFAST_PARTITIONS                 partitions of seat-commands/seat-events (default 12)
   HOLDFAST_SESSION_TIMEOUT_MS         how long a dead worker's partitions wait (default 10000)

@@ -25,6 +25,12 @@ describe('loadWorkerConfig', () => {
       kafkaBrokers: ['127.0.0.1:9092', '127.0.0.2:9093'],
       redisUrl: 'redis://127.0.0.1:6379',
       kafkaSecurity: {},
+      kafkaClient: {
+        connectionTimeoutMs: 3000,
+        requestTimeoutMs: 30_000,
+        retry: { retries: 8, initialMs: 100, maxMs: 3000 },
+        loginRetry: { retries: 5, initialMs: 300, maxMs: 3000 },
+      },
       redisTls: undefined,
       kafkaPrefix: '',
       redisPrefix: 'holdfast',
@@ -55,6 +61,7 @@ describe('loadWorkerConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.kafkaBrokers)).toBe(true);
     expect(Object.isFrozen(config.consumerGroup)).toBe(true);
+    expect(Object.isFrozen(config.kafkaClient.retry)).toBe(true);
     expect(() => {
       (config as { partitions: number }).partitions = 3;
     }).toThrow(TypeError);
@@ -82,6 +89,13 @@ describe('loadWorkerConfig', () => {
       HOLDFAST_METRICS_HOST: '0.0.0.0',
       HOLDFAST_DEDUPE_WINDOW_MS: '2000',
       HOLDFAST_ACTOR_IDLE_MS: '100',
+      HOLDFAST_KAFKA_CONNECTION_TIMEOUT_MS: '1500',
+      HOLDFAST_KAFKA_REQUEST_TIMEOUT_MS: '9000',
+      HOLDFAST_KAFKA_RETRIES: '2',
+      HOLDFAST_KAFKA_RETRY_INITIAL_MS: '20',
+      HOLDFAST_KAFKA_RETRY_MAX_MS: '400',
+      HOLDFAST_KAFKA_LOGIN_RETRIES: '1',
+      HOLDFAST_KAFKA_LOGIN_RETRY_INITIAL_MS: '50',
     });
     expect(config).toMatchObject({
       workerId: 'w-1',
@@ -105,6 +119,12 @@ describe('loadWorkerConfig', () => {
       metricsHost: '0.0.0.0',
       dedupeWindowMs: 2000,
       actorIdleMs: 100,
+      kafkaClient: {
+        connectionTimeoutMs: 1500,
+        requestTimeoutMs: 9000,
+        retry: { retries: 2, initialMs: 20, maxMs: 400 },
+        loginRetry: { retries: 1, initialMs: 50, maxMs: 400 },
+      },
     });
   });
 

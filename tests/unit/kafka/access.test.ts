@@ -4,7 +4,8 @@
  * naming the setting to fix; anything else stays a retriable "not reachable".
  */
 import { describe, expect, it } from 'vitest';
-import { kafkaAccessError } from '../../../src/kafka/access.ts';
+import { kafkaAccessError, verifyKafkaAccess } from '../../../src/kafka/access.ts';
+import type { KafkaClient } from '../../../src/kafka/client.ts';
 
 function kafkaError(name: string, message: string, cause?: Error): Error {
   const error = new Error(message, cause ? { cause } : undefined);
@@ -77,5 +78,27 @@ describe('kafkaAccessError', () => {
     );
     expect(error).toMatchObject({ code: 'HF_INFRA_NOT_READY', retriable: true });
     expect(error.message).toContain('check KAFKA_BROKERS');
+  });
+});
+
+describe('verifyKafkaAccess', () => {
+  it('retries the login within the login budget it is given (HOLDFAST_KAFKA_LOGIN_RETRIES)', async () => {
+    const asked: unknown[] = [];
+    const kafka = {
+      admin: (config: unknown) => {
+        asked.push(config);
+        return {
+          connect: async () => {},
+          describeCluster: async () => ({}),
+          disconnect: async () => {},
+        };
+      },
+    } as unknown as KafkaClient;
+    await verifyKafkaAccess(
+      kafka,
+      { brokers: ['127.0.0.1:9092'], security: {} },
+      { retries: 7, initialMs: 40, maxMs: 900 },
+    );
+    expect(asked).toEqual([{ retry: { retries: 7, initialRetryTime: 40, maxRetryTime: 900 } }]);
   });
 });
