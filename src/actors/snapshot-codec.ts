@@ -6,13 +6,17 @@
  * ```
  * { f: 2, v: version, s: 'a' | 'h' | 'r',
  *   h: holdId, u: userId, t: heldAt | reservedAt, x: expiresAt (held), i: reservedEventId,
- *   e: [[holdId, 'x' (expired) | 'r' (released), endedAt], …],
+ *   e: [[holdId, 'x' (expired) | 'r' (released) | 'k' (cancelled), endedAt], …],
  *   d: [[userId, commandId, decidedAt, decision, command], …]   (decisions other than refusals)
  *   r: [[userId, commandId, decidedAt, decision, command], …] } (refusals)
  * decision: ['h', eventId, version, holdId, expiresAt] | ['r', eventId, version, holdId]
- *         | ['l', eventId, version, holdId, 'r' | 'x'] | ['j', eventId, version, reason]
- * command: 'h' (hold) | 'c' (confirmation) | 'l' (release)
+ *         | ['l', eventId, version, holdId, 'r' | 'x' | 'k'] | ['j', eventId, version, reason]
+ * command: 'h' (hold) | 'c' (confirmation) | 'l' (release) | 'k' (an operator's cancel)
  * ```
+ *
+ * Format 4 added cancellation: the ending and command `k` and the reason `CANCELLED`. A
+ * worker of an older release refuses a format 4 record like any it cannot read: it discards
+ * the partition's snapshot and replays the log.
  *
  * Format 1 had no `r`: refusals and the other decisions were one list `d`, in log order.
  * A seat keeps them in two queues bounded apart since format 2, and each queue keeps log
@@ -35,15 +39,16 @@ import type {
 import { EMPTY_SEAT_MEMORY } from './seat-state.ts';
 
 /** The format `encodeSeat` writes. */
-export const SNAPSHOT_FORMAT = 3;
+export const SNAPSHOT_FORMAT = 4;
 /** The formats `decodeSeat` reads. */
-const READABLE_FORMATS: readonly unknown[] = [1, 2, SNAPSHOT_FORMAT];
+const READABLE_FORMATS: readonly unknown[] = [1, 2, 3, SNAPSHOT_FORMAT];
 
-type EncodedCommand = 'h' | 'c' | 'l';
+type EncodedCommand = 'h' | 'c' | 'l' | 'k';
 const COMMAND_CODES: Readonly<Record<ClientCommandType, EncodedCommand>> = {
   'seat.holdRequest': 'h',
   'seat.confirmationRequest': 'c',
   'seat.releaseRequest': 'l',
+  'seat.cancelRequest': 'k',
 };
 /** The command each outcome but a refusal can only have come from (records before format 3). */
 const COMMAND_OF_OUTCOME: Readonly<Record<Decision['outcome'], ClientCommandType | undefined>> = {
@@ -53,7 +58,7 @@ const COMMAND_OF_OUTCOME: Readonly<Record<Decision['outcome'], ClientCommandType
   rejected: undefined,
 };
 
-type EncodedEnding = 'x' | 'r';
+type EncodedEnding = 'x' | 'r' | 'k';
 type EncodedDecision =
   | ['h', string, number, string, number]
   | ['r', string, number, string]
@@ -201,13 +206,20 @@ function decodeCommand(value: unknown, read: FieldReader): ClientCommandType {
   throw read.fault(`has unknown command ${String(value)}`);
 }
 
+const ENDING_CODES: Readonly<Record<HoldEnding, EncodedEnding>> = {
+  expired: 'x',
+  released: 'r',
+  cancelled: 'k',
+};
+
 function encodeEnding(ending: HoldEnding): EncodedEnding {
-  return ending === 'expired' ? 'x' : 'r';
+  return ENDING_CODES[ending];
 }
 
 function decodeEnding(value: unknown, read: FieldReader): HoldEnding {
   if (value === 'x') return 'expired';
   if (value === 'r') return 'released';
+  if (value === 'k') return 'cancelled';
   throw read.fault(`has unknown hold ending ${String(value)}`);
 }
 

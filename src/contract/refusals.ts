@@ -9,7 +9,8 @@ import { z } from 'zod';
  * with these messages. The gateway also answers `UNKNOWN_SHOW` / `UNKNOWN_SEAT` itself,
  * before producing, for a well-formed id that names nothing, and `INVALID_PAYLOAD` for a
  * message it cannot read; the actor answers `INVALID_PAYLOAD` for a `commandId` the user
- * already used on the seat for another kind of command.
+ * already used on the seat for another kind of command, and `CANCELLED` for a hold or
+ * reservation an operator cancelled (`holdfast seats cancel`).
  */
 export const REJECTION_REASONS = [
   'SEAT_TAKEN',
@@ -18,6 +19,7 @@ export const REJECTION_REASONS = [
   'UNKNOWN_SHOW',
   'UNKNOWN_SEAT',
   'INVALID_PAYLOAD',
+  'CANCELLED',
 ] as const;
 export const RejectionReasonSchema = z.enum(REJECTION_REASONS);
 
@@ -37,6 +39,7 @@ const REJECTION_MESSAGES: Readonly<Record<RejectionReason, string>> = {
   UNKNOWN_SHOW: 'no such show',
   UNKNOWN_SEAT: 'no such seat in this show',
   INVALID_PAYLOAD: 'that commandId was already used for another operation on this seat',
+  CANCELLED: 'the hold or reservation was cancelled by an operator',
 };
 
 /**

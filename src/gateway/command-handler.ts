@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ERROR_CODES, isHoldfastError } from '../contract/errors.ts';
-import type { ClientCommandType, SeatCommand } from '../contract/kafka-records.ts';
+import type { SeatCommand, SocketCommandType } from '../contract/kafka-records.ts';
 import type { PublicErrorCode, Refusal } from '../contract/refusals.ts';
 import {
   COMMAND_TYPE_OF_EVENT,
@@ -75,6 +75,11 @@ export class CommandHandler {
     this.#o = options;
   }
 
+  /** A new socket: it hears of its user's cancelled seats wherever they were decided. */
+  async connected(caller: Caller): Promise<void> {
+    await this.#o.broadcaster.joinUser(caller.socket, caller.userId);
+  }
+
   async join(caller: Caller, payload: unknown): Promise<JoinAck> {
     const checked = checkPayload('show:join', payload, (id) => this.#o.shows.get(id));
     if (!checked.ok) return refusal(checked.code, checked.message);
@@ -130,7 +135,7 @@ export class CommandHandler {
     const started = process.hrtime.bigint();
     const log = caller.logger.child({ correlationId: command.correlationId });
     const decided = new Promise<Decided>((resolve) => {
-      this.#o.replies.expect(command.correlationId, command.type as ClientCommandType, (ack) => {
+      this.#o.replies.expect(command.correlationId, command.type as SocketCommandType, (ack) => {
         this.#o.metrics.decisionSeconds.observe(
           { event },
           Number(process.hrtime.bigint() - started) / 1e9,
@@ -159,7 +164,7 @@ export function produceFailure(error: unknown): Refusal {
 }
 
 function buildCommand(
-  type: ClientCommandType,
+  type: SocketCommandType,
   payload: HoldPayload | ConfirmPayload,
   ids: { commandId: string; userId: string; gatewayId: string },
 ): SeatCommand {

@@ -193,6 +193,7 @@ export async function startGateway(
     // The way out (commands) and the way back (decisions).
     const sink: EventSink = {
       broadcast: (change) => broadcaster.seatChanged(change),
+      cancelled: (ownerId, notice) => broadcaster.seatCancelled(ownerId, notice),
       statsChanged: (showId) => broadcaster.statsChanged(showId),
       reply: (event, live) => replies.route(event, live),
     };
