@@ -285,6 +285,22 @@ function socketChannels() {
       },
     },
   };
+  channels[socketChannelId('seat:cancelled')] = {
+    address: 'seat:cancelled',
+    title: 'Socket.IO seat:cancelled',
+    description:
+      "To every socket of a seat's holder or owner when an operator cancelled the hold or " +
+      'reservation (`holdfast seats cancel`), with the reason; everyone in the show also gets ' +
+      "the seat's seat:changed (available). A later confirm or release of that hold is CANCELLED.",
+    servers: [ref('#/servers/gateway')],
+    messages: {
+      cancelled: {
+        name: 'seat:cancelled',
+        contentType: 'application/json',
+        payload: schemaRef(broadcastSchemaName('seat:cancelled')),
+      },
+    },
+  };
   channels[socketChannelId('connect_error')] = {
     address: 'connect_error',
     title: 'Socket.IO handshake refusal',
@@ -394,6 +410,7 @@ function operations() {
     ['seats:changed', 'changes'],
     ['show:stats', 'stats'],
     ['session:expired', 'expired'],
+    ['seat:cancelled', 'cancelled'],
     ['connect_error', 'unauthenticated'],
   ] as const) {
     const channel = socketChannelId(event);

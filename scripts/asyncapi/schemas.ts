@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import {
+  CancelRequestSchema,
   ConfirmationRequestSchema,
   DecisionRepeatedSchema,
-  CancelRequestSchema,
   HoldExpirySchema,
   HoldRequestSchema,
   ReleaseRequestSchema,

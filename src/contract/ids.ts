@@ -34,9 +34,8 @@ export const CancelReasonSchema = z
   .string()
   .min(1)
   .max(200)
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing them is the point
   .regex(
-    /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]+$/,
+    /^[^\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]+$/u,
     'must not contain control characters',
   );
 

@@ -33,7 +33,9 @@ function describeEvent(event: SeatEvent): string {
       : event.type === 'seat.reserved'
         ? `hold ${event.holdId}`
         : event.type === 'seat.released'
-          ? `hold ${event.holdId} (${event.cause})`
+          ? event.cause === 'cancelled'
+            ? `hold ${event.holdId} (cancelled from ${event.ownerId ?? '?'}: ${event.reason ?? ''})`
+            : `hold ${event.holdId} (${event.cause})`
           : event.type === 'seat.rejected'
             ? event.reason
             : `repeat of ${event.decision.outcome}`;
