@@ -7,8 +7,9 @@
  * kafkajs starts fetching from committed offsets as soon as an assignment arrives, and its
  * GROUP_JOIN event is not awaited. So newly assigned partitions are paused in the listener,
  * the handler loads where each starts, the partition is sought there and only then resumed.
- * Every assignment (and rejoin) bumps a generation, so a slow load of an older one is
- * dropped; a load that fails is retried after a pause while its assignment is current.
+ * Every assignment (and rejoin) bumps an epoch of this consumer's own (not the group's
+ * generation), so a slow load of an older one is dropped; a load that fails is retried
+ * after a pause while its assignment is current.
  *
  * Positions are the consumer's own: a batch that does not start where the handler stands
  * (kafkajs lost a seek, or fetched before it) is not handed over and the seek is made again;
@@ -54,7 +55,8 @@ export class PartitionConsumer {
   #assigned: readonly number[] = [];
   #joined = false;
   #consumer: Consumer;
-  #generation = 0;
+  /** Bumped by every assignment, rejoin and stop: a load of an older epoch is dropped. */
+  #epoch = 0;
   #lifecycle: ConsumerLifecycle = 'STARTING';
   #crashed: Error | undefined;
   #rejoin: Promise<void> | undefined;
@@ -163,7 +165,7 @@ export class PartitionConsumer {
   }
 
   #onAssignment(consumer: Consumer, assigned: number[]): void {
-    const generation = ++this.#generation;
+    const epoch = ++this.#epoch;
     this.#logger.info({ assigned }, 'partitions assigned');
     this.#o.onAssignment?.(assigned);
     this.#positions.clear();
@@ -171,12 +173,12 @@ export class PartitionConsumer {
     this.#assigned = assigned;
     this.#joined = true;
     if (assigned.length > 0) consumer.pause([{ topic: this.#o.topic, partitions: assigned }]);
-    void this.#load(consumer, assigned, generation);
+    void this.#load(consumer, assigned, epoch);
   }
 
   /** Starts every partition of an assignment; retries the ones that fail while it is current. */
-  async #load(consumer: Consumer, assigned: readonly number[], generation: number): Promise<void> {
-    const isCurrent = () => generation === this.#generation && consumer === this.#consumer;
+  async #load(consumer: Consumer, assigned: readonly number[], epoch: number): Promise<void> {
+    const isCurrent = () => epoch === this.#epoch && consumer === this.#consumer;
     let pending = [...assigned];
     try {
       await this.#o.handler.revoke();
@@ -338,7 +340,7 @@ export class PartitionConsumer {
 
   async #rejoinOnce(): Promise<void> {
     this.#lifecycle = 'REJOINING';
-    this.#generation++;
+    this.#epoch++;
     this.#joined = false;
     this.#positions.clear();
     this.#logger.warn('leaving and rejoining the group');
@@ -377,7 +379,7 @@ export class PartitionConsumer {
       await Promise.allSettled([...this.#handling]);
       // Committed at once, so that a successor's lag reads true.
       await this.#commit();
-      this.#generation++;
+      this.#epoch++;
       await this.#consumer.disconnect();
       await this.#o.handler.revoke();
       this.#positions.clear();
