@@ -21,9 +21,14 @@ RUN npm run build
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY patches ./patches
 # Production dependencies only; no `prepare` (the page is built in the `build` stage).
 # Optional dependencies stay: tsx needs its platform's esbuild binary to run the sources.
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+# The scripts are skipped, so the kafkajs patch (patches/, docs/adr/010) is applied by
+# hand: the worker refuses to load partitions from an unpatched kafkajs.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && npm run postinstall \
+ && npm cache clean --force
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \

@@ -12,6 +12,11 @@ export const ERROR_CODES = {
   WEB_BUNDLE_MISSING: 'HF_WEB_BUNDLE_MISSING',
   /** The page bundle was built from other sources than these: run `npm run build`. */
   WEB_BUNDLE_STALE: 'HF_WEB_BUNDLE_STALE',
+  /**
+   * The installed kafkajs lacks this project's patch (`patches/`): its group joins report no
+   * group generation, which snapshot claims need. Run `npm ci` (it applies the patch).
+   */
+  KAFKAJS_UNPATCHED: 'HF_KAFKAJS_UNPATCHED',
   /** A process or container could not be started. */
   INFRA_START_FAILED: 'HF_INFRA_START_FAILED',
   /**

@@ -5,8 +5,38 @@
  * is still the current one, and one that is not is never restarted and never reported.
  */
 import type { Consumer } from 'kafkajs';
+import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { PartitionConsumerOptions } from './partition-handler.ts';
+
+/** The patch that makes kafkajs report the group generation with a join (docs/adr/010). */
+export const KAFKAJS_PATCH = 'patches/kafkajs+2.2.4.patch';
+
+/**
+ * The group generation a GROUP_JOIN event carries: kafkajs keeps it in its internal
+ * ConsumerGroup, and only `KAFKAJS_PATCH` adds it to the event (kafkajs's types do not
+ * declare it). Undefined when the event has none (the patch was not applied): a
+ * successful join always has a generation of 1 or more.
+ */
+export function joinedGeneration(payload: object): number | undefined {
+  const generation = (payload as { generationId?: unknown }).generationId;
+  return typeof generation === 'number' && Number.isInteger(generation) && generation > 0
+    ? generation
+    : undefined;
+}
+
+/**
+ * The generation of an assignment, for code that must not go on without it (the worker's
+ * claims): throws HF_KAFKAJS_UNPATCHED, telling the operator to run `npm ci`.
+ */
+export function requireGroupGeneration(generation: number | undefined): number {
+  if (generation !== undefined) return generation;
+  throw new HoldfastError(
+    ERROR_CODES.KAFKAJS_UNPATCHED,
+    `kafkajs reported no consumer-group generation with the join: the installed kafkajs lacks ${KAFKAJS_PATCH}. Run \`npm ci\` (its postinstall applies the patch); partitions are not claimed without it`,
+    { context: { patch: KAFKAJS_PATCH } },
+  );
+}
 
 /** What the owner of the consumer is told, and asked. */
 export interface GroupConsumerEvents {
@@ -14,8 +44,11 @@ export interface GroupConsumerEvents {
   isCurrent(consumer: Consumer): boolean;
   /** Whether `consumer` was replaced; the owner disconnects it again. */
   isStale(consumer: Consumer): boolean;
-  /** This member's partitions of the topic in a new group generation. */
-  assigned(consumer: Consumer, partitions: number[]): void;
+  /**
+   * This member's partitions of the topic in a new group generation, and that generation
+   * (undefined when kafkajs did not report it: see `joinedGeneration`).
+   */
+  assigned(consumer: Consumer, partitions: number[], generation: number | undefined): void;
   rebalancing(): void;
   /** kafkajs gave up on the consumer (it will not restart it). */
   gaveUp(error: Error): void;
@@ -51,7 +84,11 @@ export function createGroupConsumer(
   });
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
     if (on.isStale(consumer)) return;
-    on.assigned(consumer, event.payload.memberAssignment[topic] ?? []);
+    on.assigned(
+      consumer,
+      event.payload.memberAssignment[topic] ?? [],
+      joinedGeneration(event.payload),
+    );
   });
   consumer.on(consumer.events.REBALANCING, () => {
     if (!on.isCurrent(consumer)) return;

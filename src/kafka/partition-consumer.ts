@@ -7,8 +7,10 @@
  * kafkajs starts fetching from committed offsets as soon as an assignment arrives, and its
  * GROUP_JOIN event is not awaited. So newly assigned partitions are paused in the listener,
  * the handler loads where each starts, the partition is sought there and only then resumed.
- * Every assignment (and rejoin) bumps a generation, so a slow load of an older one is
- * dropped; a load that fails is retried after a pause while its assignment is current.
+ * Every assignment (and rejoin) bumps an epoch of this consumer's own (not the group's
+ * generation), so a slow load of an older one is dropped; a load that fails is retried
+ * after a pause while its assignment is current. The handler is told the group generation
+ * of the assignment too (the worker's claims carry it).
  *
  * Positions are the consumer's own: a batch that does not start where the handler stands
  * (kafkajs lost a seek, or fetched before it) is not handed over and the seek is made again;
@@ -54,7 +56,8 @@ export class PartitionConsumer {
   #assigned: readonly number[] = [];
   #joined = false;
   #consumer: Consumer;
-  #generation = 0;
+  /** Bumped by every assignment, rejoin and stop: a load of an older epoch is dropped. */
+  #epoch = 0;
   #lifecycle: ConsumerLifecycle = 'STARTING';
   #crashed: Error | undefined;
   #rejoin: Promise<void> | undefined;
@@ -111,7 +114,8 @@ export class PartitionConsumer {
     return createGroupConsumer(this.#o, this.#logger, {
       isCurrent: (consumer) => consumer === this.#consumer,
       isStale: (consumer) => this.#isStale(consumer),
-      assigned: (consumer, partitions) => this.#onAssignment(consumer, partitions),
+      assigned: (consumer, partitions, generation) =>
+        this.#onAssignment(consumer, partitions, generation),
       // Still a member of the old generation: what was handled is committed for lag.
       rebalancing: () => void this.#commit(),
       gaveUp: (error) => {
@@ -162,21 +166,26 @@ export class PartitionConsumer {
     });
   }
 
-  #onAssignment(consumer: Consumer, assigned: number[]): void {
-    const generation = ++this.#generation;
-    this.#logger.info({ assigned }, 'partitions assigned');
+  #onAssignment(consumer: Consumer, assigned: number[], generation: number | undefined): void {
+    const epoch = ++this.#epoch;
+    this.#logger.info({ assigned, generation: generation ?? null }, 'partitions assigned');
     this.#o.onAssignment?.(assigned);
     this.#positions.clear();
     this.#commits.forget();
     this.#assigned = assigned;
     this.#joined = true;
     if (assigned.length > 0) consumer.pause([{ topic: this.#o.topic, partitions: assigned }]);
-    void this.#load(consumer, assigned, generation);
+    void this.#load(consumer, assigned, epoch, generation);
   }
 
   /** Starts every partition of an assignment; retries the ones that fail while it is current. */
-  async #load(consumer: Consumer, assigned: readonly number[], generation: number): Promise<void> {
-    const isCurrent = () => generation === this.#generation && consumer === this.#consumer;
+  async #load(
+    consumer: Consumer,
+    assigned: readonly number[],
+    epoch: number,
+    generation: number | undefined,
+  ): Promise<void> {
+    const isCurrent = () => epoch === this.#epoch && consumer === this.#consumer;
     let pending = [...assigned];
     try {
       await this.#o.handler.revoke();
@@ -194,6 +203,7 @@ export class PartitionConsumer {
                 partition,
                 bounds.get(partition) ?? { low: 0n, high: 0n },
                 isCurrent,
+                generation,
               );
               if (!isCurrent()) return;
               const end = bounds.get(partition)?.high ?? 0n;
@@ -338,7 +348,7 @@ export class PartitionConsumer {
 
   async #rejoinOnce(): Promise<void> {
     this.#lifecycle = 'REJOINING';
-    this.#generation++;
+    this.#epoch++;
     this.#joined = false;
     this.#positions.clear();
     this.#logger.warn('leaving and rejoining the group');
@@ -377,7 +387,7 @@ export class PartitionConsumer {
       await Promise.allSettled([...this.#handling]);
       // Committed at once, so that a successor's lag reads true.
       await this.#commit();
-      this.#generation++;
+      this.#epoch++;
       await this.#consumer.disconnect();
       await this.#o.handler.revoke();
       this.#positions.clear();

@@ -39,9 +39,16 @@ export interface PartitionHandler {
   revoke(): Promise<void>;
   /**
    * Loads a newly assigned partition and resolves to the offset it starts from. A throw
-   * leaves it paused; it is tried again while `isCurrent()`.
+   * leaves it paused; it is tried again while `isCurrent()`. `generation` is the Kafka
+   * group generation of the assignment, as kafkajs reported it with the join; undefined
+   * when it did not (an install without its patch: a handler that needs it refuses).
    */
-  load(partition: number, bounds: LogBounds, isCurrent: () => boolean): Promise<bigint>;
+  load(
+    partition: number,
+    bounds: LogBounds,
+    isCurrent: () => boolean,
+    generation: number | undefined,
+  ): Promise<bigint>;
   /**
    * Handles records from the partition's position on and resolves to the new position
    * (the offset after the last record handled), or undefined when it took none.

@@ -11,6 +11,7 @@ import { connectKafka } from '../kafka/access.ts';
 import { ensureTopics } from '../kafka/admin.ts';
 import { BatchingProducer } from '../kafka/batching-producer.ts';
 import { EmittedEvents } from '../kafka/emitted-events.ts';
+import { requireGroupGeneration } from '../kafka/group-consumer.ts';
 import { LogFingerprints } from '../kafka/log-fingerprint.ts';
 import { PartitionConsumer } from '../kafka/partition-consumer.ts';
 import type { LogBounds, PartitionBatch, PartitionHandler } from '../kafka/partition-handler.ts';
@@ -24,12 +25,6 @@ import { createPartitionCore } from './core.ts';
 import type { RecordSink } from './host-ports.ts';
 import { createWorkerMetrics, type WorkerMetrics } from './metrics.ts';
 import { PartitionHost } from './partition-host.ts';
-
-/**
- * The Kafka group generation claims carry. kafkajs reports it nowhere a member can read it
- * at assignment; until it does, every claim carries this one value and the latest claim wins.
- */
-const GROUP_GENERATION_UNKNOWN = 0;
 
 export type WorkerLifecycle = 'STARTING' | 'RUNNING' | 'REJOINING' | 'DRAINING' | 'STOPPED';
 
@@ -216,8 +211,18 @@ class ReservationWorker implements PartitionHandler {
     this.#updateGauges();
   }
 
-  /** Claims the partition and loads its snapshot; it starts after the snapshot's offset. */
-  async load(partition: number, bounds: LogBounds, isCurrent: () => boolean): Promise<bigint> {
+  /**
+   * Claims the partition with the assignment's group generation (so that a superseded
+   * assignment's late claim is refused: docs/design.md §3.13) and loads its snapshot; it
+   * starts after the snapshot's offset. Refused (HF_KAFKAJS_UNPATCHED) without a generation.
+   */
+  async load(
+    partition: number,
+    bounds: LogBounds,
+    isCurrent: () => boolean,
+    generation: number | undefined,
+  ): Promise<bigint> {
+    const claimGeneration = requireGroupGeneration(generation);
     const { topics, shows, metrics, logger, sink, emitted, config, fingerprints } = this.#parts;
     const fingerprint = (await fingerprints.of([partition])).get(partition) ?? '';
     const host = new PartitionHost({
@@ -233,7 +238,7 @@ class ReservationWorker implements PartitionHandler {
       onFenced: () => this.#group.rejoin(),
     });
     const start = await host.load(bounds.low, bounds.high, {
-      generation: GROUP_GENERATION_UNKNOWN,
+      generation: claimGeneration,
       fingerprint,
     });
     if (!isCurrent()) {

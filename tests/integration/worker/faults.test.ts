@@ -199,15 +199,16 @@ describe('worker faults', () => {
     await b.send(hold);
     await b.decisionOf(hold);
 
-    // Another owner claims partition 0 (as a new assignment would) while the zombie runs.
+    // Another owner claims partition 0 (as a new assignment would) while the zombie runs:
+    // of the zombie's own generation, or the store would refuse it as superseded.
     const store = new RedisSnapshotStore(b.redis, b.redisPrefix, b.topics.commands);
     const intruder = `intruder-${randomUUID()}`;
-    const fingerprint = (await b.redis.hget(store.keys(0).meta, 'log')) ?? '';
+    const [fingerprint, generation] = await b.redis.hmget(store.keys(0).meta, 'log', 'generation');
     await store.claimAndLoad(0, {
       token: intruder,
-      generation: 0,
+      generation: Number(generation),
       logEndOffset: 1_000_000n,
-      fingerprint,
+      fingerprint: fingerprint ?? '',
     });
     const next = b.hold(show.showId, 'A2', 'bob');
     await b.send(next);

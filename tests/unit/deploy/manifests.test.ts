@@ -188,6 +188,11 @@ describe('deploy/k8s', () => {
     expect(dockerfile).toMatch(/^ENTRYPOINT \["holdfast"\]$/m);
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
+    // The production install skips scripts, so it applies the kafkajs patch itself.
+    const deps = dockerfile.slice(dockerfile.indexOf('AS deps'), dockerfile.indexOf('AS runtime'));
+    expect(deps).toMatch(
+      /COPY patches \.\/patches[\s\S]*npm ci --omit=dev[\s\S]*npm run postinstall/,
+    );
     expect(container(workers).image).toBe(container(gateways).image);
     expect(container(workers).command).toBeUndefined();
     expect(container(gateways).command).toBeUndefined();

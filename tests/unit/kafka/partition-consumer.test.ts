@@ -60,8 +60,11 @@ class FakeKafkaConsumer {
     }
     this.fetchFrom.set(partition, BigInt(offset));
   }
-  join(partitions: number[]) {
-    this.listeners.get('join')?.({ payload: { memberAssignment: { [TOPIC]: partitions } } });
+  /** A join as patched kafkajs reports it; `generationId: null` as unpatched kafkajs (none). */
+  join(partitions: number[], generationId: number | null = 1) {
+    const payload: Record<string, unknown> = { memberAssignment: { [TOPIC]: partitions } };
+    if (generationId !== null) payload.generationId = generationId;
+    this.listeners.get('join')?.({ payload });
   }
   /** Delivers `count` records of `partition` from where this consumer stands. */
   async deliver(partition: number, count: number, highWatermark: bigint) {
@@ -85,12 +88,20 @@ class FakeKafkaConsumer {
 class RecordingHandler implements PartitionHandler {
   readonly starts = new Map<number, bigint>();
   readonly seen: string[] = [];
+  /** Per load, the partition and the group generation it was handed. */
+  readonly loads: { partition: number; generation: number | undefined }[] = [];
   revokes = 0;
   failLoads = 0;
   async revoke() {
     this.revokes++;
   }
-  async load(partition: number, _bounds: LogBounds) {
+  async load(
+    partition: number,
+    _bounds: LogBounds,
+    _isCurrent: () => boolean,
+    generation: number | undefined,
+  ) {
+    this.loads.push({ partition, generation });
     if (this.failLoads > 0) {
       this.failLoads--;
       throw new Error('Redis unavailable');
@@ -157,6 +168,34 @@ describe('PartitionConsumer', () => {
     );
     await kafkaConsumer.deliver(0, 2, 20n);
     expect(handler.seen).toEqual(['0@5', '0@6']);
+  });
+
+  // Issue 12, item 4: claims carry the group generation, so every load must be handed the
+  // one of its own assignment (the patched kafkajs reports it with the join).
+  it('hands every load the group generation its join reported', async () => {
+    const { kafkaConsumer, handler, consumer } = setup();
+    running = consumer;
+    await consumer.start();
+    kafkaConsumer.join([0, 1], 4);
+    await waitFor(() => consumer.positioned, { what: 'generation 4 positioned' });
+    expect(handler.loads).toEqual([
+      { partition: 0, generation: 4 },
+      { partition: 1, generation: 4 },
+    ]);
+    kafkaConsumer.join([1], 5);
+    await waitFor(() => handler.loads.length === 3 && consumer.positioned, {
+      what: 'generation 5 positioned',
+    });
+    expect(handler.loads[2]).toEqual({ partition: 1, generation: 5 });
+  });
+
+  it('hands a load no generation when the join reports none (kafkajs without its patch)', async () => {
+    const { kafkaConsumer, handler, consumer } = setup();
+    running = consumer;
+    await consumer.start();
+    kafkaConsumer.join([0], null);
+    await waitFor(() => consumer.positioned, { what: 'partition 0 positioned' });
+    expect(handler.loads).toEqual([{ partition: 0, generation: undefined }]);
   });
 
   // Regression (issue 12, item 5): kafkajs can drop a seek (it popped it, then the commit
