@@ -11,4 +11,5 @@ export const REFUSAL_CODES: readonly string[] = [
   'HOLD_EXPIRED',
   'UNKNOWN_SHOW',
   'UNKNOWN_SEAT',
+  'CANCELLED',
 ];
