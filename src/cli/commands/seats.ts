@@ -16,7 +16,7 @@ import {
   ShowIdSchema,
 } from '../../contract/ids.ts';
 import { isSeatOfShow } from '../../contract/seat-layout.ts';
-import { connectKafka } from '../../kafka/access.ts';
+import { connectConfiguredKafka } from '../../kafka/access.ts';
 import { type CancellationOutcome, cancelSeats } from '../../kafka/seat-cancellation.ts';
 import { ShowCatalog } from '../../kafka/show-catalog.ts';
 import { topicNames } from '../../kafka/topics.ts';
@@ -63,13 +63,7 @@ async function runCancel(showId: string, seatIds: string[], options: CancelOptio
   }
   const config = loadSeatConfig(process.env);
   const logger = createLogger({ level: 'fatal', destinationFd: 2 });
-  const kafka = await connectKafka({
-    brokers: config.kafkaBrokers,
-    clientId: 'holdfast-cli',
-    logger,
-    security: config.kafkaSecurity,
-    settings: config.kafkaClient,
-  });
+  const kafka = await connectConfiguredKafka(config, 'holdfast-cli', logger);
   const topics = topicNames(config.kafkaPrefix);
   const catalog = await ShowCatalog.start({
     kafka,

@@ -73,7 +73,7 @@ describe('holdfast seats cancel', () => {
     alice.onSeatCancelled((notice) => told.push(notice));
     const { held, reserved } = await holdAndConfirm(alice);
 
-    const result = await cancel([
+    const refund = [
       show.showId,
       'A1',
       'A2',
@@ -82,7 +82,8 @@ describe('holdfast seats cancel', () => {
       '--command-id',
       'refund-1',
       '--json',
-    ]);
+    ];
+    const result = await cancel(refund);
     expect(result.code).toBe(0);
     expect(result.printed).toMatchObject({
       showId: show.showId,
@@ -135,16 +136,7 @@ describe('holdfast seats cancel', () => {
     expect(await bob.hold(show.showId, 'A1')).toMatchObject({ ok: true });
 
     // The same --command-id again: the first decisions, nothing cancelled afresh (bob keeps A1).
-    const retry = await cancel([
-      show.showId,
-      'A1',
-      'A2',
-      '--reason',
-      'refunded at the box office',
-      '--command-id',
-      'refund-1',
-      '--json',
-    ]);
+    const retry = await cancel(refund);
     expect(retry.code).toBe(0);
     expect(retry.printed?.outcomes).toMatchObject([
       { seatId: 'A1', outcome: 'cancelled', repeated: true },
