@@ -19,6 +19,26 @@ export interface GatewayRedis {
   quit(): Promise<void>;
 }
 
+/**
+ * The adapter publishes every broadcast and server-to-server message without waiting on or
+ * catching the reply. A publish that fails — Redis gone past the retries, or a pipelined
+ * publish that leaves after the client began to quit — would be an unhandled rejection,
+ * which ends a Node process. Each publish gets a handler that logs the loss instead (the
+ * clients resync through `versionSum`; a lost reply is a client's TIMEOUT).
+ */
+function handlePublishFailures(pub: Redis, logger: Logger): void {
+  const publish = pub.publish.bind(pub) as (...args: unknown[]) => Promise<unknown>;
+  (pub as unknown as { publish: (...args: unknown[]) => Promise<unknown> }).publish = (
+    ...args
+  ) => {
+    const reply = publish(...args);
+    reply.catch((error: unknown) =>
+      logger.warn({ err: error }, 'a broadcast or server-to-server message was not published'),
+    );
+    return reply;
+  };
+}
+
 export async function connectGatewayRedis(options: {
   url: string;
   tls: RedisTls | undefined;
@@ -47,6 +67,7 @@ export async function connectGatewayRedis(options: {
   for (const [client, role] of clients) {
     client.on('error', (error: Error) => logger.warn({ err: error, redis: role }, 'Redis error'));
   }
+  handlePublishFailures(pub, logger);
   const quit = async () => {
     for (const [client] of [...clients].reverse()) {
       await client.quit().catch((error: unknown) => logger.warn({ err: error }, 'close failed'));
