@@ -11,4 +11,9 @@ export const REFUSAL_CODES: readonly string[] = [
   'HOLD_EXPIRED',
   'UNKNOWN_SHOW',
   'UNKNOWN_SEAT',
+  'CANCELLED',
+  'LIMIT_REACHED',
+  'EXTENSION_LIMIT',
+  'REQUEST_EXPIRED',
+  'BUSY',
 ];
