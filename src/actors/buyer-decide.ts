@@ -88,6 +88,11 @@ function decideGroupHold(
       );
     }
     // A retry of the open request (e.g. after TIMEOUT): the final answer goes to every route.
+    // The same route again (a duplicated record) is attached once.
+    const known = open.routes.some(
+      (r) => r.replyTo === route.replyTo && r.correlationId === route.correlationId,
+    );
+    if (known) return emit(state, [], []);
     const attached = { ...open, routes: [...open.routes, route] };
     return emit(replaceOpen(state, attached), [], []);
   }

@@ -57,7 +57,11 @@ function decideTryHold(state: SeatState, command: TryHold, context: DecideContex
   // A repeat of the request (at-least-once delivery) is recognised by the request its hold
   // records, before anything else: it is answered with the truth of that hold, never given
   // a second one.
-  if (state.status === 'held' && state.requestId === command.requestId) {
+  if (
+    state.status === 'held' &&
+    state.requestId === command.requestId &&
+    state.userId === command.userId
+  ) {
     return answerOnly(state, command, context, 'granted');
   }
   const ended = endedHoldOfRequest(

@@ -78,6 +78,9 @@ describe('group hold', () => {
       ['seat.buyerRelease', 'A1'],
       ['seat.buyerRelease', 'A3'],
     ]);
+    // One index sequence per decision: the reply first, then the compensations.
+    const base = decision?.eventId.replace(/-0$/, '');
+    expect(releases.map((command) => command.commandId)).toEqual([`${base}-1`, `${base}-2`]);
     expect(log.system.buyer(SHOW.showId, 'ann').open).toHaveLength(1); // until compensated
     log.drain();
     expect(log.heldBy('ann', ['A1', 'A2', 'A3'])).toEqual([]);
@@ -239,6 +242,15 @@ describe('repeats of a request (commandId)', () => {
       ['try-2', 'gw-2', expect.stringMatching(/-1$/)],
     ]);
     expect(decisions[0]?.outcome).toEqual(decisions[1]?.outcome);
+  });
+
+  it('attaches a duplicated record of the same attempt once', () => {
+    const log = new LogHarness(SHOW);
+    const request = groupHold({ userId: 'ann', seatIds: ['A1'], commandId: 'g1' });
+    log.send(request);
+    expect(log.send(request)).toEqual({ events: [], commands: [] });
+    log.drain();
+    expect(log.decisionsOf('g1')).toHaveLength(1);
   });
 
   it('repeats the decision of a closed request, and of a decided one still compensating', () => {
