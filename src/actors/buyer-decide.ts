@@ -170,7 +170,7 @@ function decideSeatUpdate(
     if (op === undefined || op.compensating[update.seatId] === undefined)
       return emit(state, [], []);
     const { [update.seatId]: _done, ...compensating } = op.compensating;
-    return settle(state, { ...op, compensating }, [], []);
+    return settle(state, context.limits, { ...op, compensating }, [], []);
   }
   const first = op?.seatIds.includes(update.seatId) ? op.answers[update.seatId] : undefined;
   if (op === undefined || !op.seatIds.includes(update.seatId) || first !== undefined) {
@@ -220,12 +220,13 @@ function decideOperation(
       );
     }
   }
-  return settle(state, { ...op, outcome, compensating }, events, commands);
+  return settle(state, context.limits, { ...op, outcome, compensating }, events, commands);
 }
 
 /** Closes an operation once it is decided and nothing it sent is outstanding. */
 function settle(
   state: BuyerState,
+  limits: BuyerLimits,
   op: OpenOperation,
   events: BuyerDecided[],
   commands: ActorCommand[],
@@ -233,7 +234,7 @@ function settle(
   if (op.outcome === undefined || Object.keys(op.compensating).length > 0) {
     return emit(replaceOpen(state, op), events, commands);
   }
-  return emit(closeOperation(state, op, op.outcome), events, commands);
+  return emit(closeOperation(state, op, op.outcome, limits), events, commands);
 }
 
 function outcomeOf(op: OpenOperation): BuyerOutcome {

@@ -44,11 +44,12 @@ export function replaceOpen(state: BuyerState, op: OpenOperation): BuyerState {
   };
 }
 
-/** The operation closed: out of the open ones, into the bounded closed memory. */
+/** The operation closed: out of the open ones, into the closed memory (its oldest dropped past its count). */
 export function closeOperation(
   state: BuyerState,
   op: OpenOperation,
   outcome: BuyerOutcome,
+  limits: BuyerLimits,
 ): BuyerState {
   const closed: ClosedOperation = {
     commandId: op.commandId,
@@ -60,7 +61,7 @@ export function closeOperation(
   return {
     ...state,
     open: state.open.filter((candidate) => candidate.requestId !== op.requestId),
-    closed: [...state.closed, closed],
+    closed: newest([...state.closed, closed], limits.maxClosedOperations),
   };
 }
 
@@ -89,10 +90,10 @@ export function withSeatView(
  * or over `maxForgottenSeats`. The same object when nothing is dropped.
  */
 export function pruneBuyer(state: BuyerState, logTime: number, limits: BuyerLimits): BuyerState {
-  let closed = state.closed.filter((op) => logTime - op.requestedAt < limits.dedupeWindowMs);
-  if (closed.length > limits.maxClosedOperations) {
-    closed = closed.slice(closed.length - limits.maxClosedOperations);
-  }
+  const closed = newest(
+    state.closed.filter((op) => logTime - op.requestedAt < limits.dedupeWindowMs),
+    limits.maxClosedOperations,
+  );
   const idle = Object.entries(state.seats)
     .filter(([, seat]) => !counts(seat, logTime))
     .sort(([a, x], [b, y]) => x.seenAt - y.seenAt || (a < b ? -1 : a > b ? 1 : 0));
@@ -107,4 +108,9 @@ export function pruneBuyer(state: BuyerState, logTime: number, limits: BuyerLimi
     seats = Object.fromEntries(Object.entries(state.seats).filter(([seatId]) => !gone.has(seatId)));
   }
   return { ...state, seats, closed };
+}
+
+/** The last `count` items (all of them when there are no more). */
+function newest<T>(items: T[], count: number): T[] {
+  return items.length > count ? items.slice(items.length - count) : items;
 }
