@@ -102,12 +102,15 @@ const COMMAND_SUMMARIES: Record<SeatCommandType, string> = {
   'seat.releaseRequest': 'The holder gives a hold back.',
   'seat.holdExpiry':
     "A worker's timer says a hold reached its expiry; decided in log order like any command.",
+  'seat.cancelRequest':
+    'An operator cancels whatever holds or owns the seat (`holdfast seats cancel`), with a reason told to the owner.',
 };
 
 const EVENT_SUMMARIES: Record<(typeof SEAT_EVENT_TYPES)[number], string> = {
   'seat.held': 'The seat is held; `holdId` is this event id, `expiresAt` the log-time deadline.',
   'seat.reserved': 'The hold became a reservation: final.',
-  'seat.released': 'The seat is available again, by its holder (`released`) or by expiry.',
+  'seat.released':
+    'The seat is available again: by its holder (`released`), by expiry, or by an operator (`cancelled`, with `reason` and `ownerId`).',
   'seat.rejected': 'The command was refused with a business `reason`; no state changed.',
   'seat.decisionRepeated':
     'Answers a repeated commandId with the original decision; changes nothing, never broadcast.',
@@ -282,6 +285,22 @@ function socketChannels() {
       },
     },
   };
+  channels[socketChannelId('seat:cancelled')] = {
+    address: 'seat:cancelled',
+    title: 'Socket.IO seat:cancelled',
+    description:
+      "To every socket of a seat's holder or owner when an operator cancelled the hold or " +
+      'reservation (`holdfast seats cancel`), with the reason; everyone in the show also gets ' +
+      "the seat's seat:changed (available). A later confirm or release of that hold is CANCELLED.",
+    servers: [ref('#/servers/gateway')],
+    messages: {
+      cancelled: {
+        name: 'seat:cancelled',
+        contentType: 'application/json',
+        payload: schemaRef(broadcastSchemaName('seat:cancelled')),
+      },
+    },
+  };
   channels[socketChannelId('connect_error')] = {
     address: 'connect_error',
     title: 'Socket.IO handshake refusal',
@@ -391,6 +410,7 @@ function operations() {
     ['seats:changed', 'changes'],
     ['show:stats', 'stats'],
     ['session:expired', 'expired'],
+    ['seat:cancelled', 'cancelled'],
     ['connect_error', 'unauthenticated'],
   ] as const) {
     const channel = socketChannelId(event);

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import {
+  CancelRequestSchema,
   ConfirmationRequestSchema,
   DecisionRepeatedSchema,
   HoldExpirySchema,
@@ -49,6 +50,7 @@ export const COMMAND_SCHEMAS: Record<SeatCommandType, { name: string; schema: z.
   'seat.confirmationRequest': { name: 'ConfirmationRequest', schema: ConfirmationRequestSchema },
   'seat.releaseRequest': { name: 'ReleaseRequest', schema: ReleaseRequestSchema },
   'seat.holdExpiry': { name: 'HoldExpiry', schema: HoldExpirySchema },
+  'seat.cancelRequest': { name: 'CancelRequest', schema: CancelRequestSchema },
 };
 
 export const EVENT_SCHEMAS: Record<SeatEventType, { name: string; schema: z.ZodType }> = {

@@ -6,6 +6,7 @@
 
 import type { ActorCommand, SeatActorCommand } from '../contract/buyer-records.ts';
 import type {
+  CancelRequest,
   ConfirmationRequest,
   Decision,
   HoldExpiry,
@@ -18,7 +19,7 @@ import type { RejectionReason } from '../contract/refusals.ts';
 import { isSeatOfShow } from '../contract/seat-layout.ts';
 import { isCapped, type ShowDefinition } from '../contract/shows.ts';
 import { holdEnding, rememberedDecision } from './seat-memory.ts';
-import type { HeldSeat, SeatMemoryLimits, SeatState } from './seat-state.ts';
+import type { HeldSeat, ReservedSeat, SeatMemoryLimits, SeatState } from './seat-state.ts';
 
 /** What a decision needs besides the seat and the command. */
 export interface DecideContext {
@@ -106,6 +107,8 @@ export function decide(state: SeatState, command: SeatCommand, context: DecideCo
       return decideConfirmation(state, command, context);
     case 'seat.releaseRequest':
       return decideRelease(state, command, context);
+    case 'seat.cancelRequest':
+      return decideCancel(state, command, context);
   }
 }
 
@@ -175,6 +178,20 @@ function decideRelease(state: SeatState, command: ReleaseRequest, context: Decid
   };
 }
 
+/**
+ * An operator's cancellation: a current hold or a reservation ends with cause `cancelled`
+ * (the seat remembers it, so its holder's later confirm or release is `CANCELLED`). A seat
+ * with nothing to cancel is refused: `NOT_HOLDER` when available, `HOLD_EXPIRED` for a hold
+ * that is over by log time (its expiry releases it).
+ */
+function decideCancel(state: SeatState, command: CancelRequest, context: DecideContext): Decided {
+  if (state.status === 'available') return refuse(state, command, context, 'NOT_HOLDER');
+  if (state.status === 'held' && context.logTime >= state.expiresAt) {
+    return refuse(state, command, context, 'HOLD_EXPIRED');
+  }
+  return { events: [cancelledEvent(state, command, context)], commands: NO_COMMANDS };
+}
+
 function decideExpiry(state: SeatState, command: HoldExpiry, context: DecideContext): Decided {
   if (state.status !== 'held' || state.holdId !== command.holdId) {
     return { events: [], commands: NO_COMMANDS };
@@ -220,7 +237,9 @@ export function endedHoldReason(
     context.logTime,
     context.limits.endedHoldsWindowMs,
   );
-  return ending === 'expired' ? 'HOLD_EXPIRED' : 'NOT_HOLDER';
+  if (ending === 'expired') return 'HOLD_EXPIRED';
+  if (ending === 'cancelled') return 'CANCELLED';
+  return 'NOT_HOLDER';
 }
 
 /*
@@ -284,6 +303,21 @@ function reservedEvent(
   };
 }
 
+function cancelledEvent(
+  state: HeldSeat | ReservedSeat,
+  command: CancelRequest,
+  context: DecideContext,
+): SeatEvent {
+  return {
+    type: 'seat.released',
+    ...eventFields(command, context, eventId(context, 0), state.version + 1),
+    holdId: state.holdId,
+    cause: 'cancelled',
+    reason: command.reason,
+    ownerId: state.userId,
+  };
+}
+
 export function releasedEvent(
   state: HeldSeat,
   command: SeatActorCommand,
@@ -310,7 +344,9 @@ function refuse(
     ...eventFields(command, context, eventId(context, 0), state.version),
     reason,
   };
-  if (command.type !== 'seat.holdRequest') rejected.holdId = command.holdId;
+  if (command.type === 'seat.confirmationRequest' || command.type === 'seat.releaseRequest') {
+    rejected.holdId = command.holdId;
+  }
   return { events: [rejected], commands: NO_COMMANDS };
 }
 

@@ -73,7 +73,12 @@ function decideTryHold(state: SeatState, command: TryHold, context: DecideContex
   if (ended !== undefined) {
     // The hold this request made is over: answered as a refusal, so that even a buyer that
     // took this for the first answer would count the seat as not held (which it is not).
-    const reason = ended.ending === 'expired' ? 'HOLD_EXPIRED' : 'NOT_HOLDER';
+    const reason =
+      ended.ending === 'expired'
+        ? 'HOLD_EXPIRED'
+        : ended.ending === 'cancelled'
+          ? 'CANCELLED'
+          : 'NOT_HOLDER';
     return answerOnly(state, command, context, 'refused', reason);
   }
   // §8.2 rule 3: only taking requests expire, a hold TTL after the client request.

@@ -4,13 +4,13 @@
  * and versions, §3.10 Idempotent commands.
  */
 
-import type { ClientCommandType, Decision } from '../contract/kafka-records.ts';
+import type { ClientCommandType, Decision, ReleaseCause } from '../contract/kafka-records.ts';
 import { DecisionQueue } from './decision-queue.ts';
 
-/** How a hold that is no longer current came to an end. */
-export type HoldEnding = 'expired' | 'released';
+/** How a hold (or the reservation it became) that is no longer current came to an end. */
+export type HoldEnding = ReleaseCause;
 
-/** A hold that ended, remembered to tell `HOLD_EXPIRED` from `NOT_HOLDER`. */
+/** A hold that ended, remembered to tell `HOLD_EXPIRED` and `CANCELLED` from `NOT_HOLDER`. */
 export interface EndedHold {
   readonly holdId: string;
   readonly ending: HoldEnding;

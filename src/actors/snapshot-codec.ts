@@ -4,24 +4,29 @@
  * string. `f` is the format version: the decoder reads every format written so far.
  *
  * ```
- * { f: 4, v: version, s: 'a' | 'h' | 'r',
+ * { f: 5, v: version, s: 'a' | 'h' | 'r',
  *   h: holdId, u: userId, t: heldAt | reservedAt, x: expiresAt (held), q: requestId (held
  *   by a buyer's tryHold), i: reservedEventId,
- *   e: [[holdId, 'x' (expired) | 'r' (released), endedAt, requestId?], …],
+ *   e: [[holdId, 'x' (expired) | 'r' (released) | 'k' (cancelled), endedAt, requestId?], …],
  *   d: [[userId, commandId, decidedAt, decision, command], …]   (decisions other than refusals)
  *   r: [[userId, commandId, decidedAt, decision, command], …] } (refusals)
  * decision: ['h', eventId, version, holdId, expiresAt] | ['r', eventId, version, holdId]
- *         | ['l', eventId, version, holdId, 'r' | 'x'] | ['j', eventId, version, reason]
- * command: 'h' (hold) | 'c' (confirmation) | 'l' (release)
+ *         | ['l', eventId, version, holdId, 'r' | 'x' | 'k'] | ['j', eventId, version, reason]
+ * command: 'h' (hold) | 'c' (confirmation) | 'l' (release) | 'k' (an operator's cancel)
  * ```
+ *
+ * Format 4 added cancellation: the ending and command `k` and the reason `CANCELLED`. A
+ * worker of an older release refuses a format 4 record like any it cannot read: it discards
+ * the partition's snapshot and replays the log.
  *
  * Format 1 had no `r`: refusals and the other decisions were one list `d`, in log order.
  * A seat keeps them in two queues bounded apart since format 2, and each queue keeps log
  * order, so a format 1 record reads as the same two queues. Formats 1 and 2 had no
  * `command`: a grant, confirmation or release tells its command by its outcome; a refusal
  * reads with its command unknown, and is repeated to any command that names its commandId.
- * Format 4 added `q` and an ended hold's `requestId` (buyer operations, docs/design.md §8.2);
- * older records have neither, and read as holds no buyer operation made.
+ * Format 5 added `q` and an ended hold's `requestId` (buyer operations, docs/design.md §8.2);
+ * older records have neither, and read as holds no buyer operation made; a worker of an
+ * older release refuses a format 5 record, discards the snapshot and replays.
  */
 import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
 import type { ClientCommandType, Decision } from '../contract/kafka-records.ts';
@@ -38,15 +43,16 @@ import type {
 import { EMPTY_SEAT_MEMORY } from './seat-state.ts';
 
 /** The format `encodeSeat` writes. */
-export const SNAPSHOT_FORMAT = 4;
+export const SNAPSHOT_FORMAT = 5;
 /** The formats `decodeSeat` reads. */
-const READABLE_FORMATS: readonly unknown[] = [1, 2, 3, SNAPSHOT_FORMAT];
+const READABLE_FORMATS: readonly unknown[] = [1, 2, 3, 4, SNAPSHOT_FORMAT];
 
-type EncodedCommand = 'h' | 'c' | 'l';
+type EncodedCommand = 'h' | 'c' | 'l' | 'k';
 const COMMAND_CODES: Readonly<Record<ClientCommandType, EncodedCommand>> = {
   'seat.holdRequest': 'h',
   'seat.confirmationRequest': 'c',
   'seat.releaseRequest': 'l',
+  'seat.cancelRequest': 'k',
 };
 /** The command each outcome but a refusal can only have come from (records before format 3). */
 const COMMAND_OF_OUTCOME: Readonly<Record<Decision['outcome'], ClientCommandType | undefined>> = {
@@ -56,7 +62,7 @@ const COMMAND_OF_OUTCOME: Readonly<Record<Decision['outcome'], ClientCommandType
   rejected: undefined,
 };
 
-type EncodedEnding = 'x' | 'r';
+type EncodedEnding = 'x' | 'r' | 'k';
 type EncodedDecision =
   | ['h', string, number, string, number]
   | ['r', string, number, string]
@@ -209,13 +215,20 @@ function decodeCommand(value: unknown, read: FieldReader): ClientCommandType {
   throw read.fault(`has unknown command ${String(value)}`);
 }
 
+const ENDING_CODES: Readonly<Record<HoldEnding, EncodedEnding>> = {
+  expired: 'x',
+  released: 'r',
+  cancelled: 'k',
+};
+
 function encodeEnding(ending: HoldEnding): EncodedEnding {
-  return ending === 'expired' ? 'x' : 'r';
+  return ENDING_CODES[ending];
 }
 
 function decodeEnding(value: unknown, read: FieldReader): HoldEnding {
   if (value === 'x') return 'expired';
   if (value === 'r') return 'released';
+  if (value === 'k') return 'cancelled';
   throw read.fault(`has unknown hold ending ${String(value)}`);
 }
 

@@ -30,6 +30,7 @@ import type {
   LeaveAck,
   RefreshAck,
   ReleaseAck,
+  SeatCancelled,
   ServerToClientEvents,
 } from '../contract/socket-events.ts';
 import { HoldfastConnectError, HoldfastSessionExpiredError } from './errors.ts';
@@ -64,6 +65,7 @@ export type {
   RefreshAck,
   ReleaseAck,
   ReleasePayload,
+  SeatCancelled,
   ServerToClientEvents,
   SessionExpired,
 } from '../contract/socket-events.ts';
@@ -95,6 +97,7 @@ export class HoldfastClient {
   readonly #resync: ResyncScheduler;
   readonly #tokens: TokenKeeper;
   readonly #expiryListeners = new Set<Listener<HoldfastSessionExpiredError>>();
+  readonly #cancelListeners = new Set<Listener<SeatCancelled>>();
   /** Set when the session ended for good (a fixed token expired). */
   #expired: HoldfastSessionExpiredError | undefined;
   #connectedOnce = false;
@@ -144,6 +147,11 @@ export class HoldfastClient {
         this.#resync.report(stats.showId, stats.versionSum);
       }
       for (const listener of this.#statsListeners) listener(stats);
+    });
+    this.socket.on('seat:cancelled', (notice) => {
+      // The seat's own seat:changed (available) updates the maps; this says why.
+      this.#mine.get(notice.showId)?.delete(notice.seatId);
+      for (const listener of this.#cancelListeners) listener(notice);
     });
     this.socket.on('session:expired', ({ expiredAt }) => {
       const error = new HoldfastSessionExpiredError(expiredAt);
@@ -267,6 +275,12 @@ export class HoldfastClient {
   onSeatChanged(listener: Listener<SeatChanged>): () => void {
     this.#seatListeners.add(listener);
     return () => this.#seatListeners.delete(listener);
+  }
+
+  /** Called when an operator cancelled one of this user's holds or reservations. */
+  onSeatCancelled(listener: Listener<SeatCancelled>): () => void {
+    this.#cancelListeners.add(listener);
+    return () => this.#cancelListeners.delete(listener);
   }
 
   onStats(listener: Listener<ShowStats>): () => void {

@@ -145,6 +145,7 @@ export const commandShapes: Readonly<Record<string, z.ZodRawShape>> = {
   gateway: gatewayShape,
   shows: { ...showsShape, ...showStatsShape },
   seat: kafkaShape,
+  seats: kafkaShape,
   token: signerShape,
   dev: { ...infraEnvShape, ...devShape },
   infra: infraEnvShape,

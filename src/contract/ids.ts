@@ -15,7 +15,10 @@ export const CommandIdSchema = z.string().regex(ID_PATTERN);
 export const HoldIdSchema = z.string().regex(ID_PATTERN);
 /** The authenticated subject of a socket (JWT `sub`), never a field a client sends. */
 export const UserIdSchema = z.string().min(1).max(128);
-/** A gateway instance id, or `''` for commands nobody waits on (the worker's own expiries). */
+/**
+ * A gateway instance id, or `''` when no gateway waits: the worker's own expiries, and an
+ * operator's cancellation (its command reads the decision off the log itself).
+ */
 export const ReplyToSchema = z.string().max(128);
 export const CorrelationIdSchema = z.string().min(1).max(128);
 /** `partition-offset-index` of the command that caused an event: replay gives the same id. */
@@ -23,6 +26,23 @@ export const EventIdSchema = z.string().min(1).max(128);
 /** A seat's version: how many state changes it has seen. */
 export const VersionSchema = z.number().int().nonnegative();
 export const EpochMsSchema = z.number().int().nonnegative();
+/**
+ * Why an operator cancelled a hold or reservation, told to its owner: 1–200 characters,
+ * no control characters (it is printed and shown as given).
+ */
+export const CancelReasonSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(
+    /^[^\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]+$/u,
+    'must not contain control characters',
+  );
+
+/** The `userId` of an operator's commands: never a socket's (a token's `sub` cannot name it, see the gateway's session). */
+export function operatorUserId(operator: string): string {
+  return `operator:${operator}`;
+}
 
 /** The Kafka key of every command and event of a seat: all of them share one partition. */
 export function seatKey(showId: string, seatId: string): string {

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import {
+  CancelReasonSchema,
   CommandIdSchema,
   CorrelationIdSchema,
   EpochMsSchema,
@@ -33,6 +34,7 @@ export const SEAT_COMMAND_TYPES = [
   'seat.confirmationRequest',
   'seat.releaseRequest',
   'seat.holdExpiry',
+  'seat.cancelRequest',
 ] as const;
 export type SeatCommandType = (typeof SEAT_COMMAND_TYPES)[number];
 
@@ -79,19 +81,33 @@ export const HoldExpirySchema = z.strictObject({
   expiresAt: EpochMsSchema,
 });
 
+/**
+ * An operator's cancellation (`holdfast seats cancel`): whatever holds or owns the seat
+ * loses it. `userId` is the operator's (`operatorUserId`); `replyTo` is `''`.
+ */
+export const CancelRequestSchema = z.strictObject({
+  ...commandBase,
+  type: z.literal('seat.cancelRequest'),
+  reason: CancelReasonSchema,
+});
+
 export const SeatCommandSchema = z.discriminatedUnion('type', [
   HoldRequestSchema,
   ConfirmationRequestSchema,
   ReleaseRequestSchema,
   HoldExpirySchema,
+  CancelRequestSchema,
 ]);
 export type SeatCommand = z.infer<typeof SeatCommandSchema>;
 export type HoldRequest = z.infer<typeof HoldRequestSchema>;
 export type ConfirmationRequest = z.infer<typeof ConfirmationRequestSchema>;
 export type ReleaseRequest = z.infer<typeof ReleaseRequestSchema>;
 export type HoldExpiry = z.infer<typeof HoldExpirySchema>;
-/** The commands a client sends through a gateway, which waits on their decision. */
+export type CancelRequest = z.infer<typeof CancelRequestSchema>;
+/** The commands someone waits on the decision of, and that a seat remembers by `commandId`. */
 export type ClientCommandType = Exclude<SeatCommandType, 'seat.holdExpiry'>;
+/** The commands a client sends through a gateway, which waits on their decision. */
+export type SocketCommandType = Exclude<ClientCommandType, 'seat.cancelRequest'>;
 
 const eventBase = {
   eventId: EventIdSchema,
@@ -110,7 +126,8 @@ const eventBase = {
   occurredAt: EpochMsSchema,
 };
 
-const ReleaseCauseSchema = z.enum(['released', 'expired']);
+const ReleaseCauseSchema = z.enum(['released', 'expired', 'cancelled']);
+export type ReleaseCause = z.infer<typeof ReleaseCauseSchema>;
 
 export const SeatHeldSchema = z.strictObject({
   ...eventBase,
@@ -128,11 +145,19 @@ export const SeatReservedSchema = z.strictObject({
   type: z.literal('seat.reserved'),
   holdId: HoldIdSchema,
 });
+/**
+ * `reason` and `ownerId` come with cause `cancelled`, and only with it (the seat actor
+ * writes them so; no refinement here, so that the record keeps its fast decoding path).
+ */
 export const SeatReleasedSchema = z.strictObject({
   ...eventBase,
   type: z.literal('seat.released'),
   holdId: HoldIdSchema,
   cause: ReleaseCauseSchema,
+  /** With cause `cancelled`: the operator's reason, told to the owner. */
+  reason: CancelReasonSchema.optional(),
+  /** With cause `cancelled`: who held or owned the seat (`userId` is the operator). */
+  ownerId: UserIdSchema.optional(),
 });
 export const SeatRejectedSchema = z.strictObject({
   ...eventBase,

@@ -4,8 +4,15 @@
  * only types from here, so it pulls in no server code (and no zod).
  */
 import { z } from 'zod';
-import { CommandIdSchema, EpochMsSchema, HoldIdSchema, SeatIdSchema, ShowIdSchema } from './ids.ts';
-import type { ClientCommandType, SeatEvent } from './kafka-records.ts';
+import {
+  CancelReasonSchema,
+  CommandIdSchema,
+  EpochMsSchema,
+  HoldIdSchema,
+  SeatIdSchema,
+  ShowIdSchema,
+} from './ids.ts';
+import type { SeatEvent, SocketCommandType } from './kafka-records.ts';
 import { RefusalSchema } from './refusals.ts';
 import {
   MySeatSchema,
@@ -36,7 +43,7 @@ export const COMMAND_TYPE_OF_EVENT = {
   'seat:hold': 'seat.holdRequest',
   'seat:confirm': 'seat.confirmationRequest',
   'seat:release': 'seat.releaseRequest',
-} as const satisfies Record<string, ClientCommandType>;
+} as const satisfies Record<string, SocketCommandType>;
 
 const ShowPayloadSchema = z.strictObject({ showId: ShowIdSchema });
 const HoldPayloadSchema = z.strictObject({
@@ -144,15 +151,23 @@ export const BROADCAST_SCHEMAS = {
 export type BroadcastEventName = keyof typeof BROADCAST_SCHEMAS;
 
 /**
- * What the server sends one socket about its own session: `session:expired` just before it
- * disconnects a socket whose token ran out (`expiredAt`, the token's `exp` in epoch ms)
- * without a fresh one arriving through `auth:refresh`.
+ * What the server sends a user's own sockets, never a show's room: `session:expired` just
+ * before it disconnects a socket whose token ran out (`expiredAt`, the token's `exp` in
+ * epoch ms) without a fresh one arriving through `auth:refresh`; `seat:cancelled` to every
+ * socket of a seat's holder or owner when an operator cancelled it (the seat's own
+ * `seat:changed` goes to everyone as usual).
  */
 export const SESSION_EVENT_SCHEMAS = {
   'session:expired': z.object({ expiredAt: EpochMsSchema }),
+  'seat:cancelled': z.object({
+    showId: ShowIdSchema,
+    seatId: SeatIdSchema,
+    reason: CancelReasonSchema,
+  }),
 } as const;
 export type SessionEventName = keyof typeof SESSION_EVENT_SCHEMAS;
 export type SessionExpired = z.infer<(typeof SESSION_EVENT_SCHEMAS)['session:expired']>;
+export type SeatCancelled = z.infer<(typeof SESSION_EVENT_SCHEMAS)['seat:cancelled']>;
 
 /**
  * How a socket wants seat changes, chosen at the handshake: `auth.frames: 'batch'` asks for

@@ -1,6 +1,6 @@
 /**
  * The one place broadcasts leave a gateway: the show rooms, `seat:changed`, `seats:changed`
- * and `show:stats`.
+ * and `show:stats`; and the user rooms, `seat:cancelled`.
  *
  * A show has two rooms: sockets that connected with `auth.frames: 'batch'` join its batch
  * room, every other socket its default room. A change goes to the default room at once, one
@@ -10,7 +10,7 @@
  * through the adapter). Stats reach both rooms.
  */
 import type { SeatChanged, ShowStats } from '../contract/seat-views.ts';
-import type { Frames, ServerToClientEvents } from '../contract/socket-events.ts';
+import type { Frames, SeatCancelled, ServerToClientEvents } from '../contract/socket-events.ts';
 import type { Logger } from '../observability/logger.ts';
 import { StatsCoalescer } from './stats-coalescer.ts';
 
@@ -48,6 +48,11 @@ export interface BroadcasterOptions {
 /** The room of a show's sockets that take one `seat:changed` per change. */
 export function showRoom(showId: string): string {
   return `show:${showId}`;
+}
+
+/** The room of every socket of one user, on any gateway: messages about their own seats. */
+export function userRoom(userId: string): string {
+  return `user:${userId}`;
 }
 
 /** The room of a show's sockets that take `seats:changed` frames. */
@@ -100,6 +105,16 @@ export class Broadcaster {
       this.#timer = setTimeout(() => this.#flush(), this.#tickMs);
       this.#timer.unref();
     }
+  }
+
+  /** Every socket of `userId` joins its user room once, at connection. */
+  async joinUser(socket: RoomMember, userId: string): Promise<void> {
+    await socket.join(userRoom(userId));
+  }
+
+  /** Tells every socket of a cancelled seat's holder or owner, on every gateway. */
+  seatCancelled(ownerId: string, notice: SeatCancelled): void {
+    this.#rooms.to(userRoom(ownerId)).emit('seat:cancelled', notice);
   }
 
   /** A show's counts moved: its stats are published soon (coalesced across the cluster). */

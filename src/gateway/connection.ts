@@ -138,6 +138,12 @@ export function attachConnection(socket: GatewaySocket, ctx: ConnectionContext):
       });
   };
 
+  ctx.handler.connected(caller).catch((error: unknown) => {
+    logger.warn(
+      { err: error },
+      "joining the user's room failed: this socket misses seat:cancelled",
+    );
+  });
   for (const event of CLIENT_EVENTS) {
     socket.on(event, (...args: unknown[]) => handle(event, args));
   }

@@ -4,7 +4,7 @@
  * grants the new one): only the event that decides the command answers it. A repeat
  * (`seat.decisionRepeated`) answers exactly as the original decision did.
  */
-import type { ClientCommandType, Decision, SeatEvent } from '../contract/kafka-records.ts';
+import type { Decision, SeatEvent, SocketCommandType } from '../contract/kafka-records.ts';
 import { rejection } from '../contract/refusals.ts';
 import type { SeatView } from '../contract/seat-views.ts';
 import type { CommandAck } from '../contract/socket-events.ts';
@@ -30,7 +30,7 @@ function seat(
 
 /** The ack a decision gives to a command of `type`, or undefined if it does not answer it. */
 function fromDecision(
-  type: ClientCommandType,
+  type: SocketCommandType,
   event: SeatEvent,
   decision: Decision,
   repeated: boolean,
@@ -52,6 +52,8 @@ function fromDecision(
       if (decision.cause === 'released') {
         return { ok: true, seat: seat(event, 'available', decision.version) };
       }
+      // An operator's cancellation: no socket waits on it.
+      if (decision.cause === 'cancelled') return undefined;
       // A live expiry is a side effect the decision's own answer follows; a repeated one
       // means the release found its hold already expired.
       return repeated ? rejection('HOLD_EXPIRED') : undefined;
@@ -60,7 +62,7 @@ function fromDecision(
   }
 }
 
-export function ackFor(type: ClientCommandType, event: SeatEvent): Decided | undefined {
+export function ackFor(type: SocketCommandType, event: SeatEvent): Decided | undefined {
   switch (event.type) {
     case 'seat.held':
       return fromDecision(type, event, { outcome: 'held', ...pick(event) }, false);

@@ -12,6 +12,7 @@
  */
 import { isStateChange, type SeatEvent } from '../contract/kafka-records.ts';
 import type { SeatChanged } from '../contract/seat-views.ts';
+import type { SeatCancelled } from '../contract/socket-events.ts';
 import type { KafkaClient } from '../kafka/client.ts';
 import { decodeEvent } from '../kafka/codec.ts';
 import { PartitionConsumer } from '../kafka/partition-consumer.ts';
@@ -29,6 +30,8 @@ import { seatView, storedSeatOf } from '../state/read-model.ts';
 /** What the consumer does with a record once the read model has it. */
 export interface EventSink {
   broadcast(change: SeatChanged): void;
+  /** An operator cancelled `ownerId`'s hold or reservation: tell that user's sockets. */
+  cancelled(ownerId: string, notice: SeatCancelled): void;
   statsChanged(showId: string): void;
   /** `live` is false for records replayed while rebuilding (their waiters are long gone). */
   reply(event: SeatEvent, live: boolean): void;
@@ -269,6 +272,13 @@ export class EventsConsumer implements PartitionHandler {
               ...seatView(event.showId, event.seatId, storedSeatOf(event)),
               eventId: event.eventId,
             });
+            if (event.type === 'seat.released' && event.cause === 'cancelled' && event.ownerId) {
+              this.#o.sink.cancelled(event.ownerId, {
+                showId: event.showId,
+                seatId: event.seatId,
+                reason: event.reason ?? '',
+              });
+            }
           }
           this.#o.sink.statsChanged(event.showId);
         }

@@ -6,7 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import type { GatewayConfig } from '../config/gateway.ts';
 import type { SeatCommand } from '../contract/kafka-records.ts';
-import { connectKafka } from '../kafka/access.ts';
+import { connectConfiguredKafka } from '../kafka/access.ts';
 import { ensureTopics, partitionIds, waitForTopicOffsets, withAdmin } from '../kafka/admin.ts';
 import { LogFingerprints } from '../kafka/log-fingerprint.ts';
 import { ShowCatalog } from '../kafka/show-catalog.ts';
@@ -100,13 +100,11 @@ export async function startGateway(
 
   try {
     // Infrastructure: Kafka topics, the show catalog, Redis.
-    const kafka = await connectKafka({
-      brokers: config.kafkaBrokers,
-      clientId: `holdfast-gateway-${config.gatewayId}`,
+    const kafka = await connectConfiguredKafka(
+      config,
+      `holdfast-gateway-${config.gatewayId}`,
       logger,
-      security: config.kafkaSecurity,
-      settings: config.kafkaClient,
-    });
+    );
     await ensureTopics(kafka, topicSpecs(topics, config.partitions));
     // Metadata, not offsets: right after creating a topic a broker may not lead it yet.
     const eventPartitions = await withAdmin(kafka, async (admin) => {
@@ -193,6 +191,7 @@ export async function startGateway(
     // The way out (commands) and the way back (decisions).
     const sink: EventSink = {
       broadcast: (change) => broadcaster.seatChanged(change),
+      cancelled: (ownerId, notice) => broadcaster.seatCancelled(ownerId, notice),
       statsChanged: (showId) => broadcaster.statsChanged(showId),
       reply: (event, live) => replies.route(event, live),
     };

@@ -4,11 +4,11 @@
  * unknown: the client resyncs and retries with the same `commandId`), or with whatever the
  * gateway settles it with (`UNAVAILABLE` when the command could not be produced).
  */
-import type { ClientCommandType, SeatEvent } from '../contract/kafka-records.ts';
+import type { SeatEvent, SocketCommandType } from '../contract/kafka-records.ts';
 import { ackFor, type Decided } from './decisions.ts';
 
 interface Waiting {
-  type: ClientCommandType;
+  type: SocketCommandType;
   answer: (ack: Decided) => void;
   timer: NodeJS.Timeout;
 }
@@ -26,7 +26,7 @@ export class PendingAcks {
   }
 
   /** Registers a wait; `answer` is called exactly once. */
-  add(correlationId: string, type: ClientCommandType, answer: (ack: Decided) => void): void {
+  add(correlationId: string, type: SocketCommandType, answer: (ack: Decided) => void): void {
     const timer = setTimeout(() => {
       this.settle(correlationId, {
         ok: false,

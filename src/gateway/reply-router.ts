@@ -5,7 +5,7 @@
  * server-to-server messages (`seat:decision`), which each gateway receives here too and
  * acts on only when it is the one named.
  */
-import type { ClientCommandType, SeatEvent } from '../contract/kafka-records.ts';
+import type { SeatEvent, SocketCommandType } from '../contract/kafka-records.ts';
 import type { Decided } from './decisions.ts';
 import { PendingAcks } from './pending-acks.ts';
 
@@ -39,7 +39,7 @@ export class ReplyRouter {
   }
 
   /** Waits for the decision of a command about to be produced; `answer` is called once. */
-  expect(correlationId: string, type: ClientCommandType, answer: (ack: Decided) => void): void {
+  expect(correlationId: string, type: SocketCommandType, answer: (ack: Decided) => void): void {
     this.#pending.add(correlationId, type, answer);
   }
 

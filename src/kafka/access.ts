@@ -4,9 +4,14 @@
  * to fix, instead of surfacing later as retries and timeouts deep in a consumer.
  */
 
-import { DEFAULT_KAFKA_CLIENT_SETTINGS, type RetrySettings } from '../config/env.ts';
+import {
+  DEFAULT_KAFKA_CLIENT_SETTINGS,
+  type KafkaConnectionConfig,
+  type RetrySettings,
+} from '../config/env.ts';
 import type { KafkaSecurity } from '../config/security.ts';
 import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
+import type { Logger } from '../observability/logger.ts';
 import { createKafka, type KafkaClient, type KafkaClientOptions, kafkaRetry } from './client.ts';
 
 export interface KafkaTarget {
@@ -16,6 +21,21 @@ export interface KafkaTarget {
 
 const SASL_VARIABLES =
   'HOLDFAST_KAFKA_SASL_MECHANISM, HOLDFAST_KAFKA_SASL_USERNAME and HOLDFAST_KAFKA_SASL_PASSWORD (or _FILE)';
+
+/** A logged-in client of a process configured from the environment (`KafkaConnectionConfig`). */
+export function connectConfiguredKafka(
+  config: KafkaConnectionConfig,
+  clientId: string,
+  logger: Logger,
+): Promise<KafkaClient> {
+  return connectKafka({
+    brokers: config.kafkaBrokers,
+    clientId,
+    logger,
+    security: config.kafkaSecurity,
+    settings: config.kafkaClient,
+  });
+}
 
 /** A client built from `options` that has logged in (see `verifyKafkaAccess`). */
 export async function connectKafka(options: KafkaClientOptions): Promise<KafkaClient> {

@@ -8,7 +8,8 @@
  *
  * Supported: a discriminated union (or a single object) of strict objects whose fields are
  * strings (regex, min and max length), numbers (safe integer, bounds) and literals. A member
- * with any other field kind or check gets no fast path (always zod).
+ * with any other field kind or check, or with a check of its own (a refinement across
+ * fields), gets no fast path (always zod).
  */
 import type { ZodType } from 'zod';
 
@@ -71,6 +72,8 @@ function rejectAll(): boolean {
 /** A strict object: exactly its keys, each passing its field check. */
 function objectAcceptor(def: SchemaDef): Acceptor | undefined {
   if (def.shape === undefined || def.catchall?._zod.def.type !== 'never') return undefined;
+  // A refinement over the whole object is a check this module cannot read: zod judges.
+  if ((def.checks?.length ?? 0) > 0) return undefined;
   const fields: [string, FieldCheck][] = [];
   for (const [name, field] of Object.entries(def.shape)) {
     const check = fieldCheck(field._zod.def);

@@ -17,6 +17,9 @@ export interface OffsetRange {
   readonly end: bigint;
 }
 
+/** The `end` of a range read until the reader's `until` says it has what it waits for. */
+export const OPEN_END = 2n ** 63n - 1n;
+
 export interface RangeReadOptions {
   kafka: KafkaClient;
   topic: string;
@@ -29,6 +32,11 @@ export interface RangeReadOptions {
   timeoutMs: number;
   /** Each record inside its partition's range, in offset order per partition. */
   onRecord: (partition: number, message: KafkaMessage) => void;
+  /**
+   * For a read of records still to come (ranges ending at `OPEN_END`): the read ends once
+   * this is true, checked after each batch.
+   */
+  until?: () => boolean;
 }
 
 export async function readRanges(options: RangeReadOptions): Promise<void> {
@@ -76,6 +84,8 @@ export async function readRanges(options: RangeReadOptions): Promise<void> {
               done.add(batch.partition);
               pause();
               if (done.size === ranges.size) finish();
+            } else if (options.until?.()) {
+              finish();
             }
           },
         })

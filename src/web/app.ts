@@ -29,6 +29,7 @@ const ERROR_WORDS: Readonly<Record<string, string>> = {
   RATE_LIMITED: 'Too many clicks at once — wait a moment and try again.',
   TIMEOUT: 'No answer in time. The map re-syncs; try again.',
   UNAVAILABLE: 'The service is catching up. Try again in a few seconds.',
+  CANCELLED: 'The box office cancelled that hold or reservation.',
   UNAUTHENTICATED: 'Your token was refused (missing, expired or signed with another secret).',
   SESSION_EXPIRED: 'Your session expired. Open the page again with a fresh token.',
 } satisfies Record<
@@ -112,7 +113,7 @@ class SeatMapPage {
   #shown: HTMLButtonElement | undefined;
   /** The caller's seats at the last redraw, to tell them when a hold is gone. */
   #mineBefore = new Set<string>();
-  /** Seats the caller is releasing: their going is expected, not news. */
+  /** Seats the caller is releasing, or was told are cancelled: their going is no surprise. */
   readonly #releasing = new Set<string>();
   #selected: string | undefined;
   #ticker: number | undefined;
@@ -164,6 +165,12 @@ class SeatMapPage {
     this.#refresh();
     this.#client.onSeatChanged((change) => {
       if (change.showId === this.#showId) this.#refresh([change.seatId]);
+    });
+    this.#client.onSeatCancelled((notice) => {
+      if (notice.showId !== this.#showId) return;
+      if (this.#mineBefore.has(notice.seatId)) this.#releasing.add(notice.seatId);
+      say(`The box office cancelled ${seatName(notice.seatId)}: ${notice.reason}`);
+      this.#refresh([notice.seatId]);
     });
     this.#client.onStats(() => this.#drawStats());
     this.#client.onRejoin(({ showId, ack }) => {

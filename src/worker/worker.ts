@@ -7,7 +7,7 @@
 import type { Redis } from 'ioredis';
 import type { WorkerConfig } from '../config/worker.ts';
 import { ERROR_CODES, isHoldfastError } from '../contract/errors.ts';
-import { connectKafka } from '../kafka/access.ts';
+import { connectConfiguredKafka } from '../kafka/access.ts';
 import { ensureTopics } from '../kafka/admin.ts';
 import { BatchingProducer } from '../kafka/batching-producer.ts';
 import { EmittedEvents } from '../kafka/emitted-events.ts';
@@ -57,13 +57,7 @@ export async function startWorker(
   const topics = topicNames(config.kafkaPrefix);
   const groups = groupNames(config.kafkaPrefix);
   const metrics = createWorkerMetrics();
-  const kafka = await connectKafka({
-    brokers: config.kafkaBrokers,
-    clientId: id,
-    logger,
-    security: config.kafkaSecurity,
-    settings: config.kafkaClient,
-  });
+  const kafka = await connectConfiguredKafka(config, id, logger);
   const redis = createRedis({
     url: config.redisUrl,
     tls: config.redisTls,

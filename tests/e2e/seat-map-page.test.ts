@@ -11,6 +11,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ShowDefinition } from '../../src/contract/shows.ts';
 import type { GatewayHandle } from '../../src/gateway/gateway.ts';
+import { cancelSeats } from '../../src/kafka/seat-cancellation.ts';
 import { GatewayTestbed } from '../integration/gateway/gateway-testbed.ts';
 
 const CHROMIUM = process.env.HOLDFAST_CHROMIUM ?? '/usr/bin/chromium';
@@ -101,6 +102,29 @@ async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 describe('seat-map page', () => {
+  it('tells the holder in words when the box office cancels their seat', async () => {
+    const alice = await openAs('alice', gateways[0] as GatewayHandle);
+    await seat(alice, 'D8').click();
+    await alice.locator('[data-seat="D8"][data-status="held"][data-mine="true"]').waitFor();
+    const [outcome] = await cancelSeats({
+      kafka: testbed.bed.kafka,
+      topics: testbed.bed.topics,
+      groupPrefix: testbed.bed.prefix,
+      showId: show.showId,
+      seatIds: ['D8'],
+      reason: 'double booking',
+      operator: 'ops',
+      commandId: 'page-cancel',
+      timeoutMs: 30_000,
+    });
+    expect(outcome).toMatchObject({ outcome: 'cancelled', ownerId: 'alice' });
+    await alice
+      .locator('#message', { hasText: 'The box office cancelled Row D, seat 8: double booking' })
+      .waitFor();
+    await alice.locator('[data-seat="D8"][data-status="available"]').waitFor();
+    await expect(alice.locator('#mine').textContent()).resolves.not.toContain('D8');
+  });
+
   it("shows one user's hold to another live, refuses the second user, and shows the confirmation to both", async () => {
     const alice = await openAs('alice', gateways[0] as GatewayHandle);
     const bob = await openAs('bob', gateways[1] as GatewayHandle);

@@ -3,6 +3,7 @@ import { registerDevCommand } from './dev.ts';
 import { registerGatewayCommand } from './gateway.ts';
 import { registerInfraCommand } from './infra.ts';
 import { registerSeatCommand } from './seat.ts';
+import { registerSeatsCommand } from './seats.ts';
 import { registerShowsCommand } from './shows.ts';
 import { registerTokenCommand } from './token.ts';
 import { registerWorkerCommand } from './worker.ts';
@@ -14,6 +15,7 @@ export function registerCommands(program: Command): void {
   registerWorkerCommand(program);
   registerShowsCommand(program);
   registerSeatCommand(program);
+  registerSeatsCommand(program);
   registerGatewayCommand(program);
   registerTokenCommand(program);
 }

@@ -8,7 +8,7 @@ import { loadSeatConfig } from '../../config/commands.ts';
 import { ERROR_CODES, HoldfastError } from '../../contract/errors.ts';
 import { SeatIdSchema, ShowIdSchema } from '../../contract/ids.ts';
 import type { SeatEvent } from '../../contract/kafka-records.ts';
-import { connectKafka } from '../../kafka/access.ts';
+import { connectConfiguredKafka } from '../../kafka/access.ts';
 import { readSeatHistory } from '../../kafka/seat-history.ts';
 import { topicNames } from '../../kafka/topics.ts';
 import { createLogger } from '../../observability/logger.ts';
@@ -33,7 +33,9 @@ function describeEvent(event: SeatEvent): string {
       : event.type === 'seat.reserved'
         ? `hold ${event.holdId}`
         : event.type === 'seat.released'
-          ? `hold ${event.holdId} (${event.cause})`
+          ? event.cause === 'cancelled'
+            ? `hold ${event.holdId} (cancelled from ${event.ownerId ?? '?'}: ${event.reason ?? ''})`
+            : `hold ${event.holdId} (${event.cause})`
           : event.type === 'seat.rejected'
             ? event.reason
             : `repeat of ${event.decision.outcome}`;
@@ -73,13 +75,7 @@ Logs go to stderr. User ids and other values from the log are printed with contr
       }
       const config = loadSeatConfig(process.env);
       const logger = createLogger({ level: 'fatal', destinationFd: 2 });
-      const kafka = await connectKafka({
-        brokers: config.kafkaBrokers,
-        clientId: 'holdfast-cli',
-        logger,
-        security: config.kafkaSecurity,
-        settings: config.kafkaClient,
-      });
+      const kafka = await connectConfiguredKafka(config, 'holdfast-cli', logger);
       const topic = topicNames(config.kafkaPrefix).events;
       const events = await readSeatHistory({
         kafka,

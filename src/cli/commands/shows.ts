@@ -4,7 +4,7 @@ import type { Env } from '../../config/env.ts';
 import { ERROR_CODES, HoldfastError } from '../../contract/errors.ts';
 import type { ShowStats } from '../../contract/seat-views.ts';
 import type { ShowDefinition } from '../../contract/shows.ts';
-import { connectKafka } from '../../kafka/access.ts';
+import { connectConfiguredKafka } from '../../kafka/access.ts';
 import { ensureTopics } from '../../kafka/admin.ts';
 import type { KafkaClient } from '../../kafka/client.ts';
 import { ShowCatalog } from '../../kafka/show-catalog.ts';
@@ -26,13 +26,7 @@ async function withCatalog<T>(
     level: config.logLevel === 'info' ? 'warn' : config.logLevel,
     destinationFd: 2,
   });
-  const kafka = await connectKafka({
-    brokers: config.kafkaBrokers,
-    clientId: 'holdfast-cli',
-    logger,
-    security: config.kafkaSecurity,
-    settings: config.kafkaClient,
-  });
+  const kafka = await connectConfiguredKafka(config, 'holdfast-cli', logger);
   const topics = topicNames(config.kafkaPrefix);
   await ensureTopics(kafka, topicSpecs(topics, config.partitions), logger);
   const catalog = await ShowCatalog.start({

@@ -10,6 +10,7 @@ import {
 import { SeatEventSchema } from '../../../src/contract/kafka-records.ts';
 import {
   as,
+  cancel,
   confirmation,
   entriesOf,
   expiry,
@@ -491,5 +492,83 @@ describe('evolve', () => {
     const state = seat.state;
     const repeated = seat.one(command, T0 + 2);
     expect(evolve(state, repeated, DEFAULT_SEAT_MEMORY_LIMITS, command.type)).toBe(state);
+  });
+});
+
+describe('cancel (an operator)', () => {
+  const operator = 'operator:ops';
+
+  it('ends a hold with cause cancelled, the reason and the holder as owner', () => {
+    const { seat, held } = heldSeat();
+    const released = as(
+      seat.one(cancel({ userId: operator, commandId: 'k1', reason: 'fraud' }), T0 + 5),
+      'seat.released',
+    );
+    expect(released).toMatchObject({
+      cause: 'cancelled',
+      reason: 'fraud',
+      ownerId: 'ann',
+      userId: operator,
+      holdId: held.holdId,
+      version: 2,
+      replyTo: '',
+    });
+    expect(SeatEventSchema.parse(released)).toEqual(released);
+    expect(seat.state).toMatchObject({ status: 'available', version: 2 });
+  });
+
+  it('ends a reservation, and the owner is told CANCELLED when confirming or releasing it again', () => {
+    const { seat, held } = heldSeat();
+    seat.one(confirmation({ userId: 'ann', holdId: held.holdId }), T0 + 1);
+    const released = as(seat.one(cancel({ userId: operator }), T0 + 2), 'seat.released');
+    expect(released).toMatchObject({ cause: 'cancelled', ownerId: 'ann', version: 3 });
+    const confirm = seat.one(
+      confirmation({ userId: 'ann', commandId: 'again', holdId: held.holdId }),
+      T0 + 3,
+    );
+    expect(as(confirm, 'seat.rejected').reason).toBe('CANCELLED');
+    const give = seat.one(release({ userId: 'ann', holdId: held.holdId }), T0 + 4);
+    expect(as(give, 'seat.rejected').reason).toBe('CANCELLED');
+  });
+
+  it('the seat is free for anyone after a cancellation', () => {
+    const { seat } = heldSeat();
+    seat.one(cancel({ userId: operator }), T0 + 1);
+    const held = as(seat.one(holdRequest({ userId: 'bob' }), T0 + 2), 'seat.held');
+    expect(held).toMatchObject({ userId: 'bob', version: 3 });
+  });
+
+  it('repeats its decision to a retry with the same commandId, changing nothing', () => {
+    const { seat, held } = heldSeat();
+    seat.one(cancel({ userId: operator, commandId: 'k1' }), T0 + 1);
+    seat.one(holdRequest({ userId: 'bob' }), T0 + 2);
+    const before = seat.state;
+    const repeated = as(
+      seat.one(cancel({ userId: operator, commandId: 'k1' }), T0 + 3),
+      'seat.decisionRepeated',
+    );
+    expect(repeated.decision).toMatchObject({
+      outcome: 'released',
+      cause: 'cancelled',
+      holdId: held.holdId,
+    });
+    expect(seat.state).toBe(before);
+  });
+
+  it('refuses a seat with nothing to cancel: NOT_HOLDER when available, HOLD_EXPIRED past the expiry', () => {
+    const free = new SeatRunner();
+    expect(as(free.one(cancel({ userId: operator }), T0), 'seat.rejected').reason).toBe(
+      'NOT_HOLDER',
+    );
+    const { seat } = heldSeat();
+    const late = seat.one(cancel({ userId: operator, commandId: 'late' }), T0 + TTL_MS);
+    expect(as(late, 'seat.rejected')).toMatchObject({ reason: 'HOLD_EXPIRED', version: 1 });
+    expect(seat.state.status).toBe('held');
+  });
+
+  it('refuses a seat outside the layout with UNKNOWN_SEAT', () => {
+    const seat = new SeatRunner();
+    const rejected = seat.one(cancel({ userId: operator, seatId: 'Z99' }), T0);
+    expect(as(rejected, 'seat.rejected').reason).toBe('UNKNOWN_SEAT');
   });
 });

@@ -10,6 +10,7 @@ import {
   type SeatState,
 } from '../../../src/actors/seat-state.ts';
 import type {
+  CancelRequest,
   ConfirmationRequest,
   HoldExpiry,
   HoldRequest,
@@ -65,6 +66,16 @@ export function confirmation(options: CommandOptions & { holdId: string }): Conf
 
 export function release(options: CommandOptions & { holdId: string }): ReleaseRequest {
   return { ...base(options), type: 'seat.releaseRequest', holdId: options.holdId };
+}
+
+/** An operator's cancellation: no gateway waits on it. */
+export function cancel(options: CommandOptions & { reason?: string }): CancelRequest {
+  return {
+    ...base(options),
+    replyTo: '',
+    type: 'seat.cancelRequest',
+    reason: options.reason ?? 'refunded at the box office',
+  };
 }
 
 export function expiry(hold: {

@@ -21,6 +21,7 @@ import {
   SeatEventSchema,
 } from '../../../src/contract/kafka-records.ts';
 import {
+  cancel,
   confirmation,
   expiry,
   holdRequest,
@@ -52,6 +53,7 @@ type Op =
       edge: Edge;
     }
   | { kind: 'expire'; seat: number; pick: number; dt: number; edge: Edge }
+  | { kind: 'cancel'; seat: number; dt: number; edge: Edge }
   | { kind: 'repeat'; pick: number; dt: number }
   | { kind: 'tick'; dt: number };
 
@@ -87,6 +89,15 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       kind: fc.constant('expire' as const),
       seat: seatArb,
       pick: fc.nat(),
+      dt: dtArb,
+      edge: edgeArb,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('cancel' as const),
+      seat: seatArb,
       dt: dtArb,
       edge: edgeArb,
     }),
@@ -170,6 +181,9 @@ function runOps(ops: readonly Op[], snapshotAt: number, options: PartitionActors
       case 'expire':
         if (picked) apply(expiry({ ...picked, seatId }));
         break;
+      case 'cancel':
+        apply(cancel({ userId: 'operator:ops', seatId }));
+        break;
       case 'repeat': {
         const original = userCommands[op.pick % (userCommands.length + 1)];
         if (original)
@@ -248,11 +262,19 @@ function checkRules(steps: readonly Step[]): Map<string, ModelSeat> {
           seat.status = 'reserved';
           break;
         case 'seat.released':
-          expect(seat).toMatchObject({ status: 'held', holdId: event.holdId });
+          if (event.cause === 'cancelled') {
+            // An operator's: a current hold (before its expiry) or a reservation, any owner.
+            expect(command.type).toBe('seat.cancelRequest');
+            expect(['held', 'reserved']).toContain(seat.status);
+            expect(event).toMatchObject({ holdId: seat.holdId, ownerId: seat.userId });
+            if (seat.status === 'held') expect(logTime).toBeLessThan(seat.expiresAt ?? 0);
+          } else {
+            expect(seat).toMatchObject({ status: 'held', holdId: event.holdId });
+          }
           if (event.cause === 'released') {
             expect(seat.userId).toBe(command.userId);
             expect(logTime).toBeLessThan(seat.expiresAt ?? 0);
-          } else {
+          } else if (event.cause === 'expired') {
             expect(logTime).toBeGreaterThanOrEqual(seat.expiresAt ?? Number.POSITIVE_INFINITY);
           }
           Object.assign(seat, {

@@ -76,6 +76,8 @@ describe('snapshot codec', () => {
   });
 });
 
+const ENDING = { expired: 'x', released: 'r', cancelled: 'k' } as const;
+
 /** The record as `JSON.stringify` writes it: what the hand-written encoder must equal. */
 function referenceEncoding(state: SeatState): string {
   const record: Record<string, unknown> = { f: SNAPSHOT_FORMAT, v: state.version, s: 'a' };
@@ -98,7 +100,7 @@ function referenceEncoding(state: SeatState): string {
   }
   const { endedHolds, decisions, refusals } = state.memory;
   if (endedHolds.length > 0) {
-    record.e = endedHolds.map((e) => [e.holdId, e.ending === 'expired' ? 'x' : 'r', e.endedAt]);
+    record.e = endedHolds.map((e) => [e.holdId, ENDING[e.ending], e.endedAt]);
   }
   const entries = (queue: typeof decisions) =>
     entriesOf(queue).map((entry) => {
@@ -109,12 +111,13 @@ function referenceEncoding(state: SeatState): string {
           : d.outcome === 'reserved'
             ? ['r', d.eventId, d.version, d.holdId]
             : d.outcome === 'released'
-              ? ['l', d.eventId, d.version, d.holdId, d.cause === 'expired' ? 'x' : 'r']
+              ? ['l', d.eventId, d.version, d.holdId, ENDING[d.cause]]
               : ['j', d.eventId, d.version, d.reason];
       const command = {
         'seat.holdRequest': 'h',
         'seat.confirmationRequest': 'c',
         'seat.releaseRequest': 'l',
+        'seat.cancelRequest': 'k',
       };
       return entry.commandType === undefined
         ? [entry.userId, entry.commandId, entry.decidedAt, encoded]
@@ -147,13 +150,18 @@ const decision: fc.Arbitrary<Decision> = fc.oneof(
     eventId: text,
     version: count,
     holdId: text,
-    cause: fc.constantFrom('released' as const, 'expired' as const),
+    cause: fc.constantFrom('released' as const, 'expired' as const, 'cancelled' as const),
   }),
   fc.record({
     outcome: fc.constant('rejected' as const),
     eventId: text,
     version: count,
-    reason: fc.constantFrom('SEAT_TAKEN' as const, 'NOT_HOLDER' as const, 'HOLD_EXPIRED' as const),
+    reason: fc.constantFrom(
+      'SEAT_TAKEN' as const,
+      'NOT_HOLDER' as const,
+      'HOLD_EXPIRED' as const,
+      'CANCELLED' as const,
+    ),
   }),
 );
 /** An entry's command is unknown only for a refusal read from a record before format 3. */
@@ -172,6 +180,7 @@ const entry: fc.Arbitrary<RememberedDecision> = fc
       'seat.holdRequest' as const,
       'seat.confirmationRequest' as const,
       'seat.releaseRequest' as const,
+      'seat.cancelRequest' as const,
       undefined,
     ),
   })
@@ -182,7 +191,7 @@ const entry: fc.Arbitrary<RememberedDecision> = fc
   );
 const ended: fc.Arbitrary<EndedHold> = fc.record({
   holdId: text,
-  ending: fc.constantFrom('expired' as const, 'released' as const),
+  ending: fc.constantFrom('expired' as const, 'released' as const, 'cancelled' as const),
   endedAt: count,
 });
 const anySeat: fc.Arbitrary<SeatState> = fc

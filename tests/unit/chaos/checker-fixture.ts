@@ -45,7 +45,9 @@ export function command(partition: number, offset: number, at: number, c: Plain)
       ? { ...base, type: c.type }
       : c.type === 'seat.holdExpiry'
         ? { ...base, type: c.type, holdId: c.holdId ?? '', expiresAt: at }
-        : { ...base, type: c.type, holdId: c.holdId ?? '' };
+        : c.type === 'seat.cancelRequest'
+          ? { ...base, type: c.type, reason: 'test' }
+          : { ...base, type: c.type, holdId: c.holdId ?? '' };
   return { partition, offset: String(offset), timestamp: at, command: cmd };
 }
 

@@ -52,6 +52,7 @@ const command = fc.record({
   sentAt: count,
   holdId: id,
   expiresAt: count,
+  reason: text,
 });
 
 /** Shapes a record like a command of its type: the fields of its type, maybe one off. */
@@ -64,7 +65,8 @@ const shaped = fc
   .map(([raw, mutation, pick]) => {
     const value: Record<string, unknown> = { ...raw };
     if (raw.type !== 'seat.holdExpiry') delete value.expiresAt;
-    if (raw.type === 'seat.holdRequest') delete value.holdId;
+    if (raw.type === 'seat.holdRequest' || raw.type === 'seat.cancelRequest') delete value.holdId;
+    if (raw.type !== 'seat.cancelRequest') delete value.reason;
     const keys = Object.keys(value);
     const key = keys[pick % keys.length] as string;
     if (mutation === 'drop') delete value[key];
@@ -134,6 +136,10 @@ describe('compileAcceptor(SeatCommandSchema)', () => {
     expect(compileAcceptor(loose)({ a: 'x' })).toBe(false);
     expect(compileAcceptor(optional)({ a: 'x' })).toBe(false);
     expect(compileAcceptor(email)({ a: 'a@b.co' })).toBe(false);
+    const refined = z
+      .strictObject({ a: z.string(), b: z.string() })
+      .refine((v) => v.a === v.b, { message: 'a and b differ' });
+    expect(compileAcceptor(refined)({ a: 'x', b: 'y' })).toBe(false);
     expect(compileAcceptor(z.strictObject({ a: z.string() }))({ a: 'x' })).toBe(true);
   });
 });
