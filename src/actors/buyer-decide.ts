@@ -1,6 +1,6 @@
 /**
  * `decideBuyer(state, command) → { state, events, commands }`: the buyer actor's rules for a
- * group hold (docs/design.md §8.4, §8.5). Pure and synchronous. A buyer's state changes on
+ * group hold (the buyers design §8.4, §8.5). Pure and synchronous. A buyer's state changes on
  * commands that produce no event (an answer recorded, a notice applied), so the decision
  * returns the next state itself; replaying the same commands gives the same states.
  *
@@ -76,7 +76,7 @@ function decideGroupHold(
   const route = { replyTo: command.replyTo, correlationId: command.correlationId };
   const open = state.open.find((op) => op.commandId === command.commandId);
   if (open !== undefined) {
-    // A commandId names one operation with its seats (§4): reused for others, refused.
+    // A commandId names one operation with its seats (buyers design §4): reused for others, refused.
     if (!matchesSeats(open.seatIds, command.seatIds))
       return refuse(state, command, context, 'INVALID_PAYLOAD', []);
     if (open.outcome !== undefined) {

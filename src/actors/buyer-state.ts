@@ -1,5 +1,5 @@
 /**
- * The state of one show's buyer actor (docs/design.md §8.1, §8.4, §8.5): what it knows of the
+ * The state of one show's buyer actor (the buyers design §8.1, §8.4, §8.5): what it knows of the
  * seats it was told about, its open group operations, and a bounded memory of the ones it
  * closed. An immutable value: only `decideBuyer` makes the next one.
  */
@@ -83,7 +83,7 @@ export const INITIAL_BUYER_STATE: BuyerState = Object.freeze({
 export interface BuyerLimits {
   /**
    * How long, in log time after the request, a closed operation's `commandId` is answered
-   * with its decision (like a seat's dedupe window, §3.11). Past it, or past
+   * with its decision (like a seat's dedupe window, docs/design.md §3.10). Past it, or past
    * `maxClosedOperations`, a repeat is decided afresh as a new request.
    * @defaultValue 900_000 (15 minutes)
    */

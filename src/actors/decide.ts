@@ -46,7 +46,7 @@ export interface Decided {
   /** The events to produce and apply, in order; empty when the command is a no-op. */
   readonly events: SeatEvent[];
   /**
-   * The commands to other actors (buyers, docs/design.md §8.2) to produce with the events,
+   * The commands to other actors (buyers, the buyers design §8.2) to produce with the events,
    * numbered after them in the decision's one index sequence. Empty for every decision of a
    * client's own seat command in a show without a cap.
    */

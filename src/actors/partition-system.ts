@@ -1,5 +1,5 @@
 /**
- * Every actor of one partition (docs/design.md §8.1): the seat actors (`PartitionActors`) and
+ * Every actor of one partition (the buyers design §8.1): the seat actors (`PartitionActors`) and
  * the buyer actors, each command routed by its key. `handle` decides one command and returns
  * its events (to `seat-events`) and its commands to other actors (to `seat-commands`, to be
  * produced in the same step, §8.2), ids from one index sequence per decision.

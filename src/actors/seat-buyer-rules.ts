@@ -1,5 +1,5 @@
 /**
- * A seat's rules for buyers (docs/design.md §8.2–§8.5): the commands a buyer's actor sends a
+ * A seat's rules for buyers (the buyers design §8.2–§8.5): the commands a buyer's actor sends a
  * seat (`seat.tryHold`, `seat.buyerRelease`), the seat's answer to the buyer, and, in a show
  * with a cap, a notice to the buyer(s) concerned by every change of the seat. Pure and
  * synchronous, like `decide`, which it calls for a client's own seat commands.

@@ -66,7 +66,7 @@ export interface HeldSeat extends SeatStateBase {
   /** `heldAt + show.holdTtlMs`: a confirmation or release counts only strictly before. */
   readonly expiresAt: number;
   /**
-   * The buyer operation whose `seat.tryHold` made the hold (docs/design.md §8.2): a repeat of
+   * The buyer operation whose `seat.tryHold` made the hold (the buyers design §8.2): a repeat of
    * that request is answered with this hold, never given a second one. Absent for a client's
    * own hold.
    */

@@ -1,8 +1,13 @@
 /**
- * The records of buyer actors (docs/design.md §8): the client's group request to its buyer,
+ * The records of buyer actors (the buyers design §8): the client's group request to its buyer,
  * the commands buyers and seats send each other through `seat-commands`, and the buyer's
  * reply on `seat-events`. A buyer's records are keyed `buyerKey(showId, userId)`; a seat's,
  * `seatKey(showId, seatId)`. One schema per record, types derived from them.
+ *
+ * "The buyers design §8.n" in this code is rule n of the design's section "Buyers: group
+ * holds, caps, extension, cancellation" (its §4 is the public contract with group
+ * operations); docs/design.md describes buyers once they are wired into the worker and the
+ * gateway.
  */
 import { z } from 'zod';
 import {
@@ -28,7 +33,7 @@ import {
 } from './kafka-records.ts';
 import { RejectionReasonSchema } from './refusals.ts';
 
-/** The most seats one group operation names (docs/design.md §4). */
+/** The most seats one group operation names (the buyers design §4, group operations). */
 export const MAX_GROUP_SEATS = 10;
 
 /** 1–10 distinct seat ids. */
@@ -50,7 +55,7 @@ const routeBase = {
   sentAt: EpochMsSchema,
 };
 
-/** `seats:hold` (§4) as the gateway sends it to the caller's buyer. */
+/** `seats:hold` (buyers design §4) as the gateway sends it to the caller's buyer. */
 export const BuyerHoldRequestSchema = z.strictObject({
   ...routeBase,
   type: z.literal('buyer.holdRequest'),
@@ -165,7 +170,7 @@ export type BuyerOutcome = z.infer<typeof BuyerOutcomeSchema>;
 
 /**
  * A buyer's answer to a client request, on `seat-events` under the buyer's key, one per reply
- * route of the request. A gateway turns it into the `seats:hold` ack (§4); the read model
+ * route of the request. A gateway turns it into the `seats:hold` ack (buyers design §4); the read model
  * skips it (the seats' own events carry the changes).
  */
 export const BuyerDecidedSchema = z.strictObject({

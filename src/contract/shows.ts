@@ -1,5 +1,5 @@
 /**
- * A show: its layout, hold TTL and buyer settings (docs/design.md §8.5, §8.7, §8.10), created
+ * A show: its layout, hold TTL and buyer settings (the buyers design §8.5, §8.7, §8.10), created
  * once on the `shows` topic (its first record).
  */
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-/** A buyer's bounded memories (docs/design.md §3.16) and its snapshot records in a partition. */
+/** A buyer's bounded memories (docs/design.md §3.17) and its snapshot records in a partition. */
 import { describe, expect, it } from 'vitest';
 import { type BuyerContext, decideBuyer } from '../../../src/actors/buyer-decide.ts';
 import { pruneBuyer } from '../../../src/actors/buyer-memory.ts';

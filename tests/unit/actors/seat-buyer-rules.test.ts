@@ -1,9 +1,19 @@
-/** The seat's rules for buyers (docs/design.md §8.2–§8.5): tryHold, buyerRelease, notices. */
+/** The seat's rules for buyers (the buyers design §8.2–§8.5): tryHold, buyerRelease, notices. */
 import { describe, expect, it } from 'vitest';
 import type { HeldSeat } from '../../../src/actors/seat-state.ts';
 import { decodeSeat, encodeSeat } from '../../../src/actors/snapshot-codec.ts';
 import { BuyerSeatRunner, buyerRelease, CAPPED, tryHold, updatesOf } from './buyer-fixtures.ts';
-import { as, confirmation, expiry, holdRequest, release, SHOW, T0, TTL_MS } from './fixtures.ts';
+import {
+  as,
+  cancel,
+  confirmation,
+  expiry,
+  holdRequest,
+  release,
+  SHOW,
+  T0,
+  TTL_MS,
+} from './fixtures.ts';
 
 function heldByTry(show = SHOW) {
   const seat = new BuyerSeatRunner(show);
@@ -218,6 +228,18 @@ describe('a capped show (§8.5)', () => {
     expect(updatesOf(expired.commands)).toMatchObject([
       { userId: 'ann', status: 'available', version: 2 },
     ]);
+  });
+
+  it('tells the holder of an operator’s cancellation, and a repeated tryHold is then CANCELLED', () => {
+    const { seat } = heldByTry(CAPPED);
+    const cancelled = seat.run(cancel({ userId: 'operator:box', reason: 'rebooked' }), T0 + 1);
+    expect(as(cancelled.events[0], 'seat.released').cause).toBe('cancelled');
+    expect(updatesOf(cancelled.commands)).toMatchObject([
+      { userId: 'ann', status: 'available', mine: false, version: 2 },
+    ]);
+    const repeat = seat.run(tryHold({ userId: 'ann', requestId: 'req-1' }), T0 + 2);
+    expect(repeat.events).toEqual([]);
+    expect(updatesOf(repeat.commands)[0]?.answer?.reason).toBe('CANCELLED');
   });
 
   it('sends no notice for a decision that changes nothing', () => {
