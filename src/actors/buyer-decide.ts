@@ -76,7 +76,8 @@ function decideGroupHold(
   const route = { replyTo: command.replyTo, correlationId: command.correlationId };
   const open = state.open.find((op) => op.commandId === command.commandId);
   if (open !== undefined) {
-    // A commandId names one operation with its seats (buyers design §4): reused for others, refused.
+    // A commandId names one operation with its seats (buyers design §4): reused for
+    // others, it is refused.
     if (!matchesSeats(open.seatIds, command.seatIds))
       return refuse(state, command, context, 'INVALID_PAYLOAD', []);
     if (open.outcome !== undefined) {
@@ -313,7 +314,10 @@ function compensation(
   };
 }
 
-/** A refusal decided by the buyer itself: nothing sent, nothing remembered (decided afresh on a retry). */
+/**
+ * A refusal decided by the buyer itself: nothing sent, nothing remembered (a retry is
+ * decided afresh: BUSY and LIMIT_REACHED are answers to retry on).
+ */
 function refuse(
   state: BuyerState,
   command: BuyerHoldRequest,

@@ -1,8 +1,9 @@
 /**
- * The buyer's memories as pure functions: its views of seats (newer versions only, §8.5),
- * its open operations and the bounded memory of closed ones (docs/design.md §3.17). Every bound drops the
- * oldest first and is applied at the log time of a decision, so what a buyer answers is a
- * function of the log alone, whichever snapshot it was loaded from.
+ * The buyer's memories as pure functions: its views of seats (newer versions only, buyers
+ * design §8.5), its open operations and the bounded memory of closed ones (docs/design.md
+ * §3.17). Every bound drops the oldest first and is applied at the log time of a decision,
+ * so what a buyer answers is a function of the log alone, whichever snapshot it was loaded
+ * from.
  */
 import type { BuyerOutcome, BuyerSeatUpdate } from '../contract/buyer-records.ts';
 import {
@@ -44,7 +45,10 @@ export function replaceOpen(state: BuyerState, op: OpenOperation): BuyerState {
   };
 }
 
-/** The operation closed: out of the open ones, into the closed memory (its oldest dropped past its count). */
+/**
+ * The operation closed: out of the open ones, into the closed memory (whose oldest is
+ * dropped past its count).
+ */
 export function closeOperation(
   state: BuyerState,
   op: OpenOperation,
