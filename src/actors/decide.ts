@@ -4,6 +4,7 @@
  * Pure and synchronous; business refusals are `seat.rejected` events, never exceptions.
  */
 
+import type { ActorCommand, SeatActorCommand } from '../contract/buyer-records.ts';
 import type {
   CancelRequest,
   ConfirmationRequest,
@@ -16,7 +17,7 @@ import type {
 } from '../contract/kafka-records.ts';
 import type { RejectionReason } from '../contract/refusals.ts';
 import { isSeatOfShow } from '../contract/seat-layout.ts';
-import type { ShowDefinition } from '../contract/shows.ts';
+import { isCapped, type ShowDefinition } from '../contract/shows.ts';
 import { holdEnding, rememberedDecision } from './seat-memory.ts';
 import type { HeldSeat, ReservedSeat, SeatMemoryLimits, SeatState } from './seat-state.ts';
 
@@ -44,6 +45,12 @@ export interface EarlyExpiry {
 export interface Decided {
   /** The events to produce and apply, in order; empty when the command is a no-op. */
   readonly events: SeatEvent[];
+  /**
+   * The commands to other actors (buyers, the buyers design §8.2) to produce with the events,
+   * numbered after them in the decision's one index sequence. Empty for every decision of a
+   * client's own seat command in a show without a cap.
+   */
+  readonly commands: readonly ActorCommand[];
   /** Set when an expiry came early: the hold stays and its host must arm its deadline again. */
   readonly earlyExpiry?: EarlyExpiry;
 }
@@ -61,12 +68,22 @@ export function refusesUnknownTarget(event: SeatEvent | undefined): boolean {
   );
 }
 
+/** No commands to other actors: shared, never changed. */
+export const NO_COMMANDS: readonly ActorCommand[] = Object.freeze([]);
+
 /** Decides one command against one seat's state. */
 export function decide(state: SeatState, command: SeatCommand, context: DecideContext): Decided {
   if (command.type === 'seat.holdExpiry') return decideExpiry(state, command, context);
   if (context.show === undefined) return refuse(state, command, context, 'UNKNOWN_SHOW');
   if (!isSeatOfShow(context.show, command.seatId)) {
     return refuse(state, command, context, 'UNKNOWN_SEAT');
+  }
+  if (command.type === 'seat.holdRequest' && isCapped(context.show)) {
+    // A capped show routes every hold through the caller's buyer (§8.5), which counts it
+    // against the cap; the gateway sends a capped show's `seat:hold` there. A plain hold
+    // reaching the seat did not come from the buyer: nothing the caller may do, so
+    // INVALID_PAYLOAD (not remembered, like any reuse refusal) rather than a business code.
+    return refuse(state, command, context, 'INVALID_PAYLOAD');
   }
   const original = rememberedDecision(
     state.memory,
@@ -107,7 +124,7 @@ function decideHold(
       // The old hold is over by log time; its expiry command is still on its way.
       const released = releasedEvent(state, command, context, 0, 'expired');
       const held = heldEvent(state.version + 2, command, context, 1, show);
-      return { events: [released, held] };
+      return { events: [released, held], commands: NO_COMMANDS };
     }
     if (state.userId === command.userId) {
       return repeat(state, command, context, {
@@ -120,7 +137,10 @@ function decideHold(
     }
     return refuse(state, command, context, 'SEAT_TAKEN');
   }
-  return { events: [heldEvent(state.version + 1, command, context, 0, show)] };
+  return {
+    events: [heldEvent(state.version + 1, command, context, 0, show)],
+    commands: NO_COMMANDS,
+  };
 }
 
 function decideConfirmation(
@@ -142,7 +162,7 @@ function decideConfirmation(
   }
   const refusal = holderRefusal(state, command, context);
   if (refusal !== undefined) return refuse(state, command, context, refusal);
-  return { events: [reservedEvent(state, command, context)] };
+  return { events: [reservedEvent(state, command, context)], commands: NO_COMMANDS };
 }
 
 function decideRelease(state: SeatState, command: ReleaseRequest, context: DecideContext): Decided {
@@ -152,7 +172,10 @@ function decideRelease(state: SeatState, command: ReleaseRequest, context: Decid
   }
   const refusal = holderRefusal(state, command, context);
   if (refusal !== undefined) return refuse(state, command, context, refusal);
-  return { events: [releasedEvent(state, command, context, 0, 'released')] };
+  return {
+    events: [releasedEvent(state, command, context, 0, 'released')],
+    commands: NO_COMMANDS,
+  };
 }
 
 /**
@@ -166,14 +189,17 @@ function decideCancel(state: SeatState, command: CancelRequest, context: DecideC
   if (state.status === 'held' && context.logTime >= state.expiresAt) {
     return refuse(state, command, context, 'HOLD_EXPIRED');
   }
-  return { events: [cancelledEvent(state, command, context)] };
+  return { events: [cancelledEvent(state, command, context)], commands: NO_COMMANDS };
 }
 
 function decideExpiry(state: SeatState, command: HoldExpiry, context: DecideContext): Decided {
-  if (state.status !== 'held' || state.holdId !== command.holdId) return { events: [] };
+  if (state.status !== 'held' || state.holdId !== command.holdId) {
+    return { events: [], commands: NO_COMMANDS };
+  }
   if (context.logTime < state.expiresAt) {
     return {
       events: [],
+      commands: NO_COMMANDS,
       earlyExpiry: {
         holdId: state.holdId,
         userId: state.userId,
@@ -182,7 +208,10 @@ function decideExpiry(state: SeatState, command: HoldExpiry, context: DecideCont
       },
     };
   }
-  return { events: [releasedEvent(state, command, context, 0, 'expired')] };
+  return {
+    events: [releasedEvent(state, command, context, 0, 'expired')],
+    commands: NO_COMMANDS,
+  };
 }
 
 /** Why the current hold's holder (or someone else) may not confirm or release it now. */
@@ -197,7 +226,7 @@ function holderRefusal(
 }
 
 /** The refusal for a `holdId` that is not the seat's current one. */
-function endedHoldReason(
+export function endedHoldReason(
   state: SeatState,
   holdId: string,
   context: DecideContext,
@@ -218,7 +247,7 @@ function endedHoldReason(
  * the hot path, and one shape per event type keeps them fast.
  */
 
-function eventId(context: DecideContext, index: number): string {
+export function eventId(context: DecideContext, index: number): string {
   return `${context.eventIdBase}-${index}`;
 }
 
@@ -226,7 +255,12 @@ function eventId(context: DecideContext, index: number): string {
  * The fields every event of a command carries, in the order events are written (events are
  * serialized as built: the key order is part of the record's bytes).
  */
-function eventFields(command: SeatCommand, context: DecideContext, id: string, version: number) {
+export function eventFields(
+  command: SeatActorCommand,
+  context: DecideContext,
+  id: string,
+  version: number,
+) {
   return {
     eventId: id,
     showId: command.showId,
@@ -284,9 +318,9 @@ function cancelledEvent(
   };
 }
 
-function releasedEvent(
+export function releasedEvent(
   state: HeldSeat,
-  command: SeatCommand,
+  command: SeatActorCommand,
   context: DecideContext,
   index: number,
   cause: 'released' | 'expired',
@@ -313,7 +347,7 @@ function refuse(
   if (command.type === 'seat.confirmationRequest' || command.type === 'seat.releaseRequest') {
     rejected.holdId = command.holdId;
   }
-  return { events: [rejected] };
+  return { events: [rejected], commands: NO_COMMANDS };
 }
 
 function repeat(
@@ -327,5 +361,5 @@ function repeat(
     ...eventFields(command, context, eventId(context, 0), state.version),
     decision,
   };
-  return { events: [repeated] };
+  return { events: [repeated], commands: NO_COMMANDS };
 }

@@ -4,7 +4,8 @@
  * dedupe memory (a repeat answered from that memory changes nothing at all).
  */
 
-import type { SeatCommandType, SeatEvent } from '../contract/kafka-records.ts';
+import type { SeatActorCommandType } from '../contract/buyer-records.ts';
+import type { ClientCommandType, SeatEvent } from '../contract/kafka-records.ts';
 import { refusesUnknownTarget } from './decide.ts';
 import { decisionOf } from './decision.ts';
 import { rememberDecision, rememberEndedHold, rememberedDecision } from './seat-memory.ts';
@@ -24,19 +25,32 @@ export function evolve(
   state: SeatState,
   event: SeatEvent,
   limits: SeatMemoryLimits,
-  commandType: SeatCommandType,
+  commandType: SeatActorCommandType,
 ): SeatState {
   switch (event.type) {
-    case 'seat.held':
-      return {
-        status: 'held',
-        version: event.version,
-        holdId: event.holdId,
-        userId: event.userId,
-        heldAt: event.occurredAt,
-        expiresAt: event.expiresAt,
-        memory: remember(state.memory, event, limits, commandType),
-      };
+    case 'seat.held': {
+      const memory = remember(state.memory, event, limits, commandType);
+      return event.requestId === undefined
+        ? {
+            status: 'held',
+            version: event.version,
+            holdId: event.holdId,
+            userId: event.userId,
+            heldAt: event.occurredAt,
+            expiresAt: event.expiresAt,
+            memory,
+          }
+        : {
+            status: 'held',
+            version: event.version,
+            holdId: event.holdId,
+            userId: event.userId,
+            heldAt: event.occurredAt,
+            expiresAt: event.expiresAt,
+            requestId: event.requestId,
+            memory,
+          };
+    }
     case 'seat.reserved':
       return {
         status: 'reserved',
@@ -54,6 +68,7 @@ export function evolve(
         event.cause,
         event.occurredAt,
         limits,
+        state.status === 'held' ? state.requestId : undefined,
       );
       return {
         status: 'available',
@@ -62,11 +77,14 @@ export function evolve(
       };
     }
     case 'seat.rejected':
+      // A buyer's command is recognised by the request it names, not remembered by commandId.
+      if (!isClientCommandType(commandType)) return state;
       // An unknown show or seat has no seat to remember anything for; a commandId refused
       // for naming another operation stays remembered for that operation only.
       if (refusesUnknownTarget(event) || event.reason === 'INVALID_PAYLOAD') return state;
       return withMemory(state, remember(state.memory, event, limits, commandType));
     case 'seat.decisionRepeated': {
+      if (!isClientCommandType(commandType)) return state;
       const known = rememberedDecision(
         state.memory,
         event.userId,
@@ -85,11 +103,12 @@ function remember(
   memory: SeatMemory,
   event: SeatEvent,
   limits: SeatMemoryLimits,
-  commandType: SeatCommandType,
+  commandType: SeatActorCommandType,
 ): SeatMemory {
   const decision = decisionOf(event);
-  // An expiry is the worker's own command: no user repeats it.
-  if (decision === undefined || commandType === 'seat.holdExpiry') return memory;
+  // An expiry is the worker's own command: no user repeats it. A buyer's commands to seats
+  // are recognised by the request they name (the hold records it), not by commandId.
+  if (decision === undefined || !isClientCommandType(commandType)) return memory;
   return rememberDecision(
     memory,
     event.userId,
@@ -99,4 +118,9 @@ function remember(
     commandType,
     limits,
   );
+}
+
+/** The commands a seat remembers by `(userId, commandId)`: those a client sent. */
+function isClientCommandType(type: SeatActorCommandType): type is ClientCommandType {
+  return type !== 'seat.holdExpiry' && type !== 'seat.tryHold' && type !== 'seat.buyerRelease';
 }

@@ -8,13 +8,15 @@
  * the mailbox of each actor is the partition's record stream itself.
  */
 
+import type { ActorCommand, SeatActorCommand } from '../contract/buyer-records.ts';
 import { seatKey } from '../contract/ids.ts';
 import type { HoldExpiry, SeatCommand, SeatEvent } from '../contract/kafka-records.ts';
 import type { ShowDefinition } from '../contract/shows.ts';
 import { type Clock, systemClock } from './clock.ts';
-import { decide, refusesUnknownTarget } from './decide.ts';
+import { refusesUnknownTarget } from './decide.ts';
 import { evolve } from './evolve.ts';
 import { type HoldDeadline, holdExpiryCommand } from './hold-expiry.ts';
+import { decideSeatCommand } from './seat-buyer-rules.ts';
 import { pruneMemory } from './seat-memory.ts';
 import {
   INITIAL_SEAT_STATE,
@@ -159,6 +161,19 @@ export class PartitionActors {
     position: RecordPosition,
     show: ShowDefinition | undefined,
   ): SeatEvent[] {
+    return this.handleSeatCommand(command, position, show).events;
+  }
+
+  /**
+   * Decides any command of a seat (a client's, an expiry, or a buyer's, the buyers design §8),
+   * applies its events and returns them with the commands it sends other actors, to produce
+   * together (events first: they share one index sequence).
+   */
+  handleSeatCommand(
+    command: SeatActorCommand,
+    position: RecordPosition,
+    show: ShowDefinition | undefined,
+  ): { events: SeatEvent[]; commands: readonly ActorCommand[] } {
     const key = seatKey(command.showId, command.seatId);
     if (position.logTime > this.logTimeHighWater) this.logTimeHighWater = position.logTime;
     const context = {
@@ -171,8 +186,8 @@ export class PartitionActors {
     // layout check per command), and a seat that does not exist gets no actor and no state.
     const live = this.live.get(key);
     const before = live?.state ?? this.readIdle(key);
-    const decided = decide(before, command, context);
-    if (refusesUnknownTarget(decided.events[0])) return decided.events;
+    const decided = decideSeatCommand(before, command, context);
+    if (refusesUnknownTarget(decided.events[0])) return decided;
     const actor = live ?? this.activate(key, before);
     let after = before;
     for (const event of decided.events) after = evolve(after, event, this.limits, command.type);
@@ -192,7 +207,7 @@ export class PartitionActors {
         dueAt: now + Math.max(earlyByMs, this.earlyExpiryRetryMinMs),
       });
     }
-    return decided.events;
+    return decided;
   }
 
   /**
@@ -307,7 +322,12 @@ export class PartitionActors {
   }
 
   /** Arms, moves or cancels the seat's hold deadline after a state change. */
-  private followHold(key: string, command: SeatCommand, before: SeatState, after: SeatState): void {
+  private followHold(
+    key: string,
+    command: SeatActorCommand,
+    before: SeatState,
+    after: SeatState,
+  ): void {
     if (after.status === 'held') {
       if (before.status === 'held' && before.holdId === after.holdId) return;
       this.arm(key, {

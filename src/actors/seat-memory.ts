@@ -123,6 +123,22 @@ function endedHoldsWithinWindow(
   return memory.endedHolds.filter((ended) => logTime - ended.endedAt < limits.endedHoldsWindowMs);
 }
 
+/**
+ * The ended hold that a buyer operation's `seat.tryHold` made, if the seat still remembers it
+ * at `logTime`: a repeat of that request must not make a second hold (§8.2).
+ */
+export function endedHoldOfRequest(
+  memory: SeatMemory,
+  requestId: string,
+  logTime: number,
+  endedHoldsWindowMs: number,
+): EndedHold | undefined {
+  for (const ended of memory.endedHolds) {
+    if (ended.requestId === requestId && logTime - ended.endedAt < endedHoldsWindowMs) return ended;
+  }
+  return undefined;
+}
+
 /** The memory with one more ended hold, pruned at its log time. */
 export function rememberEndedHold(
   memory: SeatMemory,
@@ -130,9 +146,12 @@ export function rememberEndedHold(
   ending: HoldEnding,
   endedAt: number,
   limits: SeatMemoryLimits,
+  requestId?: string,
 ): SeatMemory {
   const kept = endedHoldsWithinWindow(memory, endedAt, limits);
-  kept.push({ holdId, ending, endedAt });
+  kept.push(
+    requestId === undefined ? { holdId, ending, endedAt } : { holdId, ending, endedAt, requestId },
+  );
   if (kept.length > limits.maxEndedHolds) kept.splice(0, kept.length - limits.maxEndedHolds);
   return { ...memory, endedHolds: kept };
 }

@@ -16,6 +16,8 @@ export interface EndedHold {
   readonly ending: HoldEnding;
   /** Log time of the release. */
   readonly endedAt: number;
+  /** The buyer operation that made the hold, if a buyer's `seat.tryHold` made it (§8.2). */
+  readonly requestId?: string;
 }
 
 /** The dedupe memory: what a user's `commandId` decided on this seat. */
@@ -63,6 +65,12 @@ export interface HeldSeat extends SeatStateBase {
   readonly heldAt: number;
   /** `heldAt + show.holdTtlMs`: a confirmation or release counts only strictly before. */
   readonly expiresAt: number;
+  /**
+   * The buyer operation whose `seat.tryHold` made the hold (the buyers design §8.2): a repeat of
+   * that request is answered with this hold, never given a second one. Absent for a client's
+   * own hold.
+   */
+  readonly requestId?: string;
 }
 
 export interface ReservedSeat extends SeatStateBase {
@@ -102,15 +110,26 @@ export function withMemory(state: SeatState, memory: SeatMemory): SeatState {
     case 'available':
       return { status: 'available', version: state.version, memory };
     case 'held':
-      return {
-        status: 'held',
-        version: state.version,
-        holdId: state.holdId,
-        userId: state.userId,
-        heldAt: state.heldAt,
-        expiresAt: state.expiresAt,
-        memory,
-      };
+      return state.requestId === undefined
+        ? {
+            status: 'held',
+            version: state.version,
+            holdId: state.holdId,
+            userId: state.userId,
+            heldAt: state.heldAt,
+            expiresAt: state.expiresAt,
+            memory,
+          }
+        : {
+            status: 'held',
+            version: state.version,
+            holdId: state.holdId,
+            userId: state.userId,
+            heldAt: state.heldAt,
+            expiresAt: state.expiresAt,
+            requestId: state.requestId,
+            memory,
+          };
     case 'reserved':
       return {
         status: 'reserved',

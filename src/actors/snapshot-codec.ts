@@ -4,9 +4,10 @@
  * string. `f` is the format version: the decoder reads every format written so far.
  *
  * ```
- * { f: 2, v: version, s: 'a' | 'h' | 'r',
- *   h: holdId, u: userId, t: heldAt | reservedAt, x: expiresAt (held), i: reservedEventId,
- *   e: [[holdId, 'x' (expired) | 'r' (released) | 'k' (cancelled), endedAt], …],
+ * { f: 5, v: version, s: 'a' | 'h' | 'r',
+ *   h: holdId, u: userId, t: heldAt | reservedAt, x: expiresAt (held), q: requestId (held
+ *   by a buyer's tryHold), i: reservedEventId,
+ *   e: [[holdId, 'x' (expired) | 'r' (released) | 'k' (cancelled), endedAt, requestId?], …],
  *   d: [[userId, commandId, decidedAt, decision, command], …]   (decisions other than refusals)
  *   r: [[userId, commandId, decidedAt, decision, command], …] } (refusals)
  * decision: ['h', eventId, version, holdId, expiresAt] | ['r', eventId, version, holdId]
@@ -23,6 +24,9 @@
  * order, so a format 1 record reads as the same two queues. Formats 1 and 2 had no
  * `command`: a grant, confirmation or release tells its command by its outcome; a refusal
  * reads with its command unknown, and is repeated to any command that names its commandId.
+ * Format 5 added `q` and an ended hold's `requestId` (buyer operations, the buyers design §8.2);
+ * older records have neither, and read as holds no buyer operation made; a worker of an
+ * older release refuses a format 5 record, discards the snapshot and replays.
  */
 import { ERROR_CODES, HoldfastError } from '../contract/errors.ts';
 import type { ClientCommandType, Decision } from '../contract/kafka-records.ts';
@@ -39,9 +43,9 @@ import type {
 import { EMPTY_SEAT_MEMORY } from './seat-state.ts';
 
 /** The format `encodeSeat` writes. */
-export const SNAPSHOT_FORMAT = 4;
+export const SNAPSHOT_FORMAT = 5;
 /** The formats `decodeSeat` reads. */
-const READABLE_FORMATS: readonly unknown[] = [1, 2, 3, SNAPSHOT_FORMAT];
+const READABLE_FORMATS: readonly unknown[] = [1, 2, 3, 4, SNAPSHOT_FORMAT];
 
 type EncodedCommand = 'h' | 'c' | 'l' | 'k';
 const COMMAND_CODES: Readonly<Record<ClientCommandType, EncodedCommand>> = {
@@ -76,6 +80,7 @@ export function encodeSeat(state: SeatState): string {
   switch (state.status) {
     case 'held':
       text += `,"s":"h","h":${quote(state.holdId)},"u":${quote(state.userId)},"t":${state.heldAt},"x":${state.expiresAt}`;
+      if (state.requestId !== undefined) text += `,"q":${quote(state.requestId)}`;
       break;
     case 'reserved':
       text += `,"s":"r","h":${quote(state.holdId)},"u":${quote(state.userId)},"t":${state.reservedAt},"i":${quote(state.reservedEventId)}`;
@@ -90,7 +95,8 @@ export function encodeSeat(state: SeatState): string {
     for (let i = 0; i < endedHolds.length; i++) {
       const ended = endedHolds[i] as EndedHold;
       if (i > 0) text += ',';
-      text += `[${quote(ended.holdId)},"${encodeEnding(ended.ending)}",${ended.endedAt}]`;
+      const request = ended.requestId === undefined ? '' : `,${quote(ended.requestId)}`;
+      text += `[${quote(ended.holdId)},"${encodeEnding(ended.ending)}",${ended.endedAt}${request}]`;
     }
     text += ']';
   }
@@ -147,8 +153,8 @@ export function decodeSeat(text: string, seatKeyForErrors?: string): SeatState {
   switch (record.s) {
     case 'a':
       return { status: 'available', version, memory };
-    case 'h':
-      return {
+    case 'h': {
+      const held = {
         status: 'held',
         version,
         holdId: read.text('h'),
@@ -156,7 +162,9 @@ export function decodeSeat(text: string, seatKeyForErrors?: string): SeatState {
         heldAt: read.count('t'),
         expiresAt: read.count('x'),
         memory,
-      };
+      } as const;
+      return record.q === undefined ? held : { ...held, requestId: read.text('q') };
+    }
     case 'r':
       return {
         status: 'reserved',
@@ -177,12 +185,13 @@ function decodeMemory(record: Record<string, unknown>, read: FieldReader): SeatM
     return EMPTY_SEAT_MEMORY;
   }
   const endedHolds: EndedHold[] = read.list('e').map((item) => {
-    const [holdId, ending, endedAt] = read.tuple(item, 3);
-    return {
+    const [holdId, ending, endedAt, requestId] = read.tuple(item, [3, 4]);
+    const ended = {
       holdId: read.textValue(holdId),
       ending: decodeEnding(ending, read),
       endedAt: read.countValue(endedAt),
     };
+    return requestId === undefined ? ended : { ...ended, requestId: read.textValue(requestId) };
   });
   const decided = [...read.list('d'), ...read.list('r')].map((item): RememberedDecision => {
     const [userId, commandId, decidedAt, encoded, command] = read.tuple(item, [4, 5]);

@@ -48,3 +48,21 @@ export function operatorUserId(operator: string): string {
 export function seatKey(showId: string, seatId: string): string {
   return `${showId}/${seatId}`;
 }
+
+/**
+ * The Kafka key of a show's buyer actor (the buyers design §8.1): `showId/~userId`. A key splits
+ * at its first `/`; a seat id never starts with `~`, so a buyer key never collides with a
+ * seat key, whatever the user id contains.
+ */
+export function buyerKey(showId: string, userId: string): string {
+  return `${showId}/~${userId}`;
+}
+
+/** Whether a key of `seat-commands` / `seat-events` is a buyer's (else it is a seat's). */
+export function isBuyerKey(key: string): boolean {
+  const slash = key.indexOf('/');
+  return slash >= 0 && key.charCodeAt(slash + 1) === 0x7e; // '~'
+}
+
+/** A buyer operation's id: `partition-offset` of the client request that opened it. */
+export const RequestIdSchema = z.string().regex(ID_PATTERN);

@@ -13,6 +13,7 @@ import {
   EventIdSchema,
   HoldIdSchema,
   ReplyToSchema,
+  RequestIdSchema,
   SeatIdSchema,
   ShowIdSchema,
   UserIdSchema,
@@ -133,6 +134,11 @@ export const SeatHeldSchema = z.strictObject({
   type: z.literal('seat.held'),
   holdId: HoldIdSchema,
   expiresAt: EpochMsSchema,
+  /**
+   * The buyer operation whose `seat.tryHold` made the hold (the buyers design §8.2): a repeat
+   * of that request is recognised by it. Absent for a client's own `seat.holdRequest`.
+   */
+  requestId: RequestIdSchema.optional(),
 });
 export const SeatReservedSchema = z.strictObject({
   ...eventBase,

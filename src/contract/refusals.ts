@@ -10,7 +10,11 @@ import { z } from 'zod';
  * before producing, for a well-formed id that names nothing, and `INVALID_PAYLOAD` for a
  * message it cannot read; the actor answers `INVALID_PAYLOAD` for a `commandId` the user
  * already used on the seat for another kind of command, and `CANCELLED` for a hold or
- * reservation an operator cancelled (`holdfast seats cancel`).
+ * reservation an operator cancelled (`holdfast seats cancel`). The buyer codes of
+ * the buyers design (§4, §8): `LIMIT_REACHED` (the show's per-buyer cap), `EXTENSION_LIMIT` (no
+ * extension left for a hold), `REQUEST_EXPIRED` (a request that reached a seat a hold TTL or
+ * more after it was made), `BUSY` (the request overlaps the caller's own unfinished
+ * operation, or the seat is being confirmed: retry after `retryAfterMs`).
  */
 export const REJECTION_REASONS = [
   'SEAT_TAKEN',
@@ -20,6 +24,10 @@ export const REJECTION_REASONS = [
   'UNKNOWN_SEAT',
   'INVALID_PAYLOAD',
   'CANCELLED',
+  'LIMIT_REACHED',
+  'EXTENSION_LIMIT',
+  'REQUEST_EXPIRED',
+  'BUSY',
 ] as const;
 export const RejectionReasonSchema = z.enum(REJECTION_REASONS);
 
@@ -40,7 +48,32 @@ const REJECTION_MESSAGES: Readonly<Record<RejectionReason, string>> = {
   UNKNOWN_SEAT: 'no such seat in this show',
   INVALID_PAYLOAD: 'that commandId was already used for another operation on this seat',
   CANCELLED: 'the hold or reservation was cancelled by an operator',
+  LIMIT_REACHED: 'you hold as many seats of this show as one buyer may',
+  EXTENSION_LIMIT: 'that hold has no extension left',
+  REQUEST_EXPIRED: 'the request reached the seat a hold TTL or more after it was made',
+  BUSY: 'the request overlaps an operation of yours still in progress; retry shortly',
 };
+
+/**
+ * When the seats of a group operation refuse for different reasons, the operation's code is
+ * the first of these the seats gave, and its `seats` are the seats with that code
+ * (the buyers design §4, group operations). A code not listed (none is expected from a seat) comes after them.
+ */
+export const GROUP_REFUSAL_PRECEDENCE: readonly RejectionReason[] = [
+  'UNKNOWN_SEAT',
+  'LIMIT_REACHED',
+  'HOLD_EXPIRED',
+  'NOT_HOLDER',
+  'CANCELLED',
+  'SEAT_TAKEN',
+  'REQUEST_EXPIRED',
+];
+
+/**
+ * How long a `BUSY` refusal asks the caller to wait: about the time a group operation's
+ * round trip through the log takes, so a retry usually finds it settled.
+ */
+export const BUSY_RETRY_AFTER_MS = 250;
 
 /**
  * What only a gateway answers, each message saying why at the place it happens: the message

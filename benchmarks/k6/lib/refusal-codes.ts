@@ -12,4 +12,8 @@ export const REFUSAL_CODES: readonly string[] = [
   'UNKNOWN_SHOW',
   'UNKNOWN_SEAT',
   'CANCELLED',
+  'LIMIT_REACHED',
+  'EXTENSION_LIMIT',
+  'REQUEST_EXPIRED',
+  'BUSY',
 ];

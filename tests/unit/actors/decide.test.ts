@@ -281,9 +281,9 @@ describe('expiry (timers emit commands)', () => {
     const { seat, held } = heldSeat();
     seat.one(expiry(held), held.expiresAt);
     const after = seat.state;
-    expect(seat.run(expiry(held), held.expiresAt + 1)).toEqual({ events: [] });
+    expect(seat.run(expiry(held), held.expiresAt + 1)).toEqual({ events: [], commands: [] });
     expect(seat.state).toBe(after);
-    expect(new SeatRunner().run(expiry(held), T0)).toEqual({ events: [] });
+    expect(new SeatRunner().run(expiry(held), T0)).toEqual({ events: [], commands: [] });
   });
 
   it('leaves a hold whose expiry arrives early by log time, and asks to re-arm', () => {
