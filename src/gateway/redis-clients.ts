@@ -28,9 +28,7 @@ export interface GatewayRedis {
  */
 function handlePublishFailures(pub: Redis, logger: Logger): void {
   const publish = pub.publish.bind(pub) as (...args: unknown[]) => Promise<unknown>;
-  (pub as unknown as { publish: (...args: unknown[]) => Promise<unknown> }).publish = (
-    ...args
-  ) => {
+  (pub as unknown as { publish: (...args: unknown[]) => Promise<unknown> }).publish = (...args) => {
     const reply = publish(...args);
     reply.catch((error: unknown) =>
       logger.warn({ err: error }, 'a broadcast or server-to-server message was not published'),
