@@ -9,89 +9,23 @@
  */
 import {
   connectHoldfast,
-  type HandshakeErrorData,
   type HoldfastClient,
-  type HoldfastSessionExpiredError,
   type MySeat,
-  type PublicErrorCode,
   type SeatView,
   tokenClaims,
 } from '../client/index.ts';
-
-/** Words for every code the page can meet: a new code fails the type check until it has some. */
-const ERROR_WORDS: Readonly<Record<string, string>> = {
-  SEAT_TAKEN: 'Someone else has that seat.',
-  NOT_HOLDER: 'That hold is not yours.',
-  HOLD_EXPIRED: 'Your hold expired before that reached us.',
-  UNKNOWN_SHOW: 'This show does not exist.',
-  UNKNOWN_SEAT: 'That seat does not exist.',
-  INVALID_PAYLOAD: 'The page sent something the service could not read.',
-  RATE_LIMITED: 'Too many clicks at once — wait a moment and try again.',
-  TIMEOUT: 'No answer in time. The map re-syncs; try again.',
-  UNAVAILABLE: 'The service is catching up. Try again in a few seconds.',
-  CANCELLED: 'The box office cancelled that hold or reservation.',
-  UNAUTHENTICATED: 'Your token was refused (missing, expired or signed with another secret).',
-  SESSION_EXPIRED: 'Your session expired. Open the page again with a fresh token.',
-} satisfies Record<
-  PublicErrorCode | HandshakeErrorData['code'] | HoldfastSessionExpiredError['code'],
-  string
->;
-
-/** Where this tab keeps its token once it has left the address bar. */
-const TOKEN_STORAGE_KEY = 'holdfast.token';
-
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-
-/**
- * Says something in `#message`, a polite live region: a screen reader speaks it once the
- * user is idle. The same words twice in a row (two refused clicks) are cleared first and set
- * again a moment later: a region whose text does not change is not spoken again.
- */
-let spoken = 0;
-function say(text: string, kind: 'ok' | 'error' = 'error'): void {
-  const message = $('message');
-  const turn = ++spoken;
-  message.dataset.kind = kind;
-  if (message.textContent !== text) {
-    message.textContent = text;
-    return;
-  }
-  message.textContent = '';
-  window.setTimeout(() => {
-    if (turn === spoken) message.textContent = text;
-  }, 100);
-}
-
-function refusal(error: { code: string; message: string }): void {
-  say(ERROR_WORDS[error.code] ?? `${error.code}: ${error.message}`);
-}
-
-function rowOf(seatId: string): string {
-  return /^[A-Z]+/.exec(seatId)?.[0] ?? '';
-}
-
-function numberOf(seatId: string): number {
-  return Number(/[0-9]+$/.exec(seatId)?.[0] ?? 0);
-}
-
-/** `B12` as people say it. */
-function seatName(seatId: string): string {
-  return `Row ${rowOf(seatId)}, seat ${numberOf(seatId)}`;
-}
-
-function timeLeft(expiresAt: number): string {
-  const left = Math.max(0, Math.round((expiresAt - Date.now()) / 1000));
-  return `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
-}
-
-/** What a seat is, in words: its accessible name says it, and the readout under the map. */
-function seatWords(seat: SeatView, mine: MySeat | undefined): string {
-  if (!mine) return `${seatName(seat.seatId)}, ${seat.status}`;
-  if (seat.status === 'held' && mine.expiresAt !== undefined) {
-    return `${seatName(seat.seatId)}, held by you, ${timeLeft(mine.expiresAt)} left`;
-  }
-  return `${seatName(seat.seatId)}, ${seat.status} by you`;
-}
+import { readEntry, showLogin, TOKEN_STORAGE_KEY } from './entry.ts';
+import {
+  $,
+  ERROR_WORDS,
+  numberOf,
+  refusal,
+  rowOf,
+  say,
+  seatName,
+  seatWords,
+  timeLeft,
+} from './words.ts';
 
 /**
  * The layout is only rows × seatsPerRow: it has no aisles. Rows wider than this get one
@@ -434,34 +368,10 @@ function rowLabel(row: string): HTMLSpanElement {
   return label;
 }
 
-/** The show and token: the token from the fragment (which it then leaves) or this tab. */
-function readEntry(): { showId: string; token: string } {
-  const params = new URLSearchParams(window.location.hash.slice(1));
-  const fromUrl = params.get('token');
-  if (fromUrl) {
-    sessionStorage.setItem(TOKEN_STORAGE_KEY, fromUrl);
-    params.delete('token');
-    const { pathname, search } = window.location;
-    window.history.replaceState(window.history.state, '', `${pathname}${search}#${params}`);
-  }
-  return {
-    showId: params.get('show') ?? '',
-    token: fromUrl ?? sessionStorage.getItem(TOKEN_STORAGE_KEY) ?? '',
-  };
-}
-
 function main(): void {
   const { showId, token } = readEntry();
   if (!showId || !token) {
-    const form = $<HTMLFormElement>('login');
-    form.hidden = false;
-    form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      const show = ($<HTMLInputElement>('login-show').value || 'demo').trim();
-      sessionStorage.setItem(TOKEN_STORAGE_KEY, $<HTMLInputElement>('login-token').value.trim());
-      window.location.hash = `show=${encodeURIComponent(show)}`;
-      window.location.reload();
-    });
+    showLogin();
     return;
   }
   $('show-name').textContent = showId;
