@@ -1,6 +1,6 @@
 /**
  * `decideBuyer(state, command) → { state, events, commands }`: the buyer actor's rules for a
- * group hold (the buyers design §8.4, §8.5). Pure and synchronous. A buyer's state changes on
+ * group hold (docs/design.md §9.4, §9.5). Pure and synchronous. A buyer's state changes on
  * commands that produce no event (an answer recorded, a notice applied), so the decision
  * returns the next state itself; replaying the same commands gives the same states.
  *
@@ -76,7 +76,7 @@ function decideGroupHold(
   const route = { replyTo: command.replyTo, correlationId: command.correlationId };
   const open = state.open.find((op) => op.commandId === command.commandId);
   if (open !== undefined) {
-    // A commandId names one operation with its seats (buyers design §4): reused for
+    // A commandId names one operation with its seats (docs/design.md §9.4): reused for
     // others, it is refused.
     if (!matchesSeats(open.seatIds, command.seatIds))
       return refuse(state, command, context, 'INVALID_PAYLOAD', []);
@@ -119,7 +119,7 @@ function decideGroupHold(
     const held = new Set(heldSeats(state, context.logTime));
     const added = command.seatIds.filter((seatId) => !held.has(seatId));
     // LIMIT_REACHED against settled holdings alone; over only because of the caller's own
-    // open operations: BUSY, it may fit once they settle (§8.5).
+    // open operations: BUSY, it may fit once they settle (§9.5).
     if (held.size + added.length > cap)
       return refuse(state, command, context, 'LIMIT_REACHED', added);
     const pending = added.filter((seatId) => !asked.has(seatId)).length;
@@ -155,7 +155,7 @@ function decideGroupHold(
 }
 
 /**
- * A seat's answer or notice. The view applies only when newer than the one known (§8.5),
+ * A seat's answer or notice. The view applies only when newer than the one known (§9.5),
  * so a duplicate or late notice never lowers the count below the truth.
  */
 function decideSeatUpdate(

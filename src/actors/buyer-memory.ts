@@ -1,6 +1,6 @@
 /**
  * The buyer's memories as pure functions: its views of seats (newer versions only, buyers
- * design §8.5), its open operations and the bounded memory of closed ones (docs/design.md
+ * design §9.5), its open operations and the bounded memory of closed ones (docs/design.md
  * §3.17). Every bound drops the oldest first and is applied at the log time of a decision,
  * so what a buyer answers is a function of the log alone, whichever snapshot it was loaded
  * from.

@@ -1,5 +1,5 @@
 /**
- * The state of one show's buyer actor (the buyers design §8.1, §8.4, §8.5): what it knows of the
+ * The state of one show's buyer actor (docs/design.md §9.1, §9.4, §9.5): what it knows of the
  * seats it was told about, its open group operations, and a bounded memory of the ones it
  * closed. An immutable value: only `decideBuyer` makes the next one.
  */
@@ -24,7 +24,7 @@ export interface Route {
   readonly correlationId: string;
 }
 
-/** The first answer a seat gave an operation (the one that counts, §8.5). */
+/** The first answer a seat gave an operation (the one that counts, §9.5). */
 export interface OperationAnswer {
   readonly outcome: 'granted' | 'alreadyHeld' | 'refused';
   readonly version: number;

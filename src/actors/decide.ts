@@ -46,7 +46,7 @@ export interface Decided {
   /** The events to produce and apply, in order; empty when the command is a no-op. */
   readonly events: SeatEvent[];
   /**
-   * The commands to other actors (buyers, the buyers design §8.2) to produce with the events,
+   * The commands to other actors (buyers, docs/design.md §9.2) to produce with the events,
    * numbered after them in the decision's one index sequence. Empty for every decision of a
    * client's own seat command in a show without a cap.
    */
@@ -79,7 +79,7 @@ export function decide(state: SeatState, command: SeatCommand, context: DecideCo
     return refuse(state, command, context, 'UNKNOWN_SEAT');
   }
   if (command.type === 'seat.holdRequest' && isCapped(context.show)) {
-    // A capped show routes every hold through the caller's buyer (§8.5), which counts it
+    // A capped show routes every hold through the caller's buyer (§9.5), which counts it
     // against the cap; the gateway sends a capped show's `seat:hold` there. A plain hold
     // reaching the seat did not come from the buyer: nothing the caller may do, so
     // INVALID_PAYLOAD (not remembered, like any reuse refusal) rather than a business code.

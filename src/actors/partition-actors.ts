@@ -165,7 +165,7 @@ export class PartitionActors {
   }
 
   /**
-   * Decides any command of a seat (a client's, an expiry, or a buyer's, the buyers design §8),
+   * Decides any command of a seat (a client's, an expiry, or a buyer's, docs/design.md §9),
    * applies its events and returns them with the commands it sends other actors, to produce
    * together (events first: they share one index sequence).
    */

@@ -1,8 +1,8 @@
 /**
- * Every actor of one partition (the buyers design §8.1): the seat actors (`PartitionActors`) and
+ * Every actor of one partition (docs/design.md §9.1): the seat actors (`PartitionActors`) and
  * the buyer actors, each command routed by its key. `handle` decides one command and returns
  * its events (to `seat-events`) and its commands to other actors (to `seat-commands`, to be
- * produced in the same step, §8.2), ids from one index sequence per decision.
+ * produced in the same step, §9.2), ids from one index sequence per decision.
  *
  * Buyers are kept live as values (a buyer's state is small and bounded); the ones changed
  * since the last `takeChanges` are written to the snapshot under their buyer key.

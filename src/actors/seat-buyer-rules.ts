@@ -1,5 +1,5 @@
 /**
- * A seat's rules for buyers (the buyers design §8.2–§8.5): the commands a buyer's actor sends a
+ * A seat's rules for buyers (docs/design.md §9.2–9.5): the commands a buyer's actor sends a
  * seat (`seat.tryHold`, `seat.buyerRelease`), the seat's answer to the buyer, and, in a show
  * with a cap, a notice to the buyer(s) concerned by every change of the seat. Pure and
  * synchronous, like `decide`, which it calls for a client's own seat commands.
@@ -48,7 +48,7 @@ export function decideSeatCommand(
   return { ...decided, commands: [...decided.commands, ...notices] };
 }
 
-/** §8.4: a hold for a buyer's operation, answered to the buyer. */
+/** §9.4: a hold for a buyer's operation, answered to the buyer. */
 function decideTryHold(state: SeatState, command: TryHold, context: DecideContext): Decided {
   const { show } = context;
   if (show === undefined) return refuseTry(state, command, context, 'UNKNOWN_SHOW');
@@ -81,7 +81,7 @@ function decideTryHold(state: SeatState, command: TryHold, context: DecideContex
           : 'NOT_HOLDER';
     return answerOnly(state, command, context, 'refused', reason);
   }
-  // §8.2 rule 3: only taking requests expire, a hold TTL after the client request.
+  // §9.3: only taking requests expire, a hold TTL after the client request.
   if (context.logTime >= command.requestedAt + show.holdTtlMs) {
     return refuseTry(state, command, context, 'REQUEST_EXPIRED');
   }
@@ -105,7 +105,7 @@ function decideTryHold(state: SeatState, command: TryHold, context: DecideContex
 }
 
 /**
- * §8.4: a buyer's compensation. Never expires and is always decided: it releases the hold
+ * §9.4: a buyer's compensation. Never expires and is always decided: it releases the hold
  * it names if that is still current and the buyer's, and is answered `released` either way.
  */
 function decideBuyerRelease(
@@ -251,7 +251,7 @@ function viewAfter(state: SeatState, events: readonly SeatEvent[]): SeatView {
 }
 
 /**
- * §8.5: in a capped show, every change of the seat is told to the buyers it concerns — who
+ * §9.5: in a capped show, every change of the seat is told to the buyers it concerns — who
  * held or owned it before the decision and who does after (every hold of the decision, so an
  * implicit expiry's holder hears of it too) — once each, with the seat as the decision leaves
  * it. The buyer that got the decision's answer already has that view and gets no notice.

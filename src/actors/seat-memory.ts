@@ -125,7 +125,7 @@ function endedHoldsWithinWindow(
 
 /**
  * The ended hold that a buyer operation's `seat.tryHold` made, if the seat still remembers it
- * at `logTime`: a repeat of that request must not make a second hold (§8.2).
+ * at `logTime`: a repeat of that request must not make a second hold (§9.2).
  */
 export function endedHoldOfRequest(
   memory: SeatMemory,

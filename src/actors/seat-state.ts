@@ -16,7 +16,7 @@ export interface EndedHold {
   readonly ending: HoldEnding;
   /** Log time of the release. */
   readonly endedAt: number;
-  /** The buyer operation that made the hold, if a buyer's `seat.tryHold` made it (§8.2). */
+  /** The buyer operation that made the hold, if a buyer's `seat.tryHold` made it (§9.2). */
   readonly requestId?: string;
 }
 
@@ -66,7 +66,7 @@ export interface HeldSeat extends SeatStateBase {
   /** `heldAt + show.holdTtlMs`: a confirmation or release counts only strictly before. */
   readonly expiresAt: number;
   /**
-   * The buyer operation whose `seat.tryHold` made the hold (the buyers design §8.2): a repeat of
+   * The buyer operation whose `seat.tryHold` made the hold (docs/design.md §9.2): a repeat of
    * that request is answered with this hold, never given a second one. Absent for a client's
    * own hold.
    */

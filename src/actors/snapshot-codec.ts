@@ -24,7 +24,7 @@
  * order, so a format 1 record reads as the same two queues. Formats 1 and 2 had no
  * `command`: a grant, confirmation or release tells its command by its outcome; a refusal
  * reads with its command unknown, and is repeated to any command that names its commandId.
- * Format 5 added `q` and an ended hold's `requestId` (buyer operations, the buyers design §8.2);
+ * Format 5 added `q` and an ended hold's `requestId` (buyer operations, docs/design.md §9.2);
  * older records have neither, and read as holds no buyer operation made; a worker of an
  * older release refuses a format 5 record, discards the snapshot and replays.
  */

@@ -1,13 +1,8 @@
 /**
- * The records of buyer actors (the buyers design §8): the client's group request to its buyer,
+ * The records of buyer actors (docs/design.md §9): the client's group request to its buyer,
  * the commands buyers and seats send each other through `seat-commands`, and the buyer's
  * reply on `seat-events`. A buyer's records are keyed `buyerKey(showId, userId)`; a seat's,
  * `seatKey(showId, seatId)`. One schema per record, types derived from them.
- *
- * "The buyers design §8.n" in this code is rule n of the design's section "Buyers: group
- * holds, caps, extension, cancellation" (its §4 is the public contract with group
- * operations); docs/design.md describes buyers once they are wired into the worker and the
- * gateway.
  */
 import { z } from 'zod';
 import {
@@ -33,7 +28,7 @@ import {
 } from './kafka-records.ts';
 import { RejectionReasonSchema } from './refusals.ts';
 
-/** The most seats one group operation names (the buyers design §4, group operations). */
+/** The most seats one group operation names (docs/design.md §9.4). */
 export const MAX_GROUP_SEATS = 10;
 
 /** 1–10 distinct seat ids. */
@@ -55,7 +50,7 @@ const routeBase = {
   sentAt: EpochMsSchema,
 };
 
-/** `seats:hold` (buyers design §4) as the gateway sends it to the caller's buyer. */
+/** `seats:hold` (docs/design.md §9.4) as the gateway sends it to the caller's buyer. */
 export const BuyerHoldRequestSchema = z.strictObject({
   ...routeBase,
   type: z.literal('buyer.holdRequest'),
@@ -74,15 +69,15 @@ const toSeatBase = {
   requestId: RequestIdSchema,
 };
 
-/** A buyer asks a seat for a hold for one of its operations (§8.4). */
+/** A buyer asks a seat for a hold for one of its operations (§9.4). */
 export const TryHoldSchema = z.strictObject({
   ...toSeatBase,
   type: z.literal('seat.tryHold'),
-  /** Log time of the client request (§8.2 rule 3): the seat refuses it a hold TTL later. */
+  /** Log time of the client request (§9.3): the seat refuses it a hold TTL later. */
   requestedAt: EpochMsSchema,
 });
 
-/** A buyer's compensation: release a hold it was granted (§8.4). Never expires. */
+/** A buyer's compensation: release a hold it was granted (§9.4). Never expires. */
 export const BuyerReleaseSchema = z.strictObject({
   ...toSeatBase,
   type: z.literal('seat.buyerRelease'),
@@ -93,7 +88,7 @@ export const SeatAnswerOutcomeSchema = z.enum(['granted', 'alreadyHeld', 'refuse
 
 /**
  * A seat tells a buyer how it stands: the answer to the buyer's `tryHold` or `buyerRelease`,
- * or (in a capped show, §8.5) any change to a seat the buyer holds or held. The buyer
+ * or (in a capped show, §9.5) any change to a seat the buyer holds or held. The buyer
  * applies the seat's view only when its `version` is newer than the one it knows.
  */
 export const BuyerSeatUpdateSchema = z.strictObject({
@@ -144,7 +139,7 @@ export type SeatActorCommand = z.infer<typeof SeatActorCommandSchema>;
 export type SeatActorCommandType = SeatActorCommand['type'];
 export type BuyerCommand = z.infer<typeof BuyerCommandSchema>;
 export type LogCommand = z.infer<typeof LogCommandSchema>;
-/** The commands one actor sends another (always through the log, §8.2). */
+/** The commands one actor sends another (always through the log, §9.2). */
 export type ActorCommand = TryHold | BuyerRelease | BuyerSeatUpdate;
 
 /** The seat's part of a successful group hold: what the ack's `holds` are built from. */
@@ -170,7 +165,7 @@ export type BuyerOutcome = z.infer<typeof BuyerOutcomeSchema>;
 
 /**
  * A buyer's answer to a client request, on `seat-events` under the buyer's key, one per reply
- * route of the request. A gateway turns it into the `seats:hold` ack (buyers design §4); the read model
+ * route of the request. A gateway turns it into the `seats:hold` ack (docs/design.md §9.4); the read model
  * skips it (the seats' own events carry the changes).
  */
 export const BuyerDecidedSchema = z.strictObject({

@@ -50,7 +50,7 @@ export function seatKey(showId: string, seatId: string): string {
 }
 
 /**
- * The Kafka key of a show's buyer actor (the buyers design §8.1): `showId/~userId`. A key splits
+ * The Kafka key of a show's buyer actor (docs/design.md §9.1): `showId/~userId`. A key splits
  * at its first `/`; a seat id never starts with `~`, so a buyer key never collides with a
  * seat key, whatever the user id contains.
  */

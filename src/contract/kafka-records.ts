@@ -135,7 +135,7 @@ export const SeatHeldSchema = z.strictObject({
   holdId: HoldIdSchema,
   expiresAt: EpochMsSchema,
   /**
-   * The buyer operation whose `seat.tryHold` made the hold (the buyers design §8.2): a repeat
+   * The buyer operation whose `seat.tryHold` made the hold (docs/design.md §9.2): a repeat
    * of that request is recognised by it. Absent for a client's own `seat.holdRequest`.
    */
   requestId: RequestIdSchema.optional(),

@@ -10,8 +10,8 @@ import { z } from 'zod';
  * before producing, for a well-formed id that names nothing, and `INVALID_PAYLOAD` for a
  * message it cannot read; the actor answers `INVALID_PAYLOAD` for a `commandId` the user
  * already used on the seat for another kind of command, and `CANCELLED` for a hold or
- * reservation an operator cancelled (`holdfast seats cancel`). The buyer codes of
- * the buyers design (§4, §8): `LIMIT_REACHED` (the show's per-buyer cap), `EXTENSION_LIMIT` (no
+ * reservation an operator cancelled (`holdfast seats cancel`). The buyer codes
+ * (docs/design.md §9): `LIMIT_REACHED` (the show's per-buyer cap), `EXTENSION_LIMIT` (no
  * extension left for a hold), `REQUEST_EXPIRED` (a request that reached a seat a hold TTL or
  * more after it was made), `BUSY` (the request overlaps the caller's own unfinished
  * operation, or the seat is being confirmed: retry after `retryAfterMs`).
@@ -57,7 +57,7 @@ const REJECTION_MESSAGES: Readonly<Record<RejectionReason, string>> = {
 /**
  * When the seats of a group operation refuse for different reasons, the operation's code is
  * the first of these the seats gave, and its `seats` are the seats with that code
- * (the buyers design §4, group operations). A code not listed (none is expected from a seat) comes after them.
+ * (docs/design.md §9.4). A code not listed (none is expected from a seat) comes after them.
  */
 export const GROUP_REFUSAL_PRECEDENCE: readonly RejectionReason[] = [
   'UNKNOWN_SEAT',

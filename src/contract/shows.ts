@@ -1,5 +1,5 @@
 /**
- * A show: its layout, hold TTL and buyer settings (the buyers design §8.5, §8.7, §8.10), created
+ * A show: its layout, hold TTL and buyer settings (docs/design.md §9.5), created
  * once on the `shows` topic (its first record).
  */
 import { z } from 'zod';
@@ -16,13 +16,13 @@ export const ShowDefinitionSchema = z.strictObject({
   createdAt: EpochMsSchema,
   /**
    * The most seats one buyer may hold, have confirming or own at once; absent: no cap. A show
-   * with a cap routes every hold through the buyer actor (§8.5). Optional so that the shows
+   * with a cap routes every hold through the buyer actor (§9.5). Optional so that the shows
    * created before buyers existed still parse.
    */
   maxSeatsPerBuyer: z.number().int().min(1).max(10_000).optional(),
-  /** How far an extension moves a hold's expiry (§8.7); absent: 0, no extension. */
+  /** How far an extension moves a hold's expiry; absent: 0, no extension. */
   extendMs: z.number().int().min(0).max(86_400_000).optional(),
-  /** How many extensions a hold may have (§8.7); absent: 0. */
+  /** How many extensions a hold may have; absent: 0. */
   maxExtensions: z.number().int().min(0).max(100).optional(),
 });
 export type ShowDefinition = z.infer<typeof ShowDefinitionSchema>;

@@ -1,5 +1,5 @@
 /**
- * The buyer actor's group hold (the buyers design §8.4, §8.5), through an in-memory log of one
+ * The buyer actor's group hold (docs/design.md §9.4, §9.5), through an in-memory log of one
  * partition: the buyer, its seats and the commands between them.
  */
 import { describe, expect, it } from 'vitest';

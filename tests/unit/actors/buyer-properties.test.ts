@@ -1,5 +1,5 @@
 /**
- * Properties of buyers' group holds over random interleavings (the buyers design §8.4, §8.5):
+ * Properties of buyers' group holds over random interleavings (docs/design.md §9.4, §9.5):
  * several buyers' group holds, releases and expiries over a small show, each emitted command
  * fed back through an in-memory log, some delivered late or twice.
  */

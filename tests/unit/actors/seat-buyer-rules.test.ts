@@ -1,4 +1,4 @@
-/** The seat's rules for buyers (the buyers design §8.2–§8.5): tryHold, buyerRelease, notices. */
+/** The seat's rules for buyers (docs/design.md §9.2–§9.5): tryHold, buyerRelease, notices. */
 import { describe, expect, it } from 'vitest';
 import type { HeldSeat } from '../../../src/actors/seat-state.ts';
 import { decodeSeat, encodeSeat } from '../../../src/actors/snapshot-codec.ts';
@@ -188,7 +188,7 @@ describe('seat.buyerRelease', () => {
   });
 });
 
-describe('a capped show (§8.5)', () => {
+describe('a capped show (§9.5)', () => {
   it('refuses a plain seat:hold INVALID_PAYLOAD and does not remember it', () => {
     const seat = new BuyerSeatRunner(CAPPED);
     const decided = seat.run(holdRequest({ userId: 'ann', commandId: 'c1' }), T0);

@@ -1,4 +1,4 @@
-/** The buyer contract (the buyers design §8): keys, show settings, records, refusal codes. */
+/** The buyer contract (docs/design.md §9): keys, show settings, records, refusal codes. */
 import { describe, expect, it } from 'vitest';
 import {
   BuyerHoldRequestSchema,
