@@ -4,7 +4,7 @@
  * Pure and synchronous; business refusals are `seat.rejected` events, never exceptions.
  */
 
-import type { ActorCommand, SeatActorCommand } from '../contract/buyer-records.ts';
+import type { ActorCommand, SeatActorCommand, TryHold } from '../contract/buyer-records.ts';
 import type {
   CancelRequest,
   ConfirmationRequest,
@@ -275,20 +275,20 @@ export function eventFields(
   };
 }
 
-function heldEvent(
+/** A hold for a client's `seat.holdRequest`, or for a buyer's `seat.tryHold` (it records the request). */
+export function heldEvent(
   version: number,
-  command: HoldRequest,
+  command: HoldRequest | TryHold,
   context: DecideContext,
   index: number,
   show: ShowDefinition,
 ): SeatEvent {
   const id = eventId(context, index);
-  return {
-    type: 'seat.held',
-    ...eventFields(command, context, id, version),
-    holdId: id,
-    expiresAt: context.logTime + show.holdTtlMs,
-  };
+  const fields = eventFields(command, context, id, version);
+  const expiresAt = context.logTime + show.holdTtlMs;
+  return command.type === 'seat.tryHold'
+    ? { type: 'seat.held', ...fields, holdId: id, expiresAt, requestId: command.requestId }
+    : { type: 'seat.held', ...fields, holdId: id, expiresAt };
 }
 
 function reservedEvent(

@@ -16,13 +16,14 @@ import { isPlainSeatCommand } from '../contract/buyer-records.ts';
 import type { SeatEvent } from '../contract/kafka-records.ts';
 import type { RejectionReason } from '../contract/refusals.ts';
 import { isSeatOfShow } from '../contract/seat-layout.ts';
-import { isCapped, type ShowDefinition } from '../contract/shows.ts';
+import { isCapped } from '../contract/shows.ts';
 import {
   type DecideContext,
   type Decided,
   decide,
   eventFields,
   eventId,
+  heldEvent,
   releasedEvent,
 } from './decide.ts';
 import { endedHoldOfRequest } from './seat-memory.ts';
@@ -90,7 +91,7 @@ function decideTryHold(state: SeatState, command: TryHold, context: DecideContex
     if (context.logTime >= state.expiresAt) {
       // The old hold is over by log time (§3.5): released first, then the new hold.
       const released = releasedEvent(state, command, context, 0, 'expired');
-      const held = tryHeldEvent(state.version + 2, command, context, 1, show);
+      const held = heldEvent(state.version + 2, command, context, 1, show);
       return granted(state, [released, held], command, context);
     }
     if (state.userId === command.userId) return answerOnly(state, command, context, 'alreadyHeld');
@@ -98,7 +99,7 @@ function decideTryHold(state: SeatState, command: TryHold, context: DecideContex
   }
   return granted(
     state,
-    [tryHeldEvent(state.version + 1, command, context, 0, show)],
+    [heldEvent(state.version + 1, command, context, 0, show)],
     command,
     context,
   );
@@ -126,23 +127,6 @@ function decideBuyerRelease(
   const events = [releasedEvent(state, command, context, 0, cause)];
   const answer = { requestId: command.requestId, outcome: 'released' } as const;
   return { events, commands: [seatUpdate(viewAfter(state, events), command, context, 1, answer)] };
-}
-
-function tryHeldEvent(
-  version: number,
-  command: TryHold,
-  context: DecideContext,
-  index: number,
-  show: ShowDefinition,
-): SeatEvent {
-  const id = eventId(context, index);
-  return {
-    type: 'seat.held',
-    ...eventFields(command, context, id, version),
-    holdId: id,
-    expiresAt: context.logTime + show.holdTtlMs,
-    requestId: command.requestId,
-  };
 }
 
 function granted(
