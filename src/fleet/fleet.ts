@@ -22,7 +22,12 @@ export interface FleetMember {
   readonly child: ChildProcess;
   readonly pid: number;
   exited(): boolean;
+  /** Its last lines of output (kept unless its output is inherited): why it exited, if it did. */
+  recentOutput(): readonly string[];
 }
+
+/** How many of a member's last output lines are kept for a failure's message. */
+const RECENT_LINES = 20;
 
 export interface SpawnMemberOptions {
   name: string;
@@ -53,28 +58,30 @@ export function spawnMember(options: SpawnMemberOptions): FleetMember {
   if (options.adminPort !== undefined) ports.HOLDFAST_METRICS_PORT = String(options.adminPort);
   const output = options.output ?? 'ignore';
   const args = options.script ? ['--import', 'tsx', options.script] : [CLI, options.kind];
+  const piped = output === 'inherit' ? 'inherit' : 'pipe';
   const child = spawn(process.execPath, args, {
     env: { ...options.env, ...ports },
-    stdio: [
-      'ignore',
-      typeof output === 'function' ? 'pipe' : output,
-      typeof output === 'function' ? 'pipe' : output,
-    ],
+    stdio: ['ignore', piped, piped],
   });
-  if (typeof output === 'function') {
-    for (const stream of [child.stdout, child.stderr]) {
-      let buffered = '';
-      stream?.setEncoding('utf8');
-      stream?.on('data', (chunk: string) => {
-        buffered += chunk;
-        let newline = buffered.indexOf('\n');
-        while (newline >= 0) {
-          output(buffered.slice(0, newline));
-          buffered = buffered.slice(newline + 1);
-          newline = buffered.indexOf('\n');
-        }
-      });
-    }
+  // Even output nobody asked for is kept a little: a member that exits at start says why.
+  const recent: string[] = [];
+  const line = (text: string) => {
+    recent.push(text);
+    if (recent.length > RECENT_LINES) recent.shift();
+    if (typeof output === 'function') output(text);
+  };
+  for (const stream of [child.stdout, child.stderr]) {
+    let buffered = '';
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) => {
+      buffered += chunk;
+      let newline = buffered.indexOf('\n');
+      while (newline >= 0) {
+        line(buffered.slice(0, newline));
+        buffered = buffered.slice(newline + 1);
+        newline = buffered.indexOf('\n');
+      }
+    });
   }
   let exited = false;
   child.once('exit', () => {
@@ -94,6 +101,7 @@ export function spawnMember(options: SpawnMemberOptions): FleetMember {
     child,
     pid: child.pid,
     exited: () => exited,
+    recentOutput: () => recent,
   };
 }
 
@@ -104,7 +112,7 @@ export async function waitReady(member: FleetMember, timeoutMs = 60_000): Promis
     if (member.exited()) {
       throw new HoldfastError(
         ERROR_CODES.INFRA_START_FAILED,
-        `${member.name} exited before it was ready`,
+        `${member.name} exited before it was ready (exit code ${member.child.exitCode}); its last output:\n${member.recentOutput().slice(-10).join('\n')}`,
         {
           context: { member: member.name, exitCode: member.child.exitCode },
         },
