@@ -97,8 +97,11 @@ export function encodeEvent(event: SeatEvent): OutgoingRecord {
   };
 }
 
+/** The same shortcut through `SeatEventSchema`: every gateway decodes every event. */
+const acceptEvent = compileAcceptor(SeatEventSchema);
+
 export function decodeEvent(record: IncomingRecord): Decoded<SeatEvent> {
-  return decodeJson(record, SeatEventSchema, keyOfSeatRecord);
+  return decodeJson(record, SeatEventSchema, keyOfSeatRecord, acceptEvent);
 }
 
 export function encodeShow(show: ShowDefinition): OutgoingRecord {

@@ -7,9 +7,9 @@
  * are read from it, not written again here.
  *
  * Supported: a discriminated union (or a single object) of strict objects whose fields are
- * strings (regex, min and max length), numbers (safe integer, bounds) and literals. A member
- * with any other field kind or check, or with a check of its own (a refinement across
- * fields), gets no fast path (always zod).
+ * strings (regex, min and max length), numbers (safe integer, bounds), literals and enums,
+ * each possibly optional. A member with any other field kind or check, or with a check of
+ * its own (a refinement across fields), gets no fast path (always zod).
  */
 import type { ZodType } from 'zod';
 
@@ -35,6 +35,10 @@ interface SchemaDef {
   readonly options?: readonly Introspectable[];
   readonly discriminator?: string;
   readonly values?: readonly unknown[];
+  /** Set on enums: value by name. */
+  readonly entries?: Readonly<Record<string, unknown>>;
+  /** Set on optional schemas: what the field is when present. */
+  readonly innerType?: Introspectable;
 }
 interface Introspectable {
   readonly _zod: { readonly def: SchemaDef };
@@ -74,36 +78,50 @@ function objectAcceptor(def: SchemaDef): Acceptor | undefined {
   if (def.shape === undefined || def.catchall?._zod.def.type !== 'never') return undefined;
   // A refinement over the whole object is a check this module cannot read: zod judges.
   if ((def.checks?.length ?? 0) > 0) return undefined;
-  const fields: [string, FieldCheck][] = [];
+  const fields: [name: string, check: FieldCheck, optional: boolean][] = [];
   for (const [name, field] of Object.entries(def.shape)) {
-    const check = fieldCheck(field._zod.def);
+    const fieldDef = field._zod.def;
+    const optional = fieldDef.type === 'optional';
+    const check = fieldCheck(optional ? fieldDef.innerType?._zod.def : fieldDef);
     if (check === undefined) return undefined;
-    fields.push([name, check]);
+    fields.push([name, check, optional]);
   }
   const count = fields.length;
   return (value) => {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
     const record = value as Record<string, unknown>;
-    // JSON.parse gives own, unique keys: as many keys as fields, each present, is the set.
+    // JSON.parse gives own, unique keys: when the fields found are as many as the keys,
+    // every key is a field (a key that is none makes the counts differ).
     let keys = 0;
     for (const _ in record) keys++;
-    if (keys !== count) return false;
+    if (keys > count) return false;
+    let found = 0;
     for (let i = 0; i < count; i++) {
-      const [name, check] = fields[i] as [string, FieldCheck];
-      if (!Object.hasOwn(record, name) || !check(record[name])) return false;
+      const [name, check, optional] = fields[i] as [string, FieldCheck, boolean];
+      if (!Object.hasOwn(record, name)) {
+        if (optional) continue;
+        return false;
+      }
+      if (!check(record[name])) return false;
+      found++;
     }
-    return true;
+    return found === keys;
   };
 }
 
-function fieldCheck(def: SchemaDef): FieldCheck | undefined {
-  switch (def.type) {
+function fieldCheck(def: SchemaDef | undefined): FieldCheck | undefined {
+  switch (def?.type) {
     case 'string':
       return def.format === undefined ? stringCheck(def.checks ?? []) : undefined;
     case 'number':
       return numberCheck(def.checks ?? []);
     case 'literal': {
       const values = def.values ?? [];
+      return (value) => values.includes(value);
+    }
+    case 'enum': {
+      if ((def.checks?.length ?? 0) > 0) return undefined;
+      const values = Object.values(def.entries ?? {});
       return (value) => values.includes(value);
     }
     default:

@@ -7,7 +7,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { SEAT_COMMAND_TYPES, SeatCommandSchema } from '../../../src/contract/kafka-records.ts';
+import {
+  SEAT_COMMAND_TYPES,
+  SEAT_EVENT_TYPES,
+  SeatCommandSchema,
+  SeatEventSchema,
+} from '../../../src/contract/kafka-records.ts';
 import { compileAcceptor } from '../../../src/kafka/fast-accept.ts';
 
 const accept = compileAcceptor(SeatCommandSchema);
@@ -131,15 +136,139 @@ describe('compileAcceptor(SeatCommandSchema)', () => {
 
   it('gives no fast path for a schema it cannot read (zod judges everything)', () => {
     const loose = z.object({ a: z.string() });
-    const optional = z.strictObject({ a: z.string().optional() });
+    const nested = z.strictObject({ a: z.strictObject({ b: z.string() }) });
     const email = z.strictObject({ a: z.email() });
     expect(compileAcceptor(loose)({ a: 'x' })).toBe(false);
-    expect(compileAcceptor(optional)({ a: 'x' })).toBe(false);
+    expect(compileAcceptor(nested)({ a: { b: 'x' } })).toBe(false);
     expect(compileAcceptor(email)({ a: 'a@b.co' })).toBe(false);
     const refined = z
       .strictObject({ a: z.string(), b: z.string() })
       .refine((v) => v.a === v.b, { message: 'a and b differ' });
     expect(compileAcceptor(refined)({ a: 'x', b: 'y' })).toBe(false);
     expect(compileAcceptor(z.strictObject({ a: z.string() }))({ a: 'x' })).toBe(true);
+  });
+});
+
+describe('compileAcceptor with optional fields and enums', () => {
+  const schema = z.strictObject({
+    a: z.string().min(1),
+    b: z.enum(['x', 'y']),
+    c: z
+      .string()
+      .regex(/^[0-9]+$/)
+      .optional(),
+  });
+  const acceptOne = compileAcceptor(schema);
+
+  it('accepts an optional field absent or valid, never invalid, and refuses unknown keys', () => {
+    expect(acceptOne({ a: 'v', b: 'x' })).toBe(true);
+    expect(acceptOne({ a: 'v', b: 'y', c: '12' })).toBe(true);
+    expect(acceptOne({ a: 'v', b: 'y', c: 'no' })).toBe(false);
+    expect(acceptOne({ a: 'v', b: 'z' })).toBe(false);
+    expect(acceptOne({ a: 'v', b: 'x', d: '1' })).toBe(false);
+    expect(acceptOne({ a: 'v', c: '1', d: '1' })).toBe(false);
+    expect(acceptOne({ b: 'x', c: '1' })).toBe(false);
+  });
+
+  it('accepts only what zod accepts on arbitrary records of those keys', () => {
+    const value = fc.oneof(
+      fc.constantFrom('x', 'y', 'z', '', '12', 'no'),
+      fc.integer(),
+      fc.constant(null),
+    );
+    const record = fc.dictionary(fc.constantFrom('a', 'b', 'c', 'd'), value);
+    fc.assert(
+      fc.property(record, (candidate) => {
+        const parsed = schema.safeParse(candidate);
+        expect(acceptOne(candidate)).toBe(parsed.success);
+        if (parsed.success) expect(parsed.data).toEqual(candidate);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe('compileAcceptor(SeatEventSchema)', () => {
+  const acceptEvent = compileAcceptor(SeatEventSchema);
+  const event = fc.record({
+    type: fc.constantFrom(...SEAT_EVENT_TYPES),
+    eventId: text,
+    showId: id,
+    seatId,
+    version: count,
+    userId: text,
+    causationId: id,
+    commandId: id,
+    correlationId: text,
+    replyTo: text,
+    occurredAt: count,
+    holdId: id,
+    expiresAt: count,
+    cause: mostly(fc.constantFrom('released', 'expired', 'cancelled'), fc.constantFrom('gone', '')),
+    reason: mostly(fc.constantFrom('SEAT_TAKEN', 'CANCELLED', 'refund'), fc.constant('nope\n')),
+    ownerId: text,
+    requestId: id,
+  });
+  /** The fields of the event's type, some optional ones dropped, maybe one field off. */
+  const shapedEvent = fc
+    .tuple(event, fc.boolean(), fc.constantFrom('none', 'none', 'drop', 'extra', 'null'), fc.nat())
+    .map(([raw, withOptional, mutation, pick]) => {
+      const value: Record<string, unknown> = { ...raw };
+      const keep: Record<string, string[]> = {
+        'seat.held': ['holdId', 'expiresAt', 'requestId'],
+        'seat.reserved': ['holdId'],
+        'seat.released': ['holdId', 'cause', 'reason', 'ownerId'],
+        'seat.rejected': ['reason', 'holdId'],
+        'seat.decisionRepeated': [],
+      };
+      const optional = [
+        'requestId',
+        'ownerId',
+        ...(raw.type === 'seat.rejected' ? ['holdId'] : []),
+      ];
+      for (const key of ['holdId', 'expiresAt', 'cause', 'reason', 'ownerId', 'requestId']) {
+        const kept = keep[raw.type]?.includes(key) ?? false;
+        if (!kept || (!withOptional && optional.includes(key))) delete value[key];
+      }
+      if (raw.type === 'seat.released' && raw.cause !== 'cancelled' && !withOptional) {
+        delete value.reason;
+      }
+      const keys = Object.keys(value);
+      const key = keys[pick % keys.length] as string;
+      if (mutation === 'drop') delete value[key];
+      if (mutation === 'extra') value.unexpected = 1;
+      if (mutation === 'null') value[key] = null;
+      return JSON.parse(JSON.stringify(value)) as unknown;
+    });
+
+  it('accepts only what zod accepts, with an equal value', () => {
+    fc.assert(
+      fc.property(shapedEvent, (value) => {
+        if (!acceptEvent(value)) return;
+        const parsed = SeatEventSchema.safeParse(value);
+        expect(parsed.success).toBe(true);
+        expect(parsed.data).toEqual(value);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('takes the fast path for every valid event but a repeat (whose decision is nested)', () => {
+    const taken = new Set<string>();
+    fc.assert(
+      fc.property(shapedEvent, (value) => {
+        if (!SeatEventSchema.safeParse(value).success) return;
+        const type = (value as { type: string }).type;
+        expect(acceptEvent(value)).toBe(type !== 'seat.decisionRepeated');
+        taken.add(type);
+      }),
+      { numRuns: 5000 },
+    );
+    expect([...taken].sort()).toEqual([
+      'seat.held',
+      'seat.rejected',
+      'seat.released',
+      'seat.reserved',
+    ]);
   });
 });
