@@ -3,8 +3,26 @@ import { createServer } from 'node:net';
 
 export const LOOPBACK = '127.0.0.1';
 
-/** A port nothing listens on right now (the OS picks it; a race with others is unlikely). */
-export function freePort(): Promise<number> {
+/**
+ * Ports this process has handed out. A port is free when asked for, but whoever gets it
+ * binds it only later (a spawned gateway, seconds later): until then the OS may pick the
+ * same port again, and two members of one fleet would be given one port. Never twice.
+ */
+const handedOut = new Set<number>();
+
+/** A port nothing listens on right now, never one this process handed out before. */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = await unusedPort();
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error('no free port the OS would give that was not already handed out');
+}
+
+/** The OS's pick of a port nobody listens on (the race with other processes is unlikely). */
+function unusedPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
