@@ -333,12 +333,13 @@ export function releasedEvent(
   };
 }
 
-function refuse(
+/** A refusal at the seat's current version; it names the command's hold, if it named one. */
+export function rejectedEvent(
   state: SeatState,
-  command: Exclude<SeatCommand, HoldExpiry>,
+  command: Exclude<SeatCommand, HoldExpiry> | TryHold,
   context: DecideContext,
   reason: RejectionReason,
-): Decided {
+): SeatEvent {
   const rejected: SeatEvent = {
     type: 'seat.rejected',
     ...eventFields(command, context, eventId(context, 0), state.version),
@@ -347,7 +348,16 @@ function refuse(
   if (command.type === 'seat.confirmationRequest' || command.type === 'seat.releaseRequest') {
     rejected.holdId = command.holdId;
   }
-  return { events: [rejected], commands: NO_COMMANDS };
+  return rejected;
+}
+
+function refuse(
+  state: SeatState,
+  command: Exclude<SeatCommand, HoldExpiry>,
+  context: DecideContext,
+  reason: RejectionReason,
+): Decided {
+  return { events: [rejectedEvent(state, command, context, reason)], commands: NO_COMMANDS };
 }
 
 function repeat(

@@ -21,9 +21,9 @@ import {
   type DecideContext,
   type Decided,
   decide,
-  eventFields,
   eventId,
   heldEvent,
+  rejectedEvent,
   releasedEvent,
 } from './decide.ts';
 import { endedHoldOfRequest } from './seat-memory.ts';
@@ -147,14 +147,9 @@ function refuseTry(
   context: DecideContext,
   reason: RejectionReason,
 ): Decided {
-  const rejected: SeatEvent = {
-    type: 'seat.rejected',
-    ...eventFields(command, context, eventId(context, 0), state.version),
-    reason,
-  };
   const answer = { requestId: command.requestId, outcome: 'refused', reason } as const;
   return {
-    events: [rejected],
+    events: [rejectedEvent(state, command, context, reason)],
     commands: [seatUpdate(viewAfter(state, []), command, context, 1, answer)],
   };
 }

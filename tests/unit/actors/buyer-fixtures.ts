@@ -1,23 +1,16 @@
-/** Builders for the buyer tests: a capped show, buyer commands, and a pure seat runner for them. */
-import type { Decided } from '../../../src/actors/decide.ts';
-import { evolve } from '../../../src/actors/evolve.ts';
-import { decideSeatCommand } from '../../../src/actors/seat-buyer-rules.ts';
 import {
   DEFAULT_SEAT_MEMORY_LIMITS,
-  INITIAL_SEAT_STATE,
   type SeatMemoryLimits,
-  type SeatState,
 } from '../../../src/actors/seat-state.ts';
 import type {
   ActorCommand,
   BuyerHoldRequest,
   BuyerRelease,
   BuyerSeatUpdate,
-  SeatActorCommand,
   TryHold,
 } from '../../../src/contract/buyer-records.ts';
 import type { ShowDefinition } from '../../../src/contract/shows.ts';
-import { SHOW, T0 } from './fixtures.ts';
+import { SeatRunner, SHOW, T0 } from './fixtures.ts';
 
 export const CAP = 3;
 export const CAPPED: ShowDefinition = Object.freeze({ ...SHOW, maxSeatsPerBuyer: CAP });
@@ -96,34 +89,12 @@ export function updatesOf(commands: readonly ActorCommand[]): BuyerSeatUpdate[] 
   );
 }
 
-/** One seat driven through `decideSeatCommand` / `evolve`, at offsets 0, 1, 2, … of partition 0. */
-export class BuyerSeatRunner {
-  state: SeatState = INITIAL_SEAT_STATE;
-  private offset = 0;
-  private readonly limits: SeatMemoryLimits;
-
-  private readonly show: ShowDefinition | undefined;
-
-  /** `show: null` runs the seat as one of a show the worker does not know. */
+/** A `SeatRunner` made the way the buyer tests make it: `show: null` for a show nobody knows. */
+export class BuyerSeatRunner extends SeatRunner {
   constructor(
     show: ShowDefinition | null = SHOW,
     limits: SeatMemoryLimits = DEFAULT_SEAT_MEMORY_LIMITS,
   ) {
-    this.show = show ?? undefined;
-    this.limits = limits;
-  }
-
-  run(command: SeatActorCommand, logTime: number): Decided {
-    const decided = decideSeatCommand(this.state, command, {
-      logTime,
-      show: this.show,
-      eventIdBase: `0-${this.offset}`,
-      limits: this.limits,
-    });
-    this.offset += 1;
-    for (const event of decided.events) {
-      this.state = evolve(this.state, event, this.limits, command.type);
-    }
-    return decided;
+    super({ show: show ?? undefined, limits });
   }
 }

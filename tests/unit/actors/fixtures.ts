@@ -1,7 +1,8 @@
 /** Shared builders for the actors unit tests: a show, commands, and a pure seat runner. */
-import { type Decided, decide } from '../../../src/actors/decide.ts';
+import type { Decided } from '../../../src/actors/decide.ts';
 import type { DecisionQueue } from '../../../src/actors/decision-queue.ts';
 import { evolve } from '../../../src/actors/evolve.ts';
+import { decideSeatCommand } from '../../../src/actors/seat-buyer-rules.ts';
 import {
   DEFAULT_SEAT_MEMORY_LIMITS,
   INITIAL_SEAT_STATE,
@@ -99,7 +100,10 @@ export function expiry(hold: {
   };
 }
 
-/** One seat driven through pure decide/evolve, at offsets 0, 1, 2, … of partition 0. */
+/**
+ * One seat driven through the seat's pure decision (`decideSeatCommand`: every rule, a
+ * buyer's commands included) and `evolve`, at offsets 0, 1, 2, … of partition 0.
+ */
 export class SeatRunner {
   state: SeatState = INITIAL_SEAT_STATE;
   private offset = 0;
@@ -114,8 +118,8 @@ export class SeatRunner {
   }
 
   /** Decides and applies one command at `logTime`. */
-  run(command: Parameters<typeof decide>[1], logTime: number): Decided {
-    const decided = decide(this.state, command, {
+  run(command: Parameters<typeof decideSeatCommand>[1], logTime: number): Decided {
+    const decided = decideSeatCommand(this.state, command, {
       logTime,
       show: this.show,
       eventIdBase: `0-${this.offset}`,
@@ -129,7 +133,7 @@ export class SeatRunner {
   }
 
   /** The single event of a command that must produce exactly one. */
-  one(command: Parameters<typeof decide>[1], logTime: number): SeatEvent {
+  one(command: Parameters<typeof decideSeatCommand>[1], logTime: number): SeatEvent {
     const { events } = this.run(command, logTime);
     if (events.length !== 1 || events[0] === undefined) {
       throw new Error(`expected one event, got ${events.length}`);
