@@ -30,26 +30,16 @@ export function evolve(
   switch (event.type) {
     case 'seat.held': {
       const memory = remember(state.memory, event, limits, commandType);
-      return event.requestId === undefined
-        ? {
-            status: 'held',
-            version: event.version,
-            holdId: event.holdId,
-            userId: event.userId,
-            heldAt: event.occurredAt,
-            expiresAt: event.expiresAt,
-            memory,
-          }
-        : {
-            status: 'held',
-            version: event.version,
-            holdId: event.holdId,
-            userId: event.userId,
-            heldAt: event.occurredAt,
-            expiresAt: event.expiresAt,
-            requestId: event.requestId,
-            memory,
-          };
+      return {
+        status: 'held',
+        version: event.version,
+        holdId: event.holdId,
+        userId: event.userId,
+        heldAt: event.occurredAt,
+        expiresAt: event.expiresAt,
+        requestId: event.requestId,
+        memory,
+      };
     }
     case 'seat.reserved':
       return {

@@ -149,9 +149,7 @@ export function rememberEndedHold(
   requestId?: string,
 ): SeatMemory {
   const kept = endedHoldsWithinWindow(memory, endedAt, limits);
-  kept.push(
-    requestId === undefined ? { holdId, ending, endedAt } : { holdId, ending, endedAt, requestId },
-  );
+  kept.push({ holdId, ending, endedAt, requestId });
   if (kept.length > limits.maxEndedHolds) kept.splice(0, kept.length - limits.maxEndedHolds);
   return { ...memory, endedHolds: kept };
 }

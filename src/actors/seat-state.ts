@@ -17,7 +17,7 @@ export interface EndedHold {
   /** Log time of the release. */
   readonly endedAt: number;
   /** The buyer operation that made the hold, if a buyer's `seat.tryHold` made it (§9.2). */
-  readonly requestId?: string;
+  readonly requestId: string | undefined;
 }
 
 /** The dedupe memory: what a user's `commandId` decided on this seat. */
@@ -70,7 +70,7 @@ export interface HeldSeat extends SeatStateBase {
    * that request is answered with this hold, never given a second one. Absent for a client's
    * own hold.
    */
-  readonly requestId?: string;
+  readonly requestId: string | undefined;
 }
 
 export interface ReservedSeat extends SeatStateBase {
@@ -110,26 +110,16 @@ export function withMemory(state: SeatState, memory: SeatMemory): SeatState {
     case 'available':
       return { status: 'available', version: state.version, memory };
     case 'held':
-      return state.requestId === undefined
-        ? {
-            status: 'held',
-            version: state.version,
-            holdId: state.holdId,
-            userId: state.userId,
-            heldAt: state.heldAt,
-            expiresAt: state.expiresAt,
-            memory,
-          }
-        : {
-            status: 'held',
-            version: state.version,
-            holdId: state.holdId,
-            userId: state.userId,
-            heldAt: state.heldAt,
-            expiresAt: state.expiresAt,
-            requestId: state.requestId,
-            memory,
-          };
+      return {
+        status: 'held',
+        version: state.version,
+        holdId: state.holdId,
+        userId: state.userId,
+        heldAt: state.heldAt,
+        expiresAt: state.expiresAt,
+        requestId: state.requestId,
+        memory,
+      };
     case 'reserved':
       return {
         status: 'reserved',

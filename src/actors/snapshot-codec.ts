@@ -154,16 +154,16 @@ export function decodeSeat(text: string, seatKeyForErrors?: string): SeatState {
     case 'a':
       return { status: 'available', version, memory };
     case 'h': {
-      const held = {
+      return {
         status: 'held',
         version,
         holdId: read.text('h'),
         userId: read.text('u'),
         heldAt: read.count('t'),
         expiresAt: read.count('x'),
+        requestId: record.q === undefined ? undefined : read.text('q'),
         memory,
-      } as const;
-      return record.q === undefined ? held : { ...held, requestId: read.text('q') };
+      };
     }
     case 'r':
       return {
@@ -186,12 +186,12 @@ function decodeMemory(record: Record<string, unknown>, read: FieldReader): SeatM
   }
   const endedHolds: EndedHold[] = read.list('e').map((item) => {
     const [holdId, ending, endedAt, requestId] = read.tuple(item, [3, 4]);
-    const ended = {
+    return {
       holdId: read.textValue(holdId),
       ending: decodeEnding(ending, read),
       endedAt: read.countValue(endedAt),
+      requestId: requestId === undefined ? undefined : read.textValue(requestId),
     };
-    return requestId === undefined ? ended : { ...ended, requestId: read.textValue(requestId) };
   });
   const decided = [...read.list('d'), ...read.list('r')].map((item): RememberedDecision => {
     const [userId, commandId, decidedAt, encoded, command] = read.tuple(item, [4, 5]);

@@ -88,6 +88,7 @@ function referenceEncoding(state: SeatState): string {
       u: state.userId,
       t: state.heldAt,
       x: state.expiresAt,
+      q: state.requestId, // left out when undefined, as the encoder does
     });
   } else if (state.status === 'reserved') {
     Object.assign(record, {
@@ -100,7 +101,11 @@ function referenceEncoding(state: SeatState): string {
   }
   const { endedHolds, decisions, refusals } = state.memory;
   if (endedHolds.length > 0) {
-    record.e = endedHolds.map((e) => [e.holdId, ENDING[e.ending], e.endedAt]);
+    record.e = endedHolds.map((e) =>
+      e.requestId === undefined
+        ? [e.holdId, ENDING[e.ending], e.endedAt]
+        : [e.holdId, ENDING[e.ending], e.endedAt, e.requestId],
+    );
   }
   const entries = (queue: typeof decisions) =>
     entriesOf(queue).map((entry) => {
@@ -193,6 +198,7 @@ const ended: fc.Arbitrary<EndedHold> = fc.record({
   holdId: text,
   ending: fc.constantFrom('expired' as const, 'released' as const, 'cancelled' as const),
   endedAt: count,
+  requestId: fc.option(text, { nil: undefined }),
 });
 const anySeat: fc.Arbitrary<SeatState> = fc
   .tuple(
@@ -205,17 +211,37 @@ const anySeat: fc.Arbitrary<SeatState> = fc
     text,
     fc.array(ended, { maxLength: 3 }),
     fc.array(entry, { maxLength: 8 }),
+    fc.option(text, { nil: undefined }),
   )
-  .map(([status, version, holdId, userId, at, expiresAt, eventId, endedHolds, decided]) => {
-    const memory = memoryOf(decided, endedHolds);
-    if (status === 'held') {
-      return { status, version, holdId, userId, heldAt: at, expiresAt, memory };
-    }
-    if (status === 'reserved') {
-      return { status, version, holdId, userId, reservedAt: at, reservedEventId: eventId, memory };
-    }
-    return { status: 'available', version, memory };
-  });
+  .map(
+    ([status, version, holdId, userId, at, expiresAt, eventId, endedHolds, decided, request]) => {
+      const memory = memoryOf(decided, endedHolds);
+      if (status === 'held') {
+        return {
+          status,
+          version,
+          holdId,
+          userId,
+          heldAt: at,
+          expiresAt,
+          requestId: request,
+          memory,
+        };
+      }
+      if (status === 'reserved') {
+        return {
+          status,
+          version,
+          holdId,
+          userId,
+          reservedAt: at,
+          reservedEventId: eventId,
+          memory,
+        };
+      }
+      return { status: 'available', version, memory };
+    },
+  );
 
 describe('snapshot encoder', () => {
   it('writes exactly what JSON.stringify of the record writes, for any seat', () => {
