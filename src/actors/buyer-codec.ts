@@ -128,8 +128,8 @@ export function decodeBuyer(record: string, keyForErrors?: string): BuyerState {
       version,
       status: decodeStatus(status),
       mine: mine === 1,
-      ...(holdId === null ? {} : { holdId }),
-      ...(expiresAt === null ? {} : { expiresAt }),
+      holdId: holdId ?? undefined,
+      expiresAt: expiresAt ?? undefined,
       seenAt,
     };
   }
@@ -172,9 +172,9 @@ function decodeAnswer([seatId, code, version, holdId, expiresAt, reason]: z.infe
     {
       outcome,
       version,
-      ...(holdId === null ? {} : { holdId }),
-      ...(expiresAt === null ? {} : { expiresAt }),
-      ...(reason === null ? {} : { reason }),
+      holdId: holdId ?? undefined,
+      expiresAt: expiresAt ?? undefined,
+      reason: reason ?? undefined,
     },
   ];
 }

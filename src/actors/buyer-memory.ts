@@ -81,8 +81,8 @@ export function withSeatView(
     version: update.version,
     status: update.status,
     mine: update.mine,
-    ...(update.holdId === undefined ? {} : { holdId: update.holdId }),
-    ...(update.expiresAt === undefined ? {} : { expiresAt: update.expiresAt }),
+    holdId: update.holdId,
+    expiresAt: update.expiresAt,
     seenAt: logTime,
   };
   return { ...state, seats: { ...state.seats, [update.seatId]: view } };

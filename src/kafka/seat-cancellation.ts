@@ -111,7 +111,7 @@ function outcomeOf(seatId: string, event: SeatEvent | undefined): CancellationOu
       return {
         seatId,
         outcome: 'cancelled',
-        ...(event.ownerId === undefined ? {} : { ownerId: event.ownerId }),
+        ownerId: event.ownerId,
         version: event.version,
         repeated: false,
       };
