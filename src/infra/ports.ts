@@ -21,6 +21,23 @@ export async function freePort(): Promise<number> {
   throw new Error('no free port the OS would give that was not already handed out');
 }
 
+/**
+ * `count` consecutive free ports, none handed out before, for a command that numbers its
+ * members' ports from a base (`holdfast dev`: the first gateway's PORT, the next for the
+ * second). Returns the first.
+ */
+export async function freePortRun(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const base = await freePort();
+    const rest = Array.from({ length: count - 1 }, (_, i) => base + 1 + i);
+    if (rest.some((port) => port > 65_535 || handedOut.has(port))) continue;
+    if (!(await Promise.all(rest.map(isPortFree))).every(Boolean)) continue;
+    for (const port of rest) handedOut.add(port);
+    return base;
+  }
+  throw new Error(`no run of ${count} free ports found`);
+}
+
 /** The OS's pick of a port nobody listens on (the race with other processes is unlikely). */
 function unusedPort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
-import { freePort } from '../../src/infra/ports.ts';
+import { freePortRun } from '../../src/infra/ports.ts';
 import { testAddresses, testNames } from '../support/fixtures.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -34,9 +34,9 @@ async function answers(url: string): Promise<boolean> {
 it('prints the page first, runs two gateways and two workers, and stops them all on Ctrl-C', async () => {
   infraDir = await mkdtemp(join(tmpdir(), 'holdfast-dev-test-'));
   const names = testNames('dev');
-  // Consecutive free ports are likely but not certain: pick bases with a free neighbour.
-  const gatewayPort = await freePort();
-  const metricsPort = await freePort();
+  // dev numbers its members' ports from these bases: every port of each run is free.
+  const gatewayPort = await freePortRun(2);
+  const metricsPort = await freePortRun(4);
   const { kafkaBrokers, redisUrl } = testAddresses();
   const child = spawn(process.execPath, [CLI, 'dev'], {
     env: {
@@ -92,4 +92,4 @@ it('prints the page first, runs two gateways and two workers, and stops them all
   // Exit 0 is the proof of a clean stop within the 30 s grace: past it, dev exits 1.
   expect(await exited).toBe(0);
   for (const probe of probes) expect(await answers(probe), probe).toBe(false);
-});
+}, 240_000);

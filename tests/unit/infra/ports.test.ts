@@ -1,7 +1,7 @@
 /** `freePort` never hands out a port twice: two members of one fleet never share one. */
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { freePort, LOOPBACK } from '../../../src/infra/ports.ts';
+import { freePort, freePortRun, LOOPBACK } from '../../../src/infra/ports.ts';
 
 describe('freePort', () => {
   it('gives distinct ports, each bindable, over many calls', async () => {
@@ -14,5 +14,21 @@ describe('freePort', () => {
       server.once('error', reject);
       server.listen(last, LOOPBACK, () => server.close(() => resolve()));
     });
+  });
+});
+
+describe('freePortRun', () => {
+  it('gives a base whose run of ports is free and never handed out again', async () => {
+    const base = await freePortRun(4);
+    const later: number[] = [];
+    for (let i = 0; i < 400; i++) later.push(await freePort());
+    for (const port of [base, base + 1, base + 2, base + 3]) expect(later).not.toContain(port);
+    for (const port of [base + 1, base + 2, base + 3]) {
+      await new Promise<void>((resolve, reject) => {
+        const server = createServer();
+        server.once('error', reject);
+        server.listen(port, LOOPBACK, () => server.close(() => resolve()));
+      });
+    }
   });
 });
